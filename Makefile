@@ -1,0 +1,33 @@
+# Set-up and build commands. Every target creates .venv itself from the pinned requirements.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test lab lint clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## book: re-execute every chapter and build the HTML (warnings are errors)
+book: $(STAMP)
+	$(BIN)/python -m mscbook build
+
+## test: build the whole book, then run every test against it
+test: book
+	$(BIN)/python -m pytest
+
+## lab: JupyterLab with the chapter .md files opening as notebooks (jupytext)
+lab: $(STAMP)
+	$(BIN)/python -m mscbook lab-settings
+	$(BIN)/jupyter lab chapters/
+
+lint: $(STAMP)
+	$(BIN)/ruff check mscbook tests
+	$(BIN)/ruff format --check mscbook tests
+
+clean:
+	rm -rf _build

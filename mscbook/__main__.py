@@ -1,0 +1,5 @@
+import sys
+
+from mscbook.cli import main
+
+sys.exit(main())

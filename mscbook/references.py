@@ -1,0 +1,51 @@
+"""The bibliography (`references.bib`): which keys exist and how each can be traced."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pybtex.database import parse_file
+
+from mscbook.paths import bibliography_path
+
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+REGISTRY_PATTERN = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|EudraCT \d{4}-\d{6}-\d{2}|ChiCTR\S+)$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    doi: str | None
+    pmid: str | None
+    registry: str | None
+
+    @property
+    def identifier(self) -> str | None:
+        """The persistent identifier a reader can follow (DOI first)."""
+        if self.doi:
+            return f"doi:{self.doi}"
+        if self.pmid:
+            return f"PMID {self.pmid}"
+        return self.registry
+
+
+def load_references(path: Path | None = None) -> dict[str, Reference]:
+    """All entries of the bibliography, by key."""
+    database = parse_file(str(path or bibliography_path()), bib_format="bibtex")
+    references = {}
+    for key, entry in database.entries.items():
+        fields = {name.lower(): value for name, value in entry.fields.items()}
+        references[key] = Reference(
+            key=key,
+            doi=fields.get("doi"),
+            pmid=fields.get("pmid"),
+            registry=fields.get("registry"),
+        )
+    return references
+
+
+def split_keys(value: str) -> list[str]:
+    """Citation keys in a `source` cell: one or more keys separated by ';'."""
+    return [key.strip() for key in value.split(";") if key.strip()]

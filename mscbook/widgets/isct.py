@@ -1,0 +1,245 @@
+"""ISCT checker: does a cell population meet the 2006 ISCT minimal criteria for MSCs?
+
+`evaluate_sample` is the pure model; `make_widget` puts a form in front of it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+LINEAGE_LABELS = {"osteoblast": "osteoblasts", "adipocyte": "adipocytes", "chondroblast": "chondroblasts"}
+
+
+class IsctInputError(ValueError):
+    """An input the checker cannot judge: the message says which input and why."""
+
+
+@dataclass(frozen=True)
+class CriterionCheck:
+    criterion_id: str
+    requirement: str
+    passed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class IsctResult:
+    checks: tuple[CriterionCheck, ...]
+
+    @property
+    def meets_criteria(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failed(self) -> list[str]:
+        return [check.criterion_id for check in self.checks if not check.passed]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([check.__dict__ for check in self.checks])
+
+
+def parse_percentage(value: object, label: str) -> float:
+    """A percentage of cells from a number or text; IsctInputError if it is not one."""
+    if isinstance(value, bool) or value is None:
+        raise IsctInputError(f"{label}: enter a percentage between 0 and 100 (got {value!r}).")
+    if isinstance(value, str):
+        text = value.strip().rstrip("%").strip()
+        if not text:
+            raise IsctInputError(f"{label}: no value entered; type a percentage between 0 and 100.")
+        try:
+            number = float(text)
+        except ValueError:
+            raise IsctInputError(
+                f"{label}: '{value}' is not a number; type a percentage such as 97.5."
+            ) from None
+    elif isinstance(value, int | float):
+        number = float(value)
+    else:
+        raise IsctInputError(f"{label}: expected a number, got {type(value).__name__}.")
+    if math.isnan(number) or math.isinf(number):
+        raise IsctInputError(f"{label}: {value!r} is not a finite number.")
+    if not 0 <= number <= 100:
+        raise IsctInputError(f"{label}: {number:g}% is outside 0–100; a percentage of cells must lie in that range.")
+    return number
+
+
+def marker_criteria(criteria: pd.DataFrame) -> pd.DataFrame:
+    return criteria[criteria["category"] == "surface_marker"]
+
+
+def evaluate_sample(
+    criteria: pd.DataFrame,
+    percent_positive: Mapping[str, object],
+    lineages_shown: Iterable[str],
+    plastic_adherent: bool,
+) -> IsctResult:
+    """Judge a sample against each criterion in `criteria` (the `isct_criteria` table).
+
+    `percent_positive` maps each surface-marker criterion's `criterion_id` (e.g. "cd105") to the %
+    of cells positive for it; `lineages_shown` lists the lineages differentiation was shown for.
+    Raises IsctInputError naming every unusable input.
+    """
+    markers = marker_criteria(criteria)
+    known_lineages = set(criteria["lineage"].dropna())
+    shown = set(lineages_shown)
+    problems = [
+        f"unknown lineage '{name}'; expected one of: {', '.join(sorted(known_lineages))}."
+        for name in sorted(shown - known_lineages)
+    ]
+    unknown_markers = set(percent_positive) - set(markers["criterion_id"])
+    problems += [f"unknown marker criterion '{name}'." for name in sorted(unknown_markers)]
+    values: dict[str, float] = {}
+    for row in markers.itertuples():
+        if row.criterion_id not in percent_positive:
+            problems.append(f"{row.marker}: no value given.")
+            continue
+        try:
+            values[row.criterion_id] = parse_percentage(percent_positive[row.criterion_id], row.marker)
+        except IsctInputError as error:
+            problems.append(str(error))
+    if not isinstance(plastic_adherent, bool):
+        problems.append(f"plastic adherence must be True or False, got {plastic_adherent!r}.")
+    if problems:
+        raise IsctInputError("\n".join(problems))
+    return IsctResult(tuple(_check(row, values, shown, plastic_adherent) for row in criteria.itertuples()))
+
+
+def _check(row, values: dict[str, float], shown: set[str], adherent: bool) -> CriterionCheck:
+    if row.category == "surface_marker":
+        value, threshold = values[row.criterion_id], row.threshold_percent
+        if row.direction == "positive":
+            passed = value >= threshold
+            reason = f"{value:g}% of cells are positive for {row.marker}; at least {threshold:g}% required."
+        else:
+            passed = value <= threshold
+            reason = f"{value:g}% of cells are positive for {row.marker}; at most {threshold:g}% allowed."
+    elif row.category == "differentiation":
+        passed = row.lineage in shown
+        lineage = LINEAGE_LABELS.get(row.lineage, row.lineage)
+        reason = (
+            f"Differentiation to {lineage} was shown."
+            if passed
+            else f"Differentiation to {lineage} was not shown."
+        )
+    else:
+        passed = adherent
+        reason = "The cells adhere to plastic." if passed else "The cells do not adhere to plastic."
+    return CriterionCheck(row.criterion_id, row.requirement, bool(passed), reason)
+
+
+def render_result(result: IsctResult) -> str:
+    """The verdict and a table of criteria as HTML (what the widget shows)."""
+    verdict = (
+        "Meets all the ISCT minimal criteria."
+        if result.meets_criteria
+        else f"Does not meet the ISCT minimal criteria: {len(result.failed)} criterion/criteria failed."
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(check.requirement)}</td>"
+        f"<td>{'✔ pass' if check.passed else '✘ fail'}</td>"
+        f"<td>{html.escape(check.reason)}</td></tr>"
+        for check in result.checks
+    )
+    return (
+        f"<p><strong>{html.escape(verdict)}</strong></p>"
+        "<table><thead><tr><th>Criterion</th><th>Result</th><th>Why</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def render_error(error: Exception) -> str:
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in str(error).splitlines())
+    return f'<div role="alert"><p><strong>Please check these inputs:</strong></p><ul>{items}</ul></div>'
+
+
+def make_widget(
+    criteria: pd.DataFrame,
+    example_percent: Mapping[str, object],
+    example_lineages: Iterable[str],
+    example_adherent: bool = True,
+):
+    """A form for the checker, filled with an example; the report updates on every change."""
+    import ipywidgets as widgets
+
+    markers = marker_criteria(criteria)
+    wide = {"description_width": "11em"}
+    marker_inputs = {
+        row.criterion_id: widgets.Text(
+            value=str(example_percent[row.criterion_id]),
+            description=f"{row.marker} (% +)",
+            style=wide,
+            continuous_update=False,
+        )
+        for row in markers.itertuples()
+    }
+    lineage_inputs = {
+        lineage: widgets.Checkbox(
+            value=lineage in set(example_lineages),
+            description=f"Differentiates to {LINEAGE_LABELS[lineage]}",
+            indent=False,
+        )
+        for lineage in criteria["lineage"].dropna()
+    }
+    adherent_input = widgets.Checkbox(value=example_adherent, description="Adheres to plastic", indent=False)
+    report = widgets.HTML()
+
+    def update(_change=None) -> None:
+        try:
+            result = evaluate_sample(
+                criteria,
+                {key: box.value for key, box in marker_inputs.items()},
+                [name for name, box in lineage_inputs.items() if box.value],
+                adherent_input.value,
+            )
+            report.value = render_result(result)
+        except IsctInputError as error:
+            report.value = render_error(error)
+
+    for control in [*marker_inputs.values(), *lineage_inputs.values(), adherent_input]:
+        control.observe(update, names="value")
+    update()
+    form = widgets.VBox(
+        [
+            widgets.HTML("<strong>Flow cytometry: % of cells positive</strong>"),
+            *marker_inputs.values(),
+            widgets.HTML("<strong>Culture and differentiation</strong>"),
+            adherent_input,
+            *lineage_inputs.values(),
+        ]
+    )
+    return widgets.HBox([form, report])
+
+
+def simulate_flow_report(
+    criteria: pd.DataFrame, seed: int, out_of_range: Iterable[str] = ()
+) -> dict[str, float]:
+    """A SIMULATED flow-cytometry report (% positive per marker criterion) for teaching.
+
+    Values are drawn with a seeded generator: inside each criterion's allowed range, except the
+    criteria named in `out_of_range`, which are drawn just outside it. Not measured data.
+    """
+    import numpy as np
+
+    generator = np.random.default_rng(seed)
+    markers = marker_criteria(criteria)
+    outside = set(out_of_range)
+    unknown = outside - set(markers["criterion_id"])
+    if unknown:
+        raise ValueError(f"unknown marker criteria: {', '.join(sorted(unknown))}")
+    report = {}
+    for row in markers.itertuples():
+        threshold = float(row.threshold_percent)
+        if row.direction == "positive":
+            low, high = (threshold - 10.0, threshold - 0.5) if row.criterion_id in outside else (
+                threshold + 0.5, 100.0)
+        else:
+            low, high = (threshold + 0.5, threshold + 8.0) if row.criterion_id in outside else (
+                0.0, threshold - 0.5)
+        value = generator.uniform(max(low, 0.0), min(high, 100.0))
+        report[row.criterion_id] = round(float(value), 1)
+    return report
