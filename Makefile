@@ -16,8 +16,8 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/python -m mscbook build
 
-## test: build the whole book, then run every test against it
-test: book
+## test: build the whole book, lint, then run every test against the build
+test: book lint
 	$(BIN)/python -m pytest
 
 ## lab: JupyterLab with the chapter .md files opening as notebooks (jupytext)

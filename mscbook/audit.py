@@ -150,8 +150,11 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
         for record in app.env.mscbook_figures[docname]:
             entry = dict(record)
             source = entry.pop("source_image")
-            relative = Path(source).resolve().relative_to(Path(app.srcdir).resolve()).as_posix() \
-                if Path(source).resolve().is_relative_to(Path(app.srcdir).resolve()) else source
+            relative = (
+                Path(source).resolve().relative_to(Path(app.srcdir).resolve()).as_posix()
+                if Path(source).resolve().is_relative_to(Path(app.srcdir).resolve())
+                else source
+            )
             copied = images.get(relative) or images.get(source)
             entry["image"] = f"{app.builder.imagedir}/{copied}" if copied else ""
             figures.append(entry)

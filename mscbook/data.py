@@ -21,8 +21,16 @@ from mscbook.references import load_references, split_keys
 SOURCE_FIELD = "source"
 
 # Frictionless's default true/false spellings; validation has already rejected any other.
-_BOOLEANS = {"true": True, "True": True, "TRUE": True, "1": True,
-             "false": False, "False": False, "FALSE": False, "0": False}
+_BOOLEANS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "1": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+    "0": False,
+}
 _PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean"}
 
 

@@ -40,7 +40,8 @@ def render_markdown(root: Path | None = None) -> str:
         frame = data.load(name, root)
         parts.append(f"## `{name}`: {resource.get('title', name)}\n")
         parts.append(
-            f"File `data/{resource['path']}`, {len(frame)} rows. {resource.get('description', '')}\n"
+            f"File `data/{resource['path']}`, {len(frame)} rows. "
+            f"{resource.get('description', '')}\n"
         )
         parts.append("| Field | Type | Unit | Required | Allowed values | Description |")
         parts.append("|---|---|---|---|---|---|")

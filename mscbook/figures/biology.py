@@ -52,7 +52,9 @@ def plot_isct_marker_windows(criteria: pd.DataFrame) -> Figure:
             label=style["label"],
         )
         sign = "≥" if window.direction == "positive" else "≤"
-        text_x = window.allowed_low - 1 if window.direction == "positive" else window.allowed_high + 1
+        text_x = (
+            window.allowed_low - 1 if window.direction == "positive" else window.allowed_high + 1
+        )
         axes.text(
             text_x,
             row,

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-LINEAGE_LABELS = {"osteoblast": "osteoblasts", "adipocyte": "adipocytes", "chondroblast": "chondroblasts"}
+LINEAGE_LABELS = {
+    "osteoblast": "osteoblasts",
+    "adipocyte": "adipocytes",
+    "chondroblast": "chondroblasts",
+}
 
 
 class IsctInputError(ValueError):
@@ -64,7 +68,9 @@ def parse_percentage(value: object, label: str) -> float:
     if math.isnan(number) or math.isinf(number):
         raise IsctInputError(f"{label}: {value!r} is not a finite number.")
     if not 0 <= number <= 100:
-        raise IsctInputError(f"{label}: {number:g}% is outside 0–100; a percentage of cells must lie in that range.")
+        raise IsctInputError(
+            f"{label}: {number:g}% is outside 0–100; a percentage of cells must lie in that range."
+        )
     return number
 
 
@@ -99,14 +105,18 @@ def evaluate_sample(
             problems.append(f"{row.marker}: no value given.")
             continue
         try:
-            values[row.criterion_id] = parse_percentage(percent_positive[row.criterion_id], row.marker)
+            values[row.criterion_id] = parse_percentage(
+                percent_positive[row.criterion_id], row.marker
+            )
         except IsctInputError as error:
             problems.append(str(error))
     if not isinstance(plastic_adherent, bool):
         problems.append(f"plastic adherence must be True or False, got {plastic_adherent!r}.")
     if problems:
         raise IsctInputError("\n".join(problems))
-    return IsctResult(tuple(_check(row, values, shown, plastic_adherent) for row in criteria.itertuples()))
+    return IsctResult(
+        tuple(_check(row, values, shown, plastic_adherent) for row in criteria.itertuples())
+    )
 
 
 def _check(row, values: dict[str, float], shown: set[str], adherent: bool) -> CriterionCheck:
@@ -114,10 +124,12 @@ def _check(row, values: dict[str, float], shown: set[str], adherent: bool) -> Cr
         value, threshold = values[row.criterion_id], row.threshold_percent
         if row.direction == "positive":
             passed = value >= threshold
-            reason = f"{value:g}% of cells are positive for {row.marker}; at least {threshold:g}% required."
+            required = f"at least {threshold:g}% required"
+            reason = f"{value:g}% of cells are positive for {row.marker}; {required}."
         else:
             passed = value <= threshold
-            reason = f"{value:g}% of cells are positive for {row.marker}; at most {threshold:g}% allowed."
+            allowed = f"at most {threshold:g}% allowed"
+            reason = f"{value:g}% of cells are positive for {row.marker}; {allowed}."
     elif row.category == "differentiation":
         passed = row.lineage in shown
         lineage = LINEAGE_LABELS.get(row.lineage, row.lineage)
@@ -137,7 +149,7 @@ def render_result(result: IsctResult) -> str:
     verdict = (
         "Meets all the ISCT minimal criteria."
         if result.meets_criteria
-        else f"Does not meet the ISCT minimal criteria: {len(result.failed)} criterion/criteria failed."
+        else f"Does not meet the ISCT minimal criteria: {len(result.failed)} failed."
     )
     rows = "".join(
         f"<tr><td>{html.escape(check.requirement)}</td>"
@@ -154,7 +166,8 @@ def render_result(result: IsctResult) -> str:
 
 def render_error(error: Exception) -> str:
     items = "".join(f"<li>{html.escape(line)}</li>" for line in str(error).splitlines())
-    return f'<div role="alert"><p><strong>Please check these inputs:</strong></p><ul>{items}</ul></div>'
+    heading = "<p><strong>Please check these inputs:</strong></p>"
+    return f'<div role="alert">{heading}<ul>{items}</ul></div>'
 
 
 def make_widget(
@@ -185,7 +198,9 @@ def make_widget(
         )
         for lineage in criteria["lineage"].dropna()
     }
-    adherent_input = widgets.Checkbox(value=example_adherent, description="Adheres to plastic", indent=False)
+    adherent_input = widgets.Checkbox(
+        value=example_adherent, description="Adheres to plastic", indent=False
+    )
     report = widgets.HTML()
 
     def update(_change=None) -> None:
@@ -235,11 +250,17 @@ def simulate_flow_report(
     for row in markers.itertuples():
         threshold = float(row.threshold_percent)
         if row.direction == "positive":
-            low, high = (threshold - 10.0, threshold - 0.5) if row.criterion_id in outside else (
-                threshold + 0.5, 100.0)
+            low, high = (
+                (threshold - 10.0, threshold - 0.5)
+                if row.criterion_id in outside
+                else (threshold + 0.5, 100.0)
+            )
         else:
-            low, high = (threshold + 0.5, threshold + 8.0) if row.criterion_id in outside else (
-                0.0, threshold - 0.5)
+            low, high = (
+                (threshold + 0.5, threshold + 8.0)
+                if row.criterion_id in outside
+                else (0.0, threshold - 0.5)
+            )
         value = generator.uniform(max(low, 0.0), min(high, 100.0))
         report[row.criterion_id] = round(float(value), 1)
     return report

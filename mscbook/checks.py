@@ -1,0 +1,167 @@
+"""Cross-table and bibliography rules for `data/` that a per-table schema cannot express.
+
+`mscbook.data.load` validates one table against its schema. The rules here look across tables and
+into `references.bib`: outcomes point at existing trials and arms, events never exceed totals,
+percentages stay within 0-100, intervals are ordered, every bibliography entry is traceable (DOI,
+PMID or registry id, with valid syntax, and a `note` on what it was checked against) and used by a
+data row or a chapter citation. Each problem names file, line, column and value, like `load`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from pybtex.database import parse_file
+
+from mscbook.data import DataValidationError, Problem, load, schema, table_names, validate_all
+from mscbook.paths import bibliography_path, book_root, data_dir
+from mscbook.references import DOI_PATTERN, REGISTRY_PATTERN, split_keys
+
+PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
+CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]*)`")
+
+
+def _rows(name: str, root: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Raw rows of a table with their CSV line numbers (header = line 1)."""
+    path = data_dir(root) / schema(name, root)["path"]
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            yield reader.line_num, row
+
+
+def _shown(name: str, root: Path) -> str:
+    return f"data/{schema(name, root)['path']}"
+
+
+def _num(value: str | None) -> float | None:
+    return float(value) if value not in (None, "") else None
+
+
+def referential_problems(root: Path) -> list[Problem]:
+    """trial_arms -> trials, trial_outcomes -> trials and trial_arms."""
+    trials = {row["trial_id"] for _, row in _rows("trials", root)}
+    arms = {(row["trial_id"], row["arm_id"]) for _, row in _rows("trial_arms", root)}
+    problems = []
+    for line, row in _rows("trial_arms", root):
+        if row["trial_id"] not in trials:
+            problems.append(Problem(_shown("trial_arms", root), line, "trial_id", row["trial_id"], "no such trial in data/trials.csv"))
+    for line, row in _rows("trial_outcomes", root):
+        shown = _shown("trial_outcomes", root)
+        if row["trial_id"] not in trials:
+            problems.append(Problem(shown, line, "trial_id", row["trial_id"], "no such trial in data/trials.csv"))
+            continue
+        for column in ("arm_id", "comparator_arm_id"):
+            if row[column] and (row["trial_id"], row[column]) not in arms:
+                problems.append(Problem(shown, line, column, row[column], f"no arm with this id for trial {row['trial_id']!r} in data/trial_arms.csv"))
+    return problems
+
+
+def range_problems(root: Path) -> list[Problem]:
+    """events <= total, 0 <= % <= 100, ordered intervals and ranges."""
+    problems = []
+    shown = _shown("trial_outcomes", root)
+    for line, row in _rows("trial_outcomes", root):
+        events, total, value = _num(row["events"]), _num(row["total"]), _num(row["value"])
+        if events is not None and total is not None and events > total:
+            problems.append(Problem(shown, line, "events", row["events"], f"more events than the total ({row['total']})"))
+        if row["value_unit"] == "%" and value is not None and not 0 <= value <= 100:
+            problems.append(Problem(shown, line, "value", row["value"], "a percentage must lie between 0 and 100"))
+        for low, mid, high in (("ci_low", "value", "ci_high"), ("effect_ci_low", "effect_value", "effect_ci_high")):
+            bounds = [_num(row[c]) for c in (low, mid, high)]
+            present = [b for b in bounds if b is not None]
+            if present != sorted(present):
+                problems.append(Problem(shown, line, mid, row[mid], f"interval out of order: {low} <= {mid} <= {high} must hold ({row[low]}, {row[mid]}, {row[high]})"))
+    pairs = {"trial_arms": [("dose_value", "dose_value_max")], "trials": [("doses_number", "doses_number_max")],
+             "msc_sources": [("value_low", "value_high")], "epidemiology": [("value", "value_high"), ("ci_low", "ci_high")]}
+    for name, columns in pairs.items():
+        for line, row in _rows(name, root):
+            for low, high in columns:
+                if _num(row[low]) is not None and _num(row[high]) is not None and _num(row[high]) < _num(row[low]):
+                    problems.append(Problem(_shown(name, root), line, high, row[high], f"upper bound is below {low} ({row[low]})"))
+    for line, row in _rows("epidemiology", root):
+        if row["unit"] == "%" and not 0 <= (_num(row["value_high"]) or _num(row["value"])) <= 100:
+            problems.append(Problem(_shown("epidemiology", root), line, "value", row["value"], "a percentage must lie between 0 and 100"))
+    return problems
+
+
+def glossary_problems(root: Path) -> list[Problem]:
+    """related_terms must name existing glossary terms."""
+    rows = list(_rows("glossary", root))
+    terms = {row["term_id"] for _, row in rows}
+    return [Problem(_shown("glossary", root), line, "related_terms", key, "no glossary term with this id")
+            for line, row in rows for key in split_keys(row["related_terms"] or "") if key not in terms]
+
+
+def bibliography_problems(root: Path) -> list[Problem]:
+    """Every entry: DOI, PMID or registry id with valid syntax, and a `note`."""
+    path = bibliography_path(root)
+    text = path.read_text(encoding="utf-8").splitlines()
+    lines = {}
+    for number, content in enumerate(text, start=1):
+        match = re.match(r"\s*@\w+\{([^,\s]+),", content)
+        if match:
+            lines[match.group(1)] = number
+    problems = []
+    for key, entry in parse_file(str(path), bib_format="bibtex").entries.items():
+        fields = {name.lower(): value.strip() for name, value in entry.fields.items()}
+        where = ("references.bib", lines.get(key))
+        if not any(fields.get(name) for name in ("doi", "pmid", "registry")):
+            problems.append(Problem(*where, "doi", key, "entry has no doi, pmid or registry id: a reader cannot trace it"))
+        if fields.get("doi") and not DOI_PATTERN.match(fields["doi"]):
+            problems.append(Problem(*where, "doi", fields["doi"], f"entry {key!r}: not a DOI (expected 10.NNNN/suffix, without 'doi:' or a URL)"))
+        if fields.get("pmid") and not PMID_PATTERN.match(fields["pmid"]):
+            problems.append(Problem(*where, "pmid", fields["pmid"], f"entry {key!r}: a PMID is digits only"))
+        if fields.get("registry") and not REGISTRY_PATTERN.match(fields["registry"]):
+            problems.append(Problem(*where, "registry", fields["registry"], f"entry {key!r}: not a registry id (e.g. NCT01234567)"))
+        if not fields.get("note"):
+            problems.append(Problem(*where, "note", key, "entry has no note saying what it was checked against"))
+    return problems
+
+
+def cited_keys(root: Path) -> dict[str, str]:
+    """Keys cited by data `source` columns and by {cite}/{footcite} roles (any :p/:t variant) in chapters and intro.md -> where."""
+    used: dict[str, str] = {}
+    for name in table_names(root):
+        fields = {field["name"] for field in schema(name, root)["schema"]["fields"]}
+        if "source" not in fields:
+            continue
+        for _, row in _rows(name, root):
+            for key in split_keys(row["source"] or ""):
+                used.setdefault(key, _shown(name, root))
+    pages = sorted((root / "chapters").glob("**/*.md")) + [root / "intro.md"]
+    for page in pages:
+        if page.exists():
+            for match in CITE_ROLE.finditer(page.read_text(encoding="utf-8")):
+                for key in match.group(1).split(","):
+                    used.setdefault(key.strip(), page.relative_to(root).as_posix())
+    return used
+
+
+def unused_reference_problems(root: Path) -> list[Problem]:
+    used = cited_keys(root)
+    path = bibliography_path(root)
+    entries = parse_file(str(path), bib_format="bibtex").entries
+    return [Problem("references.bib", None, "key", key, "entry is cited by no data row and no chapter: cite it or remove it")
+            for key in entries if key not in used]
+
+
+def cross_table_problems(root: Path | None = None) -> list[Problem]:
+    root = root or book_root()
+    return (referential_problems(root) + range_problems(root) + glossary_problems(root)
+            + bibliography_problems(root) + unused_reference_problems(root))
+
+
+def check_all(root: Path | None = None) -> dict[str, int]:
+    """Validate every table (mscbook.data.validate_all), then the cross-table rules; raise on any problem."""
+    counts = validate_all(root)
+    problems = cross_table_problems(root)
+    if problems:
+        raise DataValidationError("data/ and references.bib (cross-table checks)", problems)
+    return counts
+
+
+__all__ = ["check_all", "cross_table_problems", "cited_keys", "load"]

@@ -1,0 +1,56 @@
+"""Shared fixtures: the real book, a throw-away book root for malformed data, the built HTML."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mscbook import data
+from mscbook.paths import book_root
+
+ROOT = book_root()
+BUILD_HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def criteria():
+    return data.load("isct_criteria")
+
+
+@pytest.fixture
+def fixture_root(tmp_path: Path) -> Path:
+    """A copy of the ISCT table, its schema and the bibliography, safe to break."""
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    shutil.copy(ROOT / "data" / "isct_criteria.csv", tmp_path / "data" / "isct_criteria.csv")
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = [r for r in package["resources"] if r["name"] == "isct_criteria"]
+    (tmp_path / "data" / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    return tmp_path
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+@pytest.fixture(scope="session")
+def built_html() -> Path:
+    """The HTML that `make book` built. `make test` builds it first; a stale build fails."""
+    index = BUILD_HTML / "index.html"
+    if not index.exists():
+        pytest.fail("No built book in _build/html: run `make test` (it runs `make book` first).")
+    sources = [*ROOT.glob("chapters/**/*.md"), *ROOT.glob("data/*"), ROOT / "_config.yml"]
+    newest = max(path.stat().st_mtime for path in sources)
+    if (BUILD_HTML / "figures.json").stat().st_mtime < newest:
+        pytest.fail("_build/html is older than the sources: run `make test` to rebuild the book.")
+    return BUILD_HTML

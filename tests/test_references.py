@@ -1,0 +1,52 @@
+"""Every citation in the book and every data `source` resolves to a traceable bibliography entry."""
+
+from __future__ import annotations
+
+import re
+
+from mscbook import data
+from mscbook.paths import book_root
+from mscbook.references import DOI_PATTERN, load_references, split_keys
+
+ROOT = book_root()
+CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
+
+
+def cited_keys() -> dict[str, set[str]]:
+    """Citation keys by page, from {cite}/{footcite} roles in the book's Markdown sources."""
+    pages = [ROOT / "intro.md", *ROOT.glob("chapters/**/*.md")]
+    keys = {}
+    for page in pages:
+        found = {key.strip() for match in CITE_ROLE.findall(page.read_text(encoding="utf-8"))
+                 for key in match.split(",")}  # fmt: skip
+        if found:
+            keys[str(page.relative_to(ROOT))] = found
+    return keys
+
+
+def test_the_book_cites_sources():
+    assert cited_keys().get("chapters/biology/what-is-an-msc.md")
+
+
+def test_every_cited_key_is_in_the_bibliography():
+    known = load_references()
+    missing = {page: sorted(keys - set(known)) for page, keys in cited_keys().items()}
+    assert not {page: keys for page, keys in missing.items() if keys}
+
+
+def test_every_data_source_key_is_in_the_bibliography():
+    known = load_references()
+    for name in data.table_names():
+        frame = data.load(name)
+        if "source" in frame:
+            keys = {key for cell in frame["source"].dropna() for key in split_keys(cell)}
+            assert keys <= set(known), f"{name}: {sorted(keys - set(known))}"
+
+
+def test_every_entry_is_traceable():
+    for key, reference in load_references().items():
+        assert reference.identifier, f"{key}: needs a doi, pmid or registry field"
+        if reference.doi:
+            assert DOI_PATTERN.match(reference.doi), f"{key}: malformed DOI {reference.doi!r}"
+        if reference.pmid:
+            assert reference.pmid.isdigit(), f"{key}: malformed PMID {reference.pmid!r}"
