@@ -48,15 +48,35 @@ def referential_problems(root: Path) -> list[Problem]:
     problems = []
     for line, row in _rows("trial_arms", root):
         if row["trial_id"] not in trials:
-            problems.append(Problem(_shown("trial_arms", root), line, "trial_id", row["trial_id"], "no such trial in data/trials.csv"))
+            problems.append(
+                Problem(
+                    _shown("trial_arms", root),
+                    line,
+                    "trial_id",
+                    row["trial_id"],
+                    "no such trial in data/trials.csv",
+                )
+            )
     for line, row in _rows("trial_outcomes", root):
         shown = _shown("trial_outcomes", root)
         if row["trial_id"] not in trials:
-            problems.append(Problem(shown, line, "trial_id", row["trial_id"], "no such trial in data/trials.csv"))
+            problems.append(
+                Problem(
+                    shown, line, "trial_id", row["trial_id"], "no such trial in data/trials.csv"
+                )
+            )
             continue
         for column in ("arm_id", "comparator_arm_id"):
             if row[column] and (row["trial_id"], row[column]) not in arms:
-                problems.append(Problem(shown, line, column, row[column], f"no arm with this id for trial {row['trial_id']!r} in data/trial_arms.csv"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        column,
+                        row[column],
+                        f"no arm with this id for trial {row['trial_id']!r} in data/trial_arms.csv",
+                    )
+                )
     return problems
 
 
@@ -67,24 +87,72 @@ def range_problems(root: Path) -> list[Problem]:
     for line, row in _rows("trial_outcomes", root):
         events, total, value = _num(row["events"]), _num(row["total"]), _num(row["value"])
         if events is not None and total is not None and events > total:
-            problems.append(Problem(shown, line, "events", row["events"], f"more events than the total ({row['total']})"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "events",
+                    row["events"],
+                    f"more events than the total ({row['total']})",
+                )
+            )
         if row["value_unit"] == "%" and value is not None and not 0 <= value <= 100:
-            problems.append(Problem(shown, line, "value", row["value"], "a percentage must lie between 0 and 100"))
-        for low, mid, high in (("ci_low", "value", "ci_high"), ("effect_ci_low", "effect_value", "effect_ci_high")):
+            problems.append(
+                Problem(
+                    shown, line, "value", row["value"], "a percentage must lie between 0 and 100"
+                )
+            )
+        for low, mid, high in (
+            ("ci_low", "value", "ci_high"),
+            ("effect_ci_low", "effect_value", "effect_ci_high"),
+        ):
             bounds = [_num(row[c]) for c in (low, mid, high)]
             present = [b for b in bounds if b is not None]
             if present != sorted(present):
-                problems.append(Problem(shown, line, mid, row[mid], f"interval out of order: {low} <= {mid} <= {high} must hold ({row[low]}, {row[mid]}, {row[high]})"))
-    pairs = {"trial_arms": [("dose_value", "dose_value_max")], "trials": [("doses_number", "doses_number_max")],
-             "msc_sources": [("value_low", "value_high")], "epidemiology": [("value", "value_high"), ("ci_low", "ci_high")]}
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        mid,
+                        row[mid],
+                        f"interval out of order: {low} <= {mid} <= {high} must hold ({row[low]}, "
+                        f"{row[mid]}, {row[high]})",
+                    )
+                )
+    pairs = {
+        "trial_arms": [("dose_value", "dose_value_max")],
+        "trials": [("doses_number", "doses_number_max")],
+        "msc_sources": [("value_low", "value_high")],
+        "epidemiology": [("value", "value_high"), ("ci_low", "ci_high")],
+    }
     for name, columns in pairs.items():
         for line, row in _rows(name, root):
             for low, high in columns:
-                if _num(row[low]) is not None and _num(row[high]) is not None and _num(row[high]) < _num(row[low]):
-                    problems.append(Problem(_shown(name, root), line, high, row[high], f"upper bound is below {low} ({row[low]})"))
+                if (
+                    _num(row[low]) is not None
+                    and _num(row[high]) is not None
+                    and _num(row[high]) < _num(row[low])
+                ):
+                    problems.append(
+                        Problem(
+                            _shown(name, root),
+                            line,
+                            high,
+                            row[high],
+                            f"upper bound is below {low} ({row[low]})",
+                        )
+                    )
     for line, row in _rows("epidemiology", root):
         if row["unit"] == "%" and not 0 <= (_num(row["value_high"]) or _num(row["value"])) <= 100:
-            problems.append(Problem(_shown("epidemiology", root), line, "value", row["value"], "a percentage must lie between 0 and 100"))
+            problems.append(
+                Problem(
+                    _shown("epidemiology", root),
+                    line,
+                    "value",
+                    row["value"],
+                    "a percentage must lie between 0 and 100",
+                )
+            )
     return problems
 
 
@@ -92,8 +160,14 @@ def glossary_problems(root: Path) -> list[Problem]:
     """related_terms must name existing glossary terms."""
     rows = list(_rows("glossary", root))
     terms = {row["term_id"] for _, row in rows}
-    return [Problem(_shown("glossary", root), line, "related_terms", key, "no glossary term with this id")
-            for line, row in rows for key in split_keys(row["related_terms"] or "") if key not in terms]
+    return [
+        Problem(
+            _shown("glossary", root), line, "related_terms", key, "no glossary term with this id"
+        )
+        for line, row in rows
+        for key in split_keys(row["related_terms"] or "")
+        if key not in terms
+    ]
 
 
 def bibliography_problems(root: Path) -> list[Problem]:
@@ -110,20 +184,46 @@ def bibliography_problems(root: Path) -> list[Problem]:
         fields = {name.lower(): value.strip() for name, value in entry.fields.items()}
         where = ("references.bib", lines.get(key))
         if not any(fields.get(name) for name in ("doi", "pmid", "registry")):
-            problems.append(Problem(*where, "doi", key, "entry has no doi, pmid or registry id: a reader cannot trace it"))
+            problems.append(
+                Problem(
+                    *where,
+                    "doi",
+                    key,
+                    "entry has no doi, pmid or registry id: a reader cannot trace it",
+                )
+            )
         if fields.get("doi") and not DOI_PATTERN.match(fields["doi"]):
-            problems.append(Problem(*where, "doi", fields["doi"], f"entry {key!r}: not a DOI (expected 10.NNNN/suffix, without 'doi:' or a URL)"))
+            problems.append(
+                Problem(
+                    *where,
+                    "doi",
+                    fields["doi"],
+                    f"entry {key!r}: not a DOI (expected 10.NNNN/suffix, without 'doi:' or a URL)",
+                )
+            )
         if fields.get("pmid") and not PMID_PATTERN.match(fields["pmid"]):
-            problems.append(Problem(*where, "pmid", fields["pmid"], f"entry {key!r}: a PMID is digits only"))
+            problems.append(
+                Problem(*where, "pmid", fields["pmid"], f"entry {key!r}: a PMID is digits only")
+            )
         if fields.get("registry") and not REGISTRY_PATTERN.match(fields["registry"]):
-            problems.append(Problem(*where, "registry", fields["registry"], f"entry {key!r}: not a registry id (e.g. NCT01234567)"))
+            problems.append(
+                Problem(
+                    *where,
+                    "registry",
+                    fields["registry"],
+                    f"entry {key!r}: not a registry id (e.g. NCT01234567)",
+                )
+            )
         if not fields.get("note"):
-            problems.append(Problem(*where, "note", key, "entry has no note saying what it was checked against"))
+            problems.append(
+                Problem(*where, "note", key, "entry has no note saying what it was checked against")
+            )
     return problems
 
 
 def cited_keys(root: Path) -> dict[str, str]:
-    """Keys cited by data `source` columns and by {cite}/{footcite} roles (any :p/:t variant) in chapters and intro.md -> where."""
+    """Keys cited by data `source` columns and by {cite}/{footcite} roles (any :p/:t variant) in "
+    "chapters and intro.md -> where."""
     used: dict[str, str] = {}
     for name in table_names(root):
         fields = {field["name"] for field in schema(name, root)["schema"]["fields"]}
@@ -145,18 +245,33 @@ def unused_reference_problems(root: Path) -> list[Problem]:
     used = cited_keys(root)
     path = bibliography_path(root)
     entries = parse_file(str(path), bib_format="bibtex").entries
-    return [Problem("references.bib", None, "key", key, "entry is cited by no data row and no chapter: cite it or remove it")
-            for key in entries if key not in used]
+    return [
+        Problem(
+            "references.bib",
+            None,
+            "key",
+            key,
+            "entry is cited by no data row and no chapter: cite it or remove it",
+        )
+        for key in entries
+        if key not in used
+    ]
 
 
 def cross_table_problems(root: Path | None = None) -> list[Problem]:
     root = root or book_root()
-    return (referential_problems(root) + range_problems(root) + glossary_problems(root)
-            + bibliography_problems(root) + unused_reference_problems(root))
+    return (
+        referential_problems(root)
+        + range_problems(root)
+        + glossary_problems(root)
+        + bibliography_problems(root)
+        + unused_reference_problems(root)
+    )
 
 
 def check_all(root: Path | None = None) -> dict[str, int]:
-    """Validate every table (mscbook.data.validate_all), then the cross-table rules; raise on any problem."""
+    """Validate every table (mscbook.data.validate_all), then the cross-table rules; raise on "
+    "any problem."""
     counts = validate_all(root)
     problems = cross_table_problems(root)
     if problems:

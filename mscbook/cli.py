@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from mscbook import data
+from mscbook import checks, data
 from mscbook.audit import MANIFEST_NAME
-from mscbook.paths import book_root
+from mscbook.paths import book_root, build_dir
 
 #: JupyterLab settings so that a click on a chapter `.md` opens it as a notebook (jupytext).
 LAB_OVERRIDES = {
@@ -26,7 +26,7 @@ def build(args: argparse.Namespace) -> int:
     """Validate the data, re-execute every chapter and build the HTML with warnings as errors."""
     root = book_root()
     try:
-        counts = data.validate_all(root)
+        counts = checks.check_all(root)
     except data.DataValidationError as error:
         print(f"book: not built, the data is invalid.\n{error}", file=sys.stderr)
         return 1
@@ -34,7 +34,7 @@ def build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     command = [
         str(Path(sys.executable).parent / "jupyter-book"), "build", str(root),
-        "--path-output", str(root), "--all", "-W", "-n", "--keep-going",
+        "--path-output", str(build_dir(root).parent), "--all", "-W", "-n", "--keep-going",
     ]  # fmt: skip
     environment = os.environ | {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     completed = subprocess.run(command, cwd=root, env=environment, check=False)
@@ -42,7 +42,7 @@ def build(args: argparse.Namespace) -> int:
         print("book: build FAILED (see the warnings above; execution reports are in "
               "_build/html/reports/)", file=sys.stderr)  # fmt: skip
         return completed.returncode
-    html_dir = root / "_build" / "html"
+    html_dir = build_dir(root) / "html"
     manifest = json.loads((html_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     print(f"book: built in {time.perf_counter() - started:.0f} s; "
           f"{len(manifest['figures'])} figure(s) audited ({html_dir / MANIFEST_NAME})")  # fmt: skip
@@ -51,9 +51,9 @@ def build(args: argparse.Namespace) -> int:
 
 
 def validate_data(args: argparse.Namespace) -> int:
-    """Validate every table in data/ against data/datapackage.json and references.bib."""
+    """Validate every table in data/ (schema, citations, cross-table rules)."""
     try:
-        counts = data.validate_all()
+        counts = checks.check_all()
     except data.DataValidationError as error:
         print(error, file=sys.stderr)
         return 1

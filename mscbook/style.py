@@ -88,6 +88,7 @@ def _png_for_notebook(figure: Figure):
 def use() -> None:
     """Apply the book style and show `Figure` objects as provenance-stamped 2x PNGs."""
     mpl.rcParams.update(RC)
+    pd.set_option("display.max_colwidth", None)  # tables show whole sentences, not "..."
     from IPython import get_ipython
 
     shell = get_ipython()

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from mscbook import data
-from mscbook.paths import book_root
+from mscbook.paths import book_root, build_dir
 
 ROOT = book_root()
-BUILD_HTML = ROOT / "_build" / "html"
+BUILD_HTML = build_dir(ROOT) / "html"
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+from mscbook import data
 from tests.conftest import read_rows, write_rows
 
 
@@ -19,11 +20,12 @@ def run_cli(*args: str, root=None) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def test_validate_data_reports_each_table(fixture_root):
-    result = run_cli("validate-data", root=fixture_root)
+def test_validate_data_reports_each_table():
+    result = run_cli("validate-data")
     assert result.returncode == 0, result.stderr
-    rows = len(read_rows(fixture_root / "data" / "isct_criteria.csv")) - 1  # minus the header
-    assert f"isct_criteria: {rows} rows, valid" in result.stdout
+    for name in data.table_names():
+        rows = len(read_rows(data.data_dir() / data.schema(name)["path"])) - 1  # minus header
+        assert f"{name}: {rows} rows, valid" in result.stdout
 
 
 def test_validate_data_fails_with_the_message_not_a_traceback(fixture_root):

@@ -1,0 +1,325 @@
+"""Data tables: every table loads, cross-table rules hold, and each rule fails loudly on bad input.
+
+Failing fixtures copy the real data/ and references.bib into tmp_path, break one cell, and check
+that the error names the file, the line, the column and the value.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mscbook.checks import check_all, cross_table_problems
+from mscbook.data import DataValidationError, load, table_names
+from mscbook.paths import book_root
+
+ROOT = book_root()
+EXPECTED_TABLES = {
+    "isct_criteria",
+    "nomenclature",
+    "trials",
+    "trial_arms",
+    "trial_outcomes",
+    "msc_sources",
+    "secretome",
+    "epidemiology",
+    "seed_claims",
+    "glossary",
+}
+COMPARATORS = {"cd34_cells", "bm_mnc", "bm_multicellular", "bmac", "svf_adrc", "fat_graft"}
+
+
+# ---------------------------------------------------------------- the real data
+
+
+def test_every_table_is_described_and_loads():
+    assert set(table_names()) >= EXPECTED_TABLES
+    for name in table_names():
+        assert len(load(name)) > 0, name
+
+
+def test_cross_table_rules_hold_for_the_real_data():
+    assert cross_table_problems() == []
+    assert check_all()["trials"] > 0
+
+
+def test_every_fact_row_is_traceable():
+    for name in table_names():
+        frame = load(name)
+        if "verified_against" in frame and name != "seed_claims":
+            assert frame["source"].notna().all(), name
+            assert frame["verified_against"].notna().all(), name
+
+
+def test_comparators_are_never_typed_as_msc():
+    trials = load("trials")
+    by_id = trials.set_index("trial_id")
+    assert by_id.loc["norgren2024", "product_type"] == "msc_like"
+    for trial_id in ("powell2012", "nct03111238", "granel2015", "daumas2022", "delpapa2019"):
+        assert by_id.loc[trial_id, "product_type"] in COMPARATORS, trial_id
+
+
+def test_corrections_from_facts_are_in_the_data():
+    trials = load("trials").set_index("trial_id")
+    assert not trials.loc["petrou2021", "randomised"] and trials.loc["petrou2021", "phase"] != "3"
+    assert trials.loc["lu2011", "allocation"] == "within_patient"
+    assert trials.loc["norgren2024", "status"] == "stopped_early"
+    arms = load("trial_arms").set_index(["trial_id", "arm_id"])
+    assert arms.loc[("gupta2013", "msc"), "dose_value"] == 2
+    assert arms.loc[("gupta2013", "msc"), "dose_unit"] == "×10^6 cells/kg"
+    assert set(arms.loc["shirbaghaee2023", "dose_value"]) == {20, 60}
+    claims = load("seed_claims").set_index("claim_id")
+    assert claims.loc["plxpad_improved_afs", "verdict"] == "wrong"
+    assert claims.loc["petrou2021_phase3", "verdict"] == "wrong"
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    shutil.copytree(ROOT / "chapters", tmp_path / "chapters")
+    if (ROOT / "intro.md").exists():
+        shutil.copy(ROOT / "intro.md", tmp_path / "intro.md")
+    return tmp_path
+
+
+def edit_cell(root: Path, table: str, row_id: dict[str, str], column: str, value: str) -> int:
+    """Set one cell; return its CSV line number."""
+    path = root / "data" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+        fields = list(rows[0])
+    for index, row in enumerate(rows):
+        if all(row[k] == v for k, v in row_id.items()):
+            row[column] = value
+            line = index + 2
+            break
+    else:
+        raise AssertionError(f"no row {row_id} in {table}")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return line
+
+
+def load_error(name: str, root: Path) -> str:
+    with pytest.raises(DataValidationError) as info:
+        load(name, root=root)
+    return str(info.value)
+
+
+def cross_error(root: Path) -> str:
+    with pytest.raises(DataValidationError) as info:
+        check_all(root)
+    return str(info.value)
+
+
+# ---------------------------------------------------------------- schema rules (mscbook.data.load)
+
+
+def test_n_must_be_positive(book):
+    line = edit_cell(book, "trial_arms", {"trial_id": "gupta2013", "arm_id": "msc"}, "n", "0")
+    message = load_error("trial_arms", book)
+    assert (
+        f"data/trial_arms.csv, line {line}, column 'n': below the minimum 1 (value '0')" in message
+    )
+
+
+def test_enum_violation_names_the_allowed_values(book):
+    line = edit_cell(book, "trials", {"trial_id": "lu2011"}, "cell_source", "bone marrow")
+    message = load_error("trials", book)
+    assert f"data/trials.csv, line {line}, column 'cell_source': not an allowed value" in message
+    assert "'bone marrow'" in message
+
+
+def test_duplicate_id_is_rejected(book):
+    line = edit_cell(book, "trials", {"trial_id": "lu2011"}, "trial_id", "gupta2013")
+    message = load_error("trials", book)
+    assert f"line {line}, column 'trial_id': duplicate id" in message
+
+
+def test_unknown_source_key_is_rejected(book):
+    line = edit_cell(
+        book, "epidemiology", {"figure_id": "ms_cases_global_2020"}, "source", "walton2021"
+    )
+    message = load_error("epidemiology", book)
+    assert f"data/epidemiology.csv, line {line}, column 'source': unknown citation key" in message
+    assert "'walton2021'" in message
+
+
+def test_dose_must_be_a_number_not_text(book):
+    line = edit_cell(
+        book,
+        "trial_arms",
+        {"trial_id": "shirbaghaee2023", "arm_id": "low"},
+        "dose_value",
+        "20 × 10",
+    )
+    message = load_error("trial_arms", book)
+    assert f"line {line}, column 'dose_value': not a valid number (value '20 × 10')" in message
+
+
+def test_verified_against_uses_the_controlled_vocabulary(book):
+    line = edit_cell(book, "trials", {"trial_id": "lu2011"}, "verified_against", "checked")
+    message = load_error("trials", book)
+    assert f"line {line}, column 'verified_against': does not match the pattern" in message
+
+
+def test_registry_id_syntax(book):
+    line = edit_cell(book, "trials", {"trial_id": "gupta2013"}, "registry_id", "NCT0088387")
+    message = load_error("trials", book)
+    assert f"line {line}, column 'registry_id': does not match the pattern" in message
+
+
+def test_p_value_above_one_is_rejected(book):
+    line = edit_cell(book, "trial_outcomes", {"outcome_id": "pace_amp_death_hr"}, "p_value", "7.88")
+    message = load_error("trial_outcomes", book)
+    assert f"line {line}, column 'p_value': above the maximum 1 (value '7.88')" in message
+
+
+# --- cross-table rules (mscbook.checks)
+
+
+def test_outcome_must_point_at_an_existing_trial(book):
+    line = edit_cell(
+        book, "trial_outcomes", {"outcome_id": "gupta2013_ae_msc"}, "trial_id", "gupta2031"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/trial_outcomes.csv, line {line}, column 'trial_id': no such trial in "
+        f"data/trials.csv (value 'gupta2031')" in message
+    )
+
+
+def test_outcome_must_point_at_an_existing_arm(book):
+    line = edit_cell(
+        book, "trial_outcomes", {"outcome_id": "pace_amp_death_hr"}, "comparator_arm_id", "sham"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/trial_outcomes.csv, line {line}, column 'comparator_arm_id': no arm with this id "
+        f"for trial 'norgren2024'" in message
+    )
+
+
+def test_arm_must_point_at_an_existing_trial(book):
+    line = edit_cell(
+        book, "trial_arms", {"trial_id": "bura2014", "arm_id": "msc"}, "trial_id", "bura2041"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/trial_arms.csv, line {line}, column 'trial_id': no such trial in data/trials.csv "
+        f"(value 'bura2041')" in message
+    )
+
+
+def test_events_cannot_exceed_total(book):
+    line = edit_cell(book, "trial_outcomes", {"outcome_id": "delpapa2019_du_graft"}, "events", "26")
+    message = cross_error(book)
+    assert (
+        f"data/trial_outcomes.csv, line {line}, column 'events': more events than the total (25) "
+        f"(value '26')" in message
+    )
+
+
+def test_percentage_must_be_between_0_and_100(book):
+    line = edit_cell(
+        book, "trial_outcomes", {"outcome_id": "pace_amp_death_plxpad"}, "value", "286"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/trial_outcomes.csv, line {line}, column 'value': a percentage must lie between 0 "
+        f"and 100 (value '286')" in message
+    )
+
+
+def test_confidence_interval_must_contain_the_estimate(book):
+    line = edit_cell(
+        book, "trial_outcomes", {"outcome_id": "pace_amp_death_hr"}, "effect_value", "1.93"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/trial_outcomes.csv, line {line}, column 'effect_value': interval out of order"
+        in message
+    )
+
+
+def test_range_upper_bound_not_below_lower(book):
+    line = edit_cell(
+        book, "trial_arms", {"trial_id": "lu2011", "arm_id": "msc"}, "dose_value_max", "50"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/trial_arms.csv, line {line}, column 'dose_value_max': upper bound is below "
+        f"dose_value (500) (value '50')" in message
+    )
+
+
+def test_glossary_related_terms_must_exist(book):
+    line = edit_cell(book, "glossary", {"term_id": "abi"}, "related_terms", "pad;tcpo3")
+    message = cross_error(book)
+    assert (
+        f"data/glossary.csv, line {line}, column 'related_terms': no glossary term with this id "
+        f"(value 'tcpo3')" in message
+    )
+
+
+def append_bib(root: Path, text: str) -> int:
+    path = root / "references.bib"
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + "\n" + text, encoding="utf-8")
+    return before.count("\n") + 2
+
+
+def test_doi_syntax_is_checked(book):
+    line = append_bib(
+        book,
+        "@article{bad2020,\n  title = {X},\n  doi = {doi:10.1000/xyz},\n  note = {Checked.}\n}\n",
+    )
+    edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "bad2020")
+    message = cross_error(book)
+    assert f"references.bib, line {line}, column 'doi': entry 'bad2020': not a DOI" in message
+    assert "(value 'doi:10.1000/xyz')" in message
+
+
+def test_entry_without_identifier_is_rejected(book):
+    line = append_bib(book, "@article{noid2020,\n  title = {X},\n  note = {Checked.}\n}\n")
+    edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "noid2020")
+    message = cross_error(book)
+    assert (
+        f"references.bib, line {line}, column 'doi': entry has no doi, pmid or registry id"
+        in message
+    )
+
+
+def test_entry_without_note_is_rejected(book):
+    line = append_bib(book, "@article{nonote2020,\n  title = {X},\n  pmid = {123456}\n}\n")
+    edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "nonote2020")
+    message = cross_error(book)
+    assert f"references.bib, line {line}, column 'note': entry has no note" in message
+
+
+def test_unused_bibliography_entry_is_reported(book):
+    append_bib(
+        book,
+        "@article{orphan2020,\n  title = {X},\n  doi = {10.1000/xyz},\n  note = {Checked.}\n}\n",
+    )
+    message = cross_error(book)
+    assert "references.bib, column 'key': entry is cited by no data row and no chapter" in message
+    assert "(value 'orphan2020')" in message
+
+
+def test_chapter_citations_count_as_use(book):
+    append_bib(
+        book,
+        "@article{orphan2020,\n  title = {X},\n  doi = {10.1000/xyz},\n  note = {Checked.}\n}\n",
+    )
+    (book / "chapters" / "fixture.md").write_text("See {cite:t}`orphan2020`.\n", encoding="utf-8")
+    check_all(book)
