@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lab lint clean
+.PHONY: book test preview bench lab lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,14 +20,22 @@ book: $(STAMP)
 test: book lint
 	$(BIN)/python -m pytest
 
+## preview: for authors; execute only chapters whose code or inputs changed, then render
+preview: $(STAMP)
+	$(BIN)/python -m mscbook preview
+
+## bench: build and interaction timings, written to benchmarks/RESULTS.md
+bench: $(STAMP)
+	$(BIN)/python benchmarks/build_bench.py
+
 ## lab: JupyterLab with the chapter .md files opening as notebooks (jupytext)
 lab: $(STAMP)
 	$(BIN)/python -m mscbook lab-settings
 	$(BIN)/jupyter lab chapters/
 
 lint: $(STAMP)
-	$(BIN)/ruff check mscbook tests
-	$(BIN)/ruff format --check mscbook tests
+	$(BIN)/ruff check mscbook tests benchmarks
+	$(BIN)/ruff format --check mscbook tests benchmarks
 
 clean:
 	rm -rf _build

@@ -144,19 +144,21 @@ def _merge(app: Sphinx, env, docnames, other) -> None:
 def write_manifest(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    images = getattr(app.builder, "images", {})
+    # Sphinx keys copied images by their path relative to the source folder (which may climb
+    # out of it, e.g. into a build folder elsewhere); match them by resolved location.
+    copied = {
+        str(Path(app.srcdir, key).resolve()): name
+        for key, name in getattr(app.builder, "images", {}).items()
+    }
     figures = []
     for docname in sorted(getattr(app.env, "mscbook_figures", {})):
         for record in app.env.mscbook_figures[docname]:
             entry = dict(record)
-            source = entry.pop("source_image")
-            relative = (
-                Path(source).resolve().relative_to(Path(app.srcdir).resolve()).as_posix()
-                if Path(source).resolve().is_relative_to(Path(app.srcdir).resolve())
-                else source
-            )
-            copied = images.get(relative) or images.get(source)
-            entry["image"] = f"{app.builder.imagedir}/{copied}" if copied else ""
+            name = copied.get(entry.pop("source_image"))
+            if name is None:
+                message = "figure audit: %s, cell %s: image was not copied into the site"
+                logger.warning(message, docname, entry["cell"], type="mscbook", subtype="figure")
+            entry["image"] = f"{app.builder.imagedir}/{name}" if name else ""
             figures.append(entry)
     manifest = Path(app.outdir, MANIFEST_NAME)
     manifest.write_text(json.dumps({"figures": figures}, indent=2, ensure_ascii=False) + "\n")

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from mscbook import checks, data
-from mscbook.audit import MANIFEST_NAME
-from mscbook.paths import book_root, build_dir
+from mscbook.book import build_book
 
 #: JupyterLab settings so that a click on a chapter `.md` opens it as a notebook (jupytext).
 LAB_OVERRIDES = {
@@ -24,30 +20,12 @@ LAB_OVERRIDES = {
 
 def build(args: argparse.Namespace) -> int:
     """Validate the data, re-execute every chapter and build the HTML with warnings as errors."""
-    root = book_root()
-    try:
-        counts = checks.check_all(root)
-    except data.DataValidationError as error:
-        print(f"book: not built, the data is invalid.\n{error}", file=sys.stderr)
-        return 1
-    print(f"data: {len(counts)} table(s) valid ({sum(counts.values())} rows)")
-    started = time.perf_counter()
-    command = [
-        str(Path(sys.executable).parent / "jupyter-book"), "build", str(root),
-        "--path-output", str(build_dir(root).parent), "--all", "-W", "-n", "--keep-going",
-    ]  # fmt: skip
-    environment = os.environ | {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    completed = subprocess.run(command, cwd=root, env=environment, check=False)
-    if completed.returncode != 0:
-        print("book: build FAILED (see the warnings above; execution reports are in "
-              "_build/html/reports/)", file=sys.stderr)  # fmt: skip
-        return completed.returncode
-    html_dir = build_dir(root) / "html"
-    manifest = json.loads((html_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    print(f"book: built in {time.perf_counter() - started:.0f} s; "
-          f"{len(manifest['figures'])} figure(s) audited ({html_dir / MANIFEST_NAME})")  # fmt: skip
-    print(html_dir / "index.html")
-    return 0
+    return build_book(official=True)
+
+
+def preview(args: argparse.Namespace) -> int:
+    """Rebuild for authors: execute only chapters whose code or inputs changed, then render."""
+    return build_book(official=False)
 
 
 def validate_data(args: argparse.Namespace) -> int:
@@ -73,7 +51,12 @@ def lab_settings(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": build, "validate-data": validate_data, "lab-settings": lab_settings}
+COMMANDS = {
+    "build": build,
+    "preview": preview,
+    "validate-data": validate_data,
+    "lab-settings": lab_settings,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

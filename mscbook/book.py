@@ -1,0 +1,87 @@
+"""Building the book: validate the data, execute chapters in parallel, render with Sphinx.
+
+`build_book(official=True)` is `make book`: every chapter re-executes from scratch. With
+`official=False` (`make preview`) only chapters whose code, or whose inputs in `data/` and
+`mscbook/`, changed are executed, and nothing at all happens when no source changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mscbook import checks, data, execution
+from mscbook.audit import MANIFEST_NAME
+from mscbook.paths import book_root, build_dir
+
+SOURCES_STAMP = "mscbook-sources.sha256"
+
+
+def sources_fingerprint(root: Path) -> str:
+    """Hash of every file the rendered book depends on."""
+    files = [
+        *root.glob("*.md"),
+        *root.glob("*.yml"),
+        *root.joinpath("chapters").rglob("*.md"),
+        root / "references.bib",
+    ]
+    digest = hashlib.sha256(execution.inputs_fingerprint(root).encode())
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_book(root: Path | None = None, *, official: bool) -> int:
+    """Build the HTML; return the exit status. Prints the path of index.html on success."""
+    root = root or book_root()
+    html_dir = build_dir(root) / "html"
+    stamp = build_dir(root) / SOURCES_STAMP
+    fingerprint = sources_fingerprint(root)
+    if not official and stamp.exists() and stamp.read_text() == fingerprint:
+        print("book: up to date, nothing changed since the last build")
+        print(html_dir / "index.html")
+        return 0
+    started = time.perf_counter()
+    try:
+        counts = checks.check_all(root)
+    except data.DataValidationError as error:
+        print(f"book: not built, the data is invalid.\n{error}", file=sys.stderr)
+        return 1
+    print(f"data: {len(counts)} table(s) valid ({sum(counts.values())} rows)")
+    summary = execution.pre_execute(root, fresh=official)
+    print(summary.describe())
+    # Sphinx re-reads only pages whose source changed; a cleared cache means every page did.
+    reread_all = official or bool(summary.cleared_because)
+    status = _sphinx_build(root, reread_all=reread_all)
+    if status != 0:
+        print(
+            "book: build FAILED (see the warnings above; execution reports are in "
+            f"{html_dir / 'reports'})",
+            file=sys.stderr,
+        )
+        return status
+    stamp.write_text(fingerprint)
+    manifest = json.loads((html_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    print(
+        f"book: built in {time.perf_counter() - started:.0f} s; "
+        f"{len(manifest['figures'])} figure(s) audited ({html_dir / MANIFEST_NAME})"
+    )
+    print(html_dir / "index.html")
+    return 0
+
+
+def _sphinx_build(root: Path, *, reread_all: bool) -> int:
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"), "build", str(root),
+        "--path-output", str(build_dir(root).parent), "-W", "-n", "--keep-going",
+    ]  # fmt: skip
+    if reread_all:
+        command.append("--all")
+    environment = os.environ | {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    return subprocess.run(command, cwd=root, env=environment, check=False).returncode

@@ -1,0 +1,127 @@
+"""Parallel pre-execution of the chapters into jupyter-cache, which the book build renders from.
+
+Stock Jupyter Book 1 executes notebooks one at a time. Here jupyter-cache's `local-parallel`
+executor runs them in one process per core (each in its own folder, as a student would), and
+`jupyter-book build` with `execute_notebooks: cache` then renders from the cache without
+re-executing. jupyter-cache keys a notebook on its code cells only, so the cache is cleared
+whenever `data/` or `mscbook/` change: otherwise a preview would show stale figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from mscbook.paths import book_root, build_dir
+
+#: Notebooks read with myst-nb's reader, exactly as the book build reads them.
+MYST_READER = {"name": "myst_nb_md", "type": "plugin"}
+FINGERPRINT_FILE = "mscbook-inputs.sha256"
+
+
+@dataclass
+class ExecutionSummary:
+    executed: list[str] = field(default_factory=list)
+    from_cache: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    cleared_because: str = ""
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        parts = [f"{len(self.executed)} executed in parallel", f"{len(self.from_cache)} cached"]
+        if self.failed:
+            parts.append(f"{len(self.failed)} FAILED: {', '.join(self.failed)}")
+        reason = f" (cache cleared: {self.cleared_because})" if self.cleared_because else ""
+        return f"chapters: {', '.join(parts)} in {self.seconds:.1f} s{reason}"
+
+
+def toc_documents(root: Path | None = None) -> list[Path]:
+    """Source files of every page in `_toc.yml`, in book order."""
+    root = root or book_root()
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+    for part in toc.get("parts", []):
+        names += [chapter["file"] for chapter in part.get("chapters", [])]
+    return [root / f"{name}.md" for name in names]
+
+
+def notebook_documents(root: Path | None = None) -> list[Path]:
+    """The pages that are notebooks (MyST Markdown with a jupytext header)."""
+    return [
+        path
+        for path in toc_documents(root)
+        if path.read_text(encoding="utf-8").startswith("---\njupytext:")
+    ]
+
+
+def cache_dir(root: Path | None = None) -> Path:
+    """jupyter-book's default cache location for this build folder."""
+    return build_dir(root) / ".jupyter_cache"
+
+
+def inputs_fingerprint(root: Path | None = None) -> str:
+    """Hash of everything a chapter reads besides its own code: data/, mscbook/, references."""
+    root = root or book_root()
+    files = sorted(
+        [
+            *root.joinpath("data").rglob("*"),
+            *root.joinpath("mscbook").rglob("*.py"),
+            root / "references.bib",
+        ]
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) -> ExecutionSummary:
+    """Execute the chapters that have no valid cached result, in parallel.
+
+    `fresh=True` (the official build) empties the cache first, so every chapter re-executes.
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    root = root or book_root()
+    started = time.perf_counter()
+    summary = ExecutionSummary()
+    location = cache_dir(root)
+    fingerprint = inputs_fingerprint(root)
+    stamp = location / FINGERPRINT_FILE
+    if fresh:
+        summary.cleared_because = "official build: every chapter re-executes"
+    elif stamp.exists() and stamp.read_text() != fingerprint:
+        summary.cleared_because = "data/, mscbook/ or references.bib changed"
+    if summary.cleared_because and location.exists():
+        shutil.rmtree(location)
+    location.mkdir(parents=True, exist_ok=True)
+    cache = get_cache(location)
+    notebooks = [str(path) for path in notebook_documents(root)]
+    known = {record.uri for record in cache.list_project_records()}
+    for record in cache.list_project_records():
+        if record.uri not in notebooks:  # a chapter removed from the book
+            cache.remove_nb_from_project(record.pk)
+    for uri in notebooks:
+        if uri not in known:
+            cache.add_nb_to_project(uri, read_data=MYST_READER)
+    executor = load_executor("local-parallel", cache=cache)
+    result = executor.run_and_cache(filter_uris=notebooks, timeout=timeout, allow_errors=False)
+    summary.executed = [_short(uri, root) for uri in result.succeeded]
+    summary.failed = [_short(uri, root) for uri in result.excepted + result.errored]
+    ran = set(result.all())
+    summary.from_cache = [_short(uri, root) for uri in notebooks if uri not in ran]
+    stamp.write_text(fingerprint)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _short(uri: str, root: Path) -> str:
+    return Path(uri).resolve().relative_to(root.resolve()).as_posix()
