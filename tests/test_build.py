@@ -7,19 +7,10 @@ import json
 import re
 from pathlib import Path
 
-import yaml
-
+from mscbook.execution import toc_documents
 from mscbook.paths import book_root
 
 ROOT = book_root()
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return files
 
 
 def figure_cells() -> int:
@@ -37,8 +28,9 @@ def figure_cells() -> int:
 
 
 def test_every_toc_page_is_built(built_html: Path):
-    for name in toc_files():
-        assert (built_html / f"{name}.html").is_file(), name
+    for source in toc_documents(ROOT):
+        page = source.relative_to(ROOT).with_suffix(".html")
+        assert (built_html / page).is_file(), page
     assert (built_html / "index.html").is_file()
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from mscbook import data
+from mscbook.checks import CITE_ROLE
 from mscbook.paths import book_root
 from mscbook.references import DOI_PATTERN, load_references, split_keys
 
 ROOT = book_root()
-CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
 
 
 def cited_keys() -> dict[str, set[str]]:
