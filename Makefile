@@ -4,12 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test preview bench lab lint clean
+.PHONY: book test student assignments preview bench lab lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	# MathJax, require.js, the widget manager and axe-core from pinned npm packages (npm pack)
+	$(BIN)/python -m mscbook.assets
 	touch $(STAMP)
 
 ## book: re-execute every chapter and build the HTML (warnings are errors)
@@ -19,6 +21,14 @@ book: $(STAMP)
 ## test: build the whole book, lint, then run every test against the build
 test: book lint
 	$(BIN)/python -m pytest
+
+## student: the student edition (every solution removed) in _build/student/html
+student: $(STAMP)
+	$(BIN)/python -m mscbook student
+
+## assignments: one assignment notebook and one answer key per chapter in _build/assignments
+assignments: $(STAMP)
+	$(BIN)/python -m mscbook export-assignments
 
 ## preview: for authors; execute only chapters whose code or inputs changed, then render
 preview: $(STAMP)

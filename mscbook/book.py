@@ -48,12 +48,8 @@ def build_book(root: Path | None = None, *, official: bool) -> int:
         print(html_dir / "index.html")
         return 0
     started = time.perf_counter()
-    try:
-        counts = checks.check_all(root)
-    except data.DataValidationError as error:
-        print(f"book: not built, the data is invalid.\n{error}", file=sys.stderr)
+    if not preflight(root, "book"):
         return 1
-    print(f"data: {len(counts)} table(s) valid ({sum(counts.values())} rows)")
     summary = execution.pre_execute(root, fresh=official)
     print(summary.describe())
     # Sphinx re-reads only pages whose source changed; a cleared cache means every page did.
@@ -74,6 +70,27 @@ def build_book(root: Path | None = None, *, official: bool) -> int:
     )
     print(html_dir / "index.html")
     return 0
+
+
+def preflight(root: Path, what: str) -> bool:
+    """Check the data and the exercises before anything executes; False (and why) if broken."""
+    from mscbook import exercises
+
+    try:
+        counts = checks.check_all(root)
+    except data.DataValidationError as error:
+        print(f"{what}: not built, the data is invalid.\n{error}", file=sys.stderr)
+        return False
+    print(f"data: {len(counts)} table(s) valid ({sum(counts.values())} rows)")
+    disagreements = exercises.problems(root)
+    if disagreements:
+        print(
+            f"{what}: not built, the exercises and data/exercises.csv disagree:\n  - "
+            + "\n  - ".join(disagreements),
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 def _sphinx_build(root: Path, *, reread_all: bool) -> int:

@@ -51,11 +51,33 @@ def lab_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def student(args: argparse.Namespace) -> int:
+    """Build the student edition (every solution removed) into _build/student/html."""
+    from mscbook.student import build_student
+
+    return build_student()
+
+
+def export_assignments(args: argparse.Namespace) -> int:
+    """Write one assignment notebook and one answer key per chapter to _build/assignments/."""
+    from mscbook.assignments import export
+
+    return export(chapter=args.chapter)
+
+
 COMMANDS = {
     "build": build,
     "preview": preview,
     "validate-data": validate_data,
     "lab-settings": lab_settings,
+    "student": student,
+    "export-assignments": export_assignments,
+}
+#: Options of the commands that take any: command → [(flag, add_argument keywords)].
+OPTIONS = {
+    "export-assignments": [
+        ("--chapter", {"help": "only this chapter, e.g. what-is-an-msc (default: all)"})
+    ],
 }
 
 
@@ -63,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mscbook", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, function in COMMANDS.items():
-        commands.add_parser(name, help=function.__doc__.splitlines()[0])
+        command = commands.add_parser(name, help=function.__doc__.splitlines()[0])
+        for flag, options in OPTIONS.get(name, []):
+            command.add_argument(flag, **options)
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args)

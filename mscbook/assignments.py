@@ -1,0 +1,158 @@
+"""Assignment notebooks: one per chapter with its exercises, plus an answer key per chapter.
+
+Both are generated from the chapter sources and `data/exercises.csv` (nothing is written by hand):
+
+- `<build>/assignments/<chapter>.ipynb`: the chapter's set-up cell, then per exercise its text,
+  the cells it gives, an empty answer (a "Your answer" cell, or the `...` stub of a coding
+  exercise) and the check cells, which call `mscbook.exercises.check`.
+- `<build>/assignments/answer-keys/<chapter>-answer-key.ipynb`: the same with the reference
+  solutions in place of the empty answers. Do not hand out the `answer-keys` folder.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from mscbook.exercises import (
+    TYPE_LABELS,
+    Block,
+    Exercise,
+    chapter_paths,
+    chapter_title,
+    exercises_by_chapter,
+    scan,
+)
+from mscbook.paths import book_root, build_dir
+
+KEY_FOLDER = "answer-keys"
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+
+def assignments_dir(root: Path | None = None) -> Path:
+    return build_dir(root or book_root()) / "assignments"
+
+
+def _code(block: Block) -> nbformat.NotebookNode:
+    tags = block.tags
+    return new_code_cell(block.content, metadata={"tags": tags} if tags else {})
+
+
+def _cells(blocks: list[Block]) -> list[nbformat.NotebookNode]:
+    cells = []
+    for block in blocks:
+        if block.name == "code-cell":
+            cells.append(_code(block))
+        elif block.name is None:
+            cells.append(new_markdown_cell(block.text.strip()))
+        else:  # another directive: keep its MyST text as Markdown
+            cells.append(new_markdown_cell(block.text.strip()))
+    return cells
+
+
+def setup_block(path: Path) -> Block | None:
+    """The chapter's first code cell, which by convention loads everything the chapter uses."""
+    return next(
+        (block for block in scan(path.read_text("utf-8")) if block.name == "code-cell"), None
+    )
+
+
+def _exercise_cells(number: int, row: dict, exercise: Exercise, key: bool) -> list:
+    title = exercise.title[:1].upper() + exercise.title[1:]
+    heading = (
+        f"## Exercise {number} · {TYPE_LABELS[row['type']]} · difficulty {int(row['difficulty'])}"
+        f": {title}\n\n*Objective:* {row['objective']} *About {int(row['minutes'])} minutes.* "
+        f"(`{exercise.label}`)\n\n{exercise.body}"
+    )
+    cells = [new_markdown_cell(heading, metadata={"exercise": exercise.label})]
+    cells += _cells(exercise.given)
+    if row["type"] != "coding" and not exercise.answer:
+        if key:
+            cells.append(new_markdown_cell("**Reference answer.**\n\n" + exercise.solution_text))
+        else:
+            cells.append(
+                new_markdown_cell(
+                    "**Your answer** (double-click to write; your instructor reads it):\n\n",
+                    metadata={"tags": ["exercise-answer"]},
+                )
+            )
+        return cells
+    if key:
+        solution = _cells(exercise.solution)
+        cells.append(new_markdown_cell("**Reference solution.**"))
+        cells += solution
+        if not any("exercise-check" in cell.metadata.get("tags", []) for cell in solution):
+            cells += [_code(block) for block in exercise.checks]
+    else:
+        cells += [_code(block) for block in exercise.answer + exercise.checks]
+    return cells
+
+
+def build_notebook(chapter: str, root: Path | None = None, *, key: bool = False):
+    """The assignment (or, with `key=True`, the answer key) of one chapter, as a notebook."""
+    root = root or book_root()
+    path = chapter_paths(root)[chapter]
+    pairs = exercises_by_chapter(root)[chapter]
+    kind = "Answer key" if key else "Assignment"
+    intro = (
+        f"# {kind}: {chapter_title(path)}\n\n"
+        f"The exercises of the chapter *{chapter_title(path)}* ({chapter}.md). "
+        "Run the cells from the top (Kernel, Restart and run all). Write text answers in the "
+        "cells marked **Your answer**. In a coding exercise, replace each `...` in the answer "
+        "cell, run it, then run the check cell below it: the check says what is still wrong, "
+        "not what the answer is."
+    )
+    if key:
+        intro += "\n\n**For instructors only: this notebook holds the reference solutions.**"
+    cells = [new_markdown_cell(intro)]
+    setup = setup_block(path)
+    if setup is not None:
+        cells.append(new_markdown_cell("Set-up: load the data and the book's library."))
+        cells.append(_code(setup))
+    cells.append(new_code_cell("from mscbook.exercises import check"))
+    for number, (row, exercise) in enumerate(pairs, start=1):
+        cells += _exercise_cells(number, row, exercise, key)
+    notebook = new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = KERNELSPEC
+    notebook.metadata["mscbook"] = {"chapter": chapter, "answer_key": key}
+    nbformat.validate(notebook)
+    return notebook
+
+
+def _matches(chapter: str, wanted: str) -> bool:
+    wanted = wanted.removesuffix(".md").strip("/")
+    return chapter == wanted or chapter.rsplit("/", 1)[-1] == wanted
+
+
+def export(chapter: str | None = None, root: Path | None = None) -> int:
+    """Write the assignments and answer keys (all chapters with exercises, or one); exit status."""
+    root = root or book_root()
+    started = time.perf_counter()
+    chapters = list(exercises_by_chapter(root))
+    if chapter is not None:
+        chapters = [name for name in chapters if _matches(name, chapter)]
+        if not chapters:
+            print(
+                f"export-assignments: no chapter with exercises matches {chapter!r}; chapters "
+                f"with exercises: {', '.join(exercises_by_chapter(root))}",
+                file=sys.stderr,
+            )
+            return 1
+    folder = assignments_dir(root)
+    (folder / KEY_FOLDER).mkdir(parents=True, exist_ok=True)
+    for name in chapters:
+        stem = name.rsplit("/", 1)[-1]
+        for key, target in (
+            (False, folder / f"{stem}.ipynb"),
+            (True, folder / KEY_FOLDER / f"{stem}-answer-key.ipynb"),
+        ):
+            nbformat.write(build_notebook(name, root, key=key), target)
+            print(target)
+    print(
+        f"export-assignments: {len(chapters)} chapter(s) in {time.perf_counter() - started:.1f} s"
+    )
+    return 0

@@ -1,0 +1,270 @@
+"""Exercise checkers and metadata: reference answers pass, typical wrong ones get distinct feedback.
+
+The expected answers here come from the literature, not from the checker: Dominici et al. 2006
+allow at most 2% HLA-DR-positive cells, and the chapter's batch is simulated with CD90 and HLA-DR
+out of range and no chondrogenic differentiation.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mscbook import exercises
+from mscbook.paths import book_root
+from mscbook.widgets import isct
+
+from .conftest import read_rows, write_rows
+
+ROOT = book_root()
+LABEL = "ex-msc-isct-code"
+FAILING = ["cd90", "hla_dr", "chondrogenic"]  # what the exercise's batch was simulated to fail
+HLA_DR_LIMIT = 2.0  # Dominici 2006: HLA-DR on at most 2% of cells
+
+
+@pytest.fixture
+def namespace(criteria) -> dict[str, object]:
+    """A student's notebook just before the answer cell: the data and the given batch."""
+    batch = isct.simulate_flow_report(criteria, seed=11, out_of_range=["cd90", "hla_dr"])
+    return {"criteria": criteria, "batch": batch, "failed": ..., "hla_dr_limit": ...}
+
+
+def answer(namespace: dict, **names) -> exercises.Feedback:
+    return exercises.check(LABEL, namespace | names)
+
+
+def test_the_reference_answer_passes(namespace):
+    feedback = answer(namespace, failed=list(FAILING), hla_dr_limit=HLA_DR_LIMIT)
+    assert feedback.passed and feedback.answered
+    assert str(feedback).startswith("Correct")
+
+
+def test_equivalent_forms_of_the_answer_pass(namespace):
+    assert answer(namespace, failed=tuple(reversed(FAILING)), hla_dr_limit=2).passed
+    assert answer(namespace, failed=pd.Series(FAILING), hla_dr_limit=2.0).passed
+
+
+def test_an_untouched_answer_cell_is_not_answered_yet(namespace):
+    feedback = answer(namespace)
+    assert not feedback.passed and not feedback.answered
+    assert str(feedback).startswith("Not answered yet")
+
+
+def test_half_an_answer_names_the_missing_part(namespace):
+    feedback = answer(namespace, failed=list(FAILING))
+    assert not feedback.passed and feedback.answered
+    assert "`hla_dr_limit` still `...`" in feedback.message
+
+
+WRONG_ANSWERS = {
+    "the whole result object": lambda ns, c: dict(
+        failed=isct.evaluate_sample(c, ns["batch"], ["osteoblast", "adipocyte"], True)
+    ),
+    "marker names, not ids": lambda ns, c: dict(failed=["CD90", "HLA-DR", "chondrogenic"]),
+    "markers only": lambda ns, c: dict(failed=["cd90", "hla_dr"]),
+    "a passing criterion added": lambda ns, c: dict(failed=[*FAILING, "cd105"]),
+    "one id as text": lambda ns, c: dict(failed="cd90"),
+    "numbers in the list": lambda ns, c: dict(failed=[90, 2]),
+    "an unknown id": lambda ns, c: dict(failed=[*FAILING, "cd44"]),
+    "negative share, not positive": lambda ns, c: dict(hla_dr_limit=100 - HLA_DR_LIMIT),
+    "the batch's own value": lambda ns, c: dict(hla_dr_limit=ns["batch"]["hla_dr"]),
+    "a positive marker's threshold": lambda ns, c: dict(hla_dr_limit=95),
+    "an empty cell read": lambda ns, c: dict(hla_dr_limit=float("nan")),
+    "text, not a number": lambda ns, c: dict(hla_dr_limit="2"),
+    "a one-value Series": lambda ns, c: dict(hla_dr_limit=pd.Series([HLA_DR_LIMIT])),
+    "the whole column": lambda ns, c: dict(hla_dr_limit=c["threshold_percent"]),
+    "not a percentage": lambda ns, c: dict(hla_dr_limit=250),
+    "another number": lambda ns, c: dict(hla_dr_limit=5),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_ANSWERS)
+def test_a_typical_wrong_answer_fails_without_giving_the_answer(namespace, criteria, case):
+    right = {"failed": list(FAILING), "hla_dr_limit": HLA_DR_LIMIT}
+    feedback = answer(namespace, **(right | WRONG_ANSWERS[case](namespace, criteria)))
+    assert not feedback.passed and feedback.answered, case
+    assert str(feedback).startswith("Not yet right")
+    assert "chondrogenic" not in feedback.message or "chondrogenic" in str(
+        WRONG_ANSWERS[case](namespace, criteria).get("failed")
+    )
+    assert "2%" not in feedback.message and "'hla_dr'," not in feedback.message
+
+
+def test_every_wrong_answer_gets_its_own_feedback(namespace, criteria):
+    right = {"failed": list(FAILING), "hla_dr_limit": HLA_DR_LIMIT}
+    messages = {
+        answer(namespace, **(right | make(namespace, criteria))).message
+        for make in WRONG_ANSWERS.values()
+    }
+    assert len(messages) == len(WRONG_ANSWERS)
+
+
+class Exploding:
+    """A student's object that raises whenever the checker looks at it."""
+
+    def __iter__(self):
+        raise RuntimeError("boom")
+
+    def __float__(self):
+        raise RuntimeError("boom")
+
+
+def test_a_broken_answer_is_feedback_not_a_traceback(namespace):
+    feedback = answer(namespace, failed=Exploding(), hla_dr_limit=Exploding())
+    assert not feedback.passed
+    assert "should be" in feedback.message or "could not be checked" in feedback.message
+
+
+def test_an_answer_that_raises_inside_the_checker_is_reported(namespace, monkeypatch):
+    def crashing_checker(namespace):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setitem(exercises.CHECKERS, "isct_failing_criteria", crashing_checker)
+    feedback = answer(namespace, failed=list(FAILING), hla_dr_limit=2)
+    assert not feedback.passed
+    assert "could not be checked (ZeroDivisionError: division by zero)" in feedback.message
+
+
+def test_lost_data_is_reported_before_the_answer(namespace):
+    feedback = answer(namespace, criteria=None, failed=list(FAILING), hla_dr_limit=2)
+    assert not feedback.passed and "run the cells above" in feedback.message
+
+
+def test_exercises_without_a_checker_or_unknown_labels_say_so(namespace):
+    assert "no automatic check" in exercises.check("ex-msc-clinic-claim", namespace).message
+    assert "no automatic check" in exercises.check("ex-nonexistent", namespace).message
+
+
+def test_checkers_never_evaluate_text():
+    tree = ast.parse((ROOT / "mscbook" / "exercises.py").read_text(encoding="utf-8"))
+    called = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    assert not called & {"eval", "exec", "compile", "__import__"}
+
+
+# ----------------------------------------------------------------- metadata and chapter sources
+
+
+def test_the_book_and_its_exercise_table_agree():
+    assert exercises.problems(ROOT) == []
+
+
+def test_every_coding_exercise_has_a_registered_checker():
+    table = exercises.metadata(ROOT)
+    coding = table[table["type"] == "coding"]
+    assert not coding.empty
+    assert set(coding["checker"]) <= set(exercises.CHECKERS)
+
+
+def test_exercises_are_read_with_their_cells():
+    path = ROOT / "chapters" / "biology" / "what-is-an-msc.md"
+    found = {exercise.label: exercise for exercise in exercises.read_exercises(path)}
+    coding = found[LABEL]
+    assert coding.title == "find the failing criteria"
+    assert any("simulate_flow_report" in block.content for block in coding.given)
+    assert [exercises.ANSWER_TAG in block.tags for block in coding.answer] == [True]
+    assert "evaluate_sample" in coding.solution_text
+    assert "check(" not in coding.solution_text  # check cells are not part of the solution
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> Path:
+    """A copy of the book's sources and data, safe to break."""
+    for name in ("_toc.yml", "_config.yml", "references.bib", "intro.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for folder in ("chapters", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+CHAPTER = Path("chapters/biology/what-is-an-msc.md")
+
+
+def edit_chapter(root: Path, old: str, new: str) -> None:
+    path = root / CHAPTER
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_table(root: Path, label: str, column: str, value: str) -> None:
+    path = root / "data" / "exercises.csv"
+    rows = read_rows(path)
+    index = rows[0].index(column)
+    for row in rows[1:]:
+        if row[0] == label:
+            row[index] = value
+    write_rows(path, rows)
+
+
+def test_an_exercise_without_a_row_is_reported(book_copy):
+    path = book_copy / "data" / "exercises.csv"
+    write_rows(path, [row for row in read_rows(path) if row[0] != "ex-msc-clinic-claim"])
+    assert exercises.problems(book_copy) == [
+        f"{CHAPTER.with_suffix('')}.md: exercise 'ex-msc-clinic-claim' has no row in "
+        "data/exercises.csv"
+    ]
+
+
+def test_a_row_without_an_exercise_is_reported(book_copy):
+    edit_table(book_copy, "ex-msc-clinic-claim", "label", "ex-msc-typo")
+    assert any(
+        "exercise 'ex-msc-typo': no exercise with this label" in problem
+        for problem in exercises.problems(book_copy)
+    )
+
+
+def test_a_coding_exercise_without_checker_is_reported(book_copy):
+    edit_table(book_copy, LABEL, "checker", "")
+    assert any("needs a checker" in problem for problem in exercises.problems(book_copy))
+    edit_table(book_copy, LABEL, "checker", "no_such_checker")
+    assert any(
+        "checker 'no_such_checker' is not in mscbook.exercises.CHECKERS" in problem
+        for problem in exercises.problems(book_copy)
+    )
+
+
+def test_an_exercise_without_solution_is_reported(book_copy):
+    text = (book_copy / CHAPTER).read_text(encoding="utf-8")
+    start = text.index("```{solution} ex-msc-stem-or-stromal")
+    end = text.index("```\n", text.index("\n", start) + 1) + len("```\n")
+    (book_copy / CHAPTER).write_text(text[:start] + text[end:], encoding="utf-8")
+    assert (
+        "data/exercises.csv, exercise 'ex-msc-stem-or-stromal': the exercise has no solution"
+        in exercises.problems(book_copy)
+    )
+
+
+def test_a_title_without_the_badge_is_reported(book_copy):
+    edit_chapter(book_copy, "{glue:text}`exercise-ex-msc-clinic-claim`:", "Appraisal:")
+    assert any("start its title with" in problem for problem in exercises.problems(book_copy))
+
+
+def test_a_bad_type_in_the_table_names_file_row_and_column(book_copy):
+    from mscbook.data import DataValidationError
+
+    edit_table(book_copy, LABEL, "type", "programming")
+    with pytest.raises(DataValidationError) as error:
+        exercises.problems(book_copy)
+    message = str(error.value)
+    assert "exercises.csv" in message and "type" in message and "programming" in message
+
+
+def test_the_index_lists_every_exercise_with_a_link():
+    text = exercises.index_markdown(ROOT)
+    for row in exercises.metadata(ROOT).to_dict("records"):
+        assert f"<{row['label']}>`" in text
+    assert "{doc}`/chapters/biology/what-is-an-msc`" in text
+
+
+def test_the_built_index_page_links_every_exercise(built_html: Path):
+    page = (built_html / "chapters/appendix/exercise-index.html").read_text(encoding="utf-8")
+    for label in exercises.metadata(ROOT)["label"]:
+        assert f"what-is-an-msc.html#{label}" in page
