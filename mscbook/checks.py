@@ -3,13 +3,17 @@
 `mscbook.data.load` validates one table against its schema. The rules here look across tables and
 into `references.bib`: outcomes point at existing trials and arms, events never exceed totals,
 percentages stay within 0-100, intervals are ordered, every bibliography entry is traceable (DOI,
-PMID or registry id, with valid syntax, and a `note` on what it was checked against) and used by a
-data row or a chapter citation. Each problem names file, line, column and value, like `load`.
+PMID, registry or regulator id, with valid syntax, and a `note` on what it was checked against)
+and used by a data row or a chapter citation. Approved products: partial dates are real dates
+and not in the future, withdrawals carry a date and an explanation, and `primary_confirmed` agrees
+with what the row was checked against. Each problem names file, line, column and value, like
+`load`.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +22,7 @@ from pybtex.database import parse_file
 
 from mscbook.data import DataValidationError, Problem, load, schema, table_names, validate_all
 from mscbook.paths import bibliography_path, book_root, data_dir
-from mscbook.references import DOI_PATTERN, REGISTRY_PATTERN, split_keys
+from mscbook.references import DOI_PATTERN, REGISTRY_PATTERN, REGULATOR_ID_PATTERN, split_keys
 
 PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
 CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]*)`")
@@ -170,8 +174,83 @@ def glossary_problems(root: Path) -> list[Problem]:
     ]
 
 
+# What confirms that an approval happened (as opposed to a review table that lists it).
+APPROVAL_CONFIRMATIONS = {"regulator record", "press release", "company data", "news report"}
+ENDED_STATUSES = {"withdrawn", "lapsed"}
+
+
+def _partial_date(value: str) -> datetime.date | None:
+    """'2018', '2018-03' or '2018-03-23' -> the earliest day it can mean; None if not a date."""
+    parts = value.split("-")
+    try:
+        numbers = [int(part) for part in parts] + [1] * (3 - len(parts))
+        return datetime.date(*numbers)
+    except (TypeError, ValueError):
+        return None
+
+
+def approved_products_problems(root: Path, today: datetime.date | None = None) -> list[Problem]:
+    """Dates are real and not in the future; status_date not before approval; withdrawn or lapsed
+    rows say when and why; primary_confirmed is true exactly when a regulator record, press
+    release, company data or news report (not only a review table) was checked."""
+    today = today or datetime.date.today()
+    shown = _shown("approved_products", root)
+    problems = []
+    for line, row in _rows("approved_products", root):
+        dates = {}
+        for column in ("approval_date", "status_date"):
+            if not row[column]:
+                continue
+            dates[column] = _partial_date(row[column])
+            if dates[column] is None:
+                problems.append(Problem(shown, line, column, row[column], "not a calendar date"))
+            elif dates[column] > today:
+                problems.append(Problem(shown, line, column, row[column], "date is in the future"))
+        approved, status = dates.get("approval_date"), dates.get("status_date")
+        if approved and status and status < approved:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "status_date",
+                    row["status_date"],
+                    f"status date is before the approval date ({row['approval_date']})",
+                )
+            )
+        if row["status"] in ENDED_STATUSES:
+            for column in ("status_date", "status_note"):
+                if not row[column]:
+                    problems.append(
+                        Problem(
+                            shown,
+                            line,
+                            column,
+                            row[column],
+                            f"required when status is {row['status']!r}: say when and why",
+                        )
+                    )
+        checked = {item.strip() for item in row["verified_against"].split(";")}
+        confirmed = bool(checked & APPROVAL_CONFIRMATIONS)
+        if (
+            row["primary_confirmed"] in ("true", "false")
+            and (row["primary_confirmed"] == "true") != confirmed
+        ):
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "primary_confirmed",
+                    row["primary_confirmed"],
+                    "must be true exactly when verified_against names a regulator record, press "
+                    "release, company data or news report, not only review tables or papers "
+                    f"(verified_against is {row['verified_against']!r})",
+                )
+            )
+    return problems
+
+
 def bibliography_problems(root: Path) -> list[Problem]:
-    """Every entry: DOI, PMID or registry id with valid syntax, and a `note`."""
+    """Every entry: DOI, PMID, registry or regulator id with valid syntax, and a `note`."""
     path = bibliography_path(root)
     text = path.read_text(encoding="utf-8").splitlines()
     lines = {}
@@ -183,13 +262,13 @@ def bibliography_problems(root: Path) -> list[Problem]:
     for key, entry in parse_file(str(path), bib_format="bibtex").entries.items():
         fields = {name.lower(): value.strip() for name, value in entry.fields.items()}
         where = ("references.bib", lines.get(key))
-        if not any(fields.get(name) for name in ("doi", "pmid", "registry")):
+        if not any(fields.get(name) for name in ("doi", "pmid", "registry", "regulator_id")):
             problems.append(
                 Problem(
                     *where,
                     "doi",
                     key,
-                    "entry has no doi, pmid or registry id: a reader cannot trace it",
+                    "entry has no doi, pmid, registry or regulator_id: a reader cannot trace it",
                 )
             )
         if fields.get("doi") and not DOI_PATTERN.match(fields["doi"]):
@@ -212,6 +291,16 @@ def bibliography_problems(root: Path) -> list[Problem]:
                     "registry",
                     fields["registry"],
                     f"entry {key!r}: not a registry id (e.g. NCT01234567)",
+                )
+            )
+        if fields.get("regulator_id") and not REGULATOR_ID_PATTERN.match(fields["regulator_id"]):
+            problems.append(
+                Problem(
+                    *where,
+                    "regulator_id",
+                    fields["regulator_id"],
+                    f"entry {key!r}: not a regulator record id (an EMA product number such as "
+                    "EMEA/H/C/004258, or an FDA BLA number such as BLA 125000)",
                 )
             )
         if not fields.get("note"):
@@ -264,6 +353,7 @@ def cross_table_problems(root: Path | None = None) -> list[Problem]:
         referential_problems(root)
         + range_problems(root)
         + glossary_problems(root)
+        + approved_products_problems(root)
         + bibliography_problems(root)
         + unused_reference_problems(root)
     )

@@ -12,6 +12,9 @@ from mscbook.paths import bibliography_path
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 REGISTRY_PATTERN = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|EudraCT \d{4}-\d{6}-\d{2}|ChiCTR\S+)$")
+# A regulator's own record of a marketing authorisation, for approvals that no paper reports:
+# an EMA product number (EMEA/H/C/004258) or an FDA biologics licence application (BLA 125000).
+REGULATOR_ID_PATTERN = re.compile(r"^(EMEA/H/C/\d{6}|BLA \d{6})$")
 
 
 @dataclass(frozen=True)
@@ -20,15 +23,16 @@ class Reference:
     doi: str | None
     pmid: str | None
     registry: str | None
+    regulator_id: str | None = None
 
     @property
     def identifier(self) -> str | None:
-        """The persistent identifier a reader can follow (DOI first)."""
+        """The persistent identifier a reader can follow (DOI first, regulator record last)."""
         if self.doi:
             return f"doi:{self.doi}"
         if self.pmid:
             return f"PMID {self.pmid}"
-        return self.registry
+        return self.registry or self.regulator_id
 
 
 def load_references(path: Path | None = None) -> dict[str, Reference]:
@@ -42,6 +46,7 @@ def load_references(path: Path | None = None) -> dict[str, Reference]:
             doi=fields.get("doi"),
             pmid=fields.get("pmid"),
             registry=fields.get("registry"),
+            regulator_id=fields.get("regulator_id"),
         )
     return references
 

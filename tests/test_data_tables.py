@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "msc_sources",
     "secretome",
     "epidemiology",
+    "approved_products",
     "seed_claims",
     "glossary",
 }
@@ -74,6 +75,26 @@ def test_corrections_from_facts_are_in_the_data():
     claims = load("seed_claims").set_index("claim_id")
     assert claims.loc["plxpad_improved_afs", "verdict"] == "wrong"
     assert claims.loc["petrou2021_phase3", "verdict"] == "wrong"
+
+
+def test_approved_products_carry_the_corrections():
+    products = load("approved_products").set_index("product_id")
+    stempeucel = products[products["product"] == "Stempeucel"]
+    assert set(stempeucel["country_region"]) == {"India"}  # never the EU (facts.md 2, item 8)
+    assert len(stempeucel) == 2
+    assert products.loc["cartistem_kr_2012", "cell_source"] == "cord_blood"
+    assert products.loc["cupistem_kr_2012", "cell_source"] == "adipose"
+    assert products.loc["stemirac_jp_2018", "indication"].startswith("Neurological symptoms")
+    alofisel = products.loc["alofisel_eu_2018"]
+    assert alofisel["status"] == "withdrawn" and alofisel["status_date"] == "2024-12-13"
+    assert "request of the holder" in alofisel["status_note"]
+    assert "not a revocation" in alofisel["status_note"]
+    assert products.loc["akuugo_jp_2024", "modified"]
+    assert not products.drop("akuugo_jp_2024")["modified"].any()
+    assert products.loc["ryoncil_us_2024", "approval_date"] == "2024-12-18"
+    review_only = products[products["verified_against"] == "review table"]
+    assert not review_only["primary_confirmed"].any()
+    assert set(review_only.index) == {"hearticellgram_kr_2011", "cupistem_kr_2012"}
 
 
 # ---------------------------------------------------------------- fixtures
@@ -294,8 +315,8 @@ def test_entry_without_identifier_is_rejected(book):
     edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "noid2020")
     message = cross_error(book)
     assert (
-        f"references.bib, line {line}, column 'doi': entry has no doi, pmid or registry id"
-        in message
+        f"references.bib, line {line}, column 'doi': entry has no doi, pmid, registry or "
+        f"regulator_id" in message
     )
 
 
@@ -323,3 +344,140 @@ def test_chapter_citations_count_as_use(book):
     )
     (book / "chapters" / "fixture.md").write_text("See {cite:t}`orphan2020`.\n", encoding="utf-8")
     check_all(book)
+
+
+def test_regulator_id_syntax_is_checked(book):
+    line = append_bib(
+        book,
+        "@misc{ema4258,\n  title = {X},\n  regulator_id = {EMEA/H/C/4258},\n"
+        "  note = {Checked.}\n}\n",
+    )
+    edit_cell(book, "approved_products", {"product_id": "alofisel_eu_2018"}, "source", "ema4258")
+    message = cross_error(book)
+    assert (
+        f"references.bib, line {line}, column 'regulator_id': entry 'ema4258': not a regulator "
+        f"record id" in message
+    )
+    assert "(value 'EMEA/H/C/4258')" in message
+
+
+def test_a_regulator_record_alone_makes_an_entry_traceable(book):
+    append_bib(
+        book,
+        "@misc{fda125000,\n  title = {X},\n  regulator_id = {BLA 125000},\n"
+        "  note = {Checked.}\n}\n",
+    )
+    edit_cell(
+        book,
+        "approved_products",
+        {"product_id": "ryoncil_us_2024"},
+        "source",
+        "fda125000;kurtzberg2020;leblanc2025",
+    )
+    check_all(book)
+
+
+# --- approved_products
+
+
+def test_donor_must_be_autologous_or_allogeneic(book):
+    line = edit_cell(
+        book, "approved_products", {"product_id": "cartistem_kr_2012"}, "donor", "autogenic"
+    )
+    message = load_error("approved_products", book)
+    assert (
+        f"data/approved_products.csv, line {line}, column 'donor': not an allowed value "
+        f"(allowed: autologous, allogeneic) (value 'autogenic')" in message
+    )
+
+
+def test_approval_date_is_iso_with_honest_precision(book):
+    line = edit_cell(
+        book, "approved_products", {"product_id": "alofisel_eu_2018"}, "approval_date", "23/03/2018"
+    )
+    message = load_error("approved_products", book)
+    assert (
+        f"data/approved_products.csv, line {line}, column 'approval_date': does not match the "
+        f"pattern" in message
+    )
+    assert "(value '23/03/2018')" in message
+
+
+def test_approval_date_must_be_a_calendar_date(book):
+    line = edit_cell(
+        book, "approved_products", {"product_id": "stemirac_jp_2018"}, "approval_date", "2018-02-30"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/approved_products.csv, line {line}, column 'approval_date': not a calendar date "
+        f"(value '2018-02-30')" in message
+    )
+
+
+def test_approval_date_cannot_be_in_the_future(book):
+    line = edit_cell(
+        book, "approved_products", {"product_id": "ryoncil_us_2024"}, "approval_date", "2999-12"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/approved_products.csv, line {line}, column 'approval_date': date is in the future "
+        f"(value '2999-12')" in message
+    )
+
+
+def test_status_date_cannot_precede_approval(book):
+    line = edit_cell(
+        book, "approved_products", {"product_id": "alofisel_eu_2018"}, "status_date", "2017-12"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/approved_products.csv, line {line}, column 'status_date': status date is before "
+        f"the approval date (2018-03-23) (value '2017-12')" in message
+    )
+
+
+@pytest.mark.parametrize("column", ["status_date", "status_note"])
+def test_withdrawal_must_say_when_and_why(book, column):
+    line = edit_cell(book, "approved_products", {"product_id": "alofisel_eu_2018"}, column, "")
+    message = cross_error(book)
+    assert (
+        f"data/approved_products.csv, line {line}, column '{column}': required when status is "
+        f"'withdrawn': say when and why (value '')" in message
+    )
+
+
+def test_review_table_only_rows_cannot_claim_primary_confirmation(book):
+    line = edit_cell(
+        book,
+        "approved_products",
+        {"product_id": "hearticellgram_kr_2011"},
+        "primary_confirmed",
+        "true",
+    )
+    message = cross_error(book)
+    assert (
+        f"data/approved_products.csv, line {line}, column 'primary_confirmed': must be true "
+        f"exactly when verified_against names a regulator record" in message
+    )
+    assert "(verified_against is 'review table') (value 'true')" in message
+
+
+def test_confirmed_rows_must_say_what_confirmed_them(book):
+    line = edit_cell(
+        book, "approved_products", {"product_id": "temcell_jp_2015"}, "verified_against", "abstract"
+    )
+    message = cross_error(book)
+    assert (
+        f"data/approved_products.csv, line {line}, column 'primary_confirmed': must be true "
+        f"exactly when" in message
+    )
+
+
+def test_approved_product_source_must_exist(book):
+    line = edit_cell(
+        book, "approved_products", {"product_id": "akuugo_jp_2024"}, "source", "kawabori2012"
+    )
+    message = load_error("approved_products", book)
+    assert (
+        f"data/approved_products.csv, line {line}, column 'source': unknown citation key" in message
+    )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from mscbook import data
 from mscbook.checks import CITE_ROLE
 from mscbook.paths import book_root
-from mscbook.references import DOI_PATTERN, load_references, split_keys
+from mscbook.references import (
+    DOI_PATTERN,
+    REGULATOR_ID_PATTERN,
+    Reference,
+    load_references,
+    split_keys,
+)
 
 ROOT = book_root()
 
@@ -43,8 +49,19 @@ def test_every_data_source_key_is_in_the_bibliography():
 
 def test_every_entry_is_traceable():
     for key, reference in load_references().items():
-        assert reference.identifier, f"{key}: needs a doi, pmid or registry field"
+        assert reference.identifier, f"{key}: needs a doi, pmid, registry or regulator_id field"
         if reference.doi:
             assert DOI_PATTERN.match(reference.doi), f"{key}: malformed DOI {reference.doi!r}"
         if reference.pmid:
             assert reference.pmid.isdigit(), f"{key}: malformed PMID {reference.pmid!r}"
+        if reference.regulator_id:
+            assert REGULATOR_ID_PATTERN.match(reference.regulator_id), key
+
+
+def test_a_regulator_record_is_the_identifier_of_last_resort():
+    record = Reference("ema004258", None, None, None, regulator_id="EMEA/H/C/004258")
+    assert record.identifier == "EMEA/H/C/004258"
+    paper = Reference("x2020", "10.1000/xyz", None, None, regulator_id="BLA 125000")
+    assert paper.identifier == "doi:10.1000/xyz"
+    assert not REGULATOR_ID_PATTERN.match("EMEA/H/C/4258")
+    assert not REGULATOR_ID_PATTERN.match("BLA125000")
