@@ -19,9 +19,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mscbook.exercises import (
-    TYPE_LABELS,
     Block,
     Exercise,
+    badge,
     chapter_paths,
     chapter_title,
     exercises_by_chapter,
@@ -43,15 +43,11 @@ def _code(block: Block) -> nbformat.NotebookNode:
 
 
 def _cells(blocks: list[Block]) -> list[nbformat.NotebookNode]:
-    cells = []
-    for block in blocks:
-        if block.name == "code-cell":
-            cells.append(_code(block))
-        elif block.name is None:
-            cells.append(new_markdown_cell(block.text.strip()))
-        else:  # another directive: keep its MyST text as Markdown
-            cells.append(new_markdown_cell(block.text.strip()))
-    return cells
+    # Text and directives other than code cells stay MyST Markdown.
+    return [
+        _code(block) if block.name == "code-cell" else new_markdown_cell(block.text.strip())
+        for block in blocks
+    ]
 
 
 def setup_block(path: Path) -> Block | None:
@@ -62,10 +58,9 @@ def setup_block(path: Path) -> Block | None:
 
 
 def _exercise_cells(number: int, row: dict, exercise: Exercise, key: bool) -> list:
-    title = exercise.title[:1].upper() + exercise.title[1:]
     heading = (
-        f"## Exercise {number} · {TYPE_LABELS[row['type']]} · difficulty {int(row['difficulty'])}"
-        f": {title}\n\n*Objective:* {row['objective']} *About {int(row['minutes'])} minutes.* "
+        f"## Exercise {number} · {badge(row)}: {exercise.display_title}\n\n"
+        f"*Objective:* {row['objective']} *About {int(row['minutes'])} minutes.* "
         f"(`{exercise.label}`)\n\n{exercise.body}"
     )
     cells = [new_markdown_cell(heading, metadata={"exercise": exercise.label})]

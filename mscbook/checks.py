@@ -18,13 +18,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from pybtex.database import parse_file
-
 from mscbook.data import DataValidationError, Problem, load, schema, table_names, validate_all
 from mscbook.paths import bibliography_path, book_root, data_dir
-from mscbook.references import DOI_PATTERN, REGISTRY_PATTERN, REGULATOR_ID_PATTERN, split_keys
+from mscbook.references import (
+    DOI_PATTERN,
+    PMID_PATTERN,
+    REGISTRY_PATTERN,
+    REGULATOR_ID_PATTERN,
+    load_references,
+    split_keys,
+)
 
-PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
 CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]*)`")
 
 
@@ -249,20 +253,26 @@ def approved_products_problems(root: Path, today: datetime.date | None = None) -
     return problems
 
 
+#: (field, pattern, what a valid value looks like) for the identifiers of a bibliography entry.
+IDENTIFIER_RULES = (
+    ("doi", DOI_PATTERN, "not a DOI (expected 10.NNNN/suffix, without 'doi:' or a URL)"),
+    ("pmid", PMID_PATTERN, "a PMID is digits only"),
+    ("registry", REGISTRY_PATTERN, "not a registry id (e.g. NCT01234567)"),
+    (
+        "regulator_id",
+        REGULATOR_ID_PATTERN,
+        "not a regulator record id (an EMA product number such as EMEA/H/C/004258, or an FDA "
+        "BLA number such as BLA 125000)",
+    ),
+)
+
+
 def bibliography_problems(root: Path) -> list[Problem]:
     """Every entry: DOI, PMID, registry or regulator id with valid syntax, and a `note`."""
-    path = bibliography_path(root)
-    text = path.read_text(encoding="utf-8").splitlines()
-    lines = {}
-    for number, content in enumerate(text, start=1):
-        match = re.match(r"\s*@\w+\{([^,\s]+),", content)
-        if match:
-            lines[match.group(1)] = number
     problems = []
-    for key, entry in parse_file(str(path), bib_format="bibtex").entries.items():
-        fields = {name.lower(): value.strip() for name, value in entry.fields.items()}
-        where = ("references.bib", lines.get(key))
-        if not any(fields.get(name) for name in ("doi", "pmid", "registry", "regulator_id")):
+    for key, reference in load_references(bibliography_path(root)).items():
+        where = ("references.bib", reference.line)
+        if reference.identifier is None:
             problems.append(
                 Problem(
                     *where,
@@ -271,39 +281,11 @@ def bibliography_problems(root: Path) -> list[Problem]:
                     "entry has no doi, pmid, registry or regulator_id: a reader cannot trace it",
                 )
             )
-        if fields.get("doi") and not DOI_PATTERN.match(fields["doi"]):
-            problems.append(
-                Problem(
-                    *where,
-                    "doi",
-                    fields["doi"],
-                    f"entry {key!r}: not a DOI (expected 10.NNNN/suffix, without 'doi:' or a URL)",
-                )
-            )
-        if fields.get("pmid") and not PMID_PATTERN.match(fields["pmid"]):
-            problems.append(
-                Problem(*where, "pmid", fields["pmid"], f"entry {key!r}: a PMID is digits only")
-            )
-        if fields.get("registry") and not REGISTRY_PATTERN.match(fields["registry"]):
-            problems.append(
-                Problem(
-                    *where,
-                    "registry",
-                    fields["registry"],
-                    f"entry {key!r}: not a registry id (e.g. NCT01234567)",
-                )
-            )
-        if fields.get("regulator_id") and not REGULATOR_ID_PATTERN.match(fields["regulator_id"]):
-            problems.append(
-                Problem(
-                    *where,
-                    "regulator_id",
-                    fields["regulator_id"],
-                    f"entry {key!r}: not a regulator record id (an EMA product number such as "
-                    "EMEA/H/C/004258, or an FDA BLA number such as BLA 125000)",
-                )
-            )
-        if not fields.get("note"):
+        for field, pattern, expected in IDENTIFIER_RULES:
+            value = getattr(reference, field)
+            if value and not pattern.match(value):
+                problems.append(Problem(*where, field, value, f"entry {key!r}: {expected}"))
+        if not reference.note:
             problems.append(
                 Problem(*where, "note", key, "entry has no note saying what it was checked against")
             )
@@ -311,8 +293,8 @@ def bibliography_problems(root: Path) -> list[Problem]:
 
 
 def cited_keys(root: Path) -> dict[str, str]:
-    """Keys cited by data `source` columns and by {cite}/{footcite} roles (any :p/:t variant) in "
-    "chapters and intro.md -> where."""
+    """Keys cited by data `source` columns and by {cite}/{footcite} roles (any :p/:t variant) in
+    chapters and intro.md -> where."""
     used: dict[str, str] = {}
     for name in table_names(root):
         fields = {field["name"] for field in schema(name, root)["schema"]["fields"]}
@@ -332,8 +314,7 @@ def cited_keys(root: Path) -> dict[str, str]:
 
 def unused_reference_problems(root: Path) -> list[Problem]:
     used = cited_keys(root)
-    path = bibliography_path(root)
-    entries = parse_file(str(path), bib_format="bibtex").entries
+    entries = load_references(bibliography_path(root))
     return [
         Problem(
             "references.bib",
@@ -360,8 +341,8 @@ def cross_table_problems(root: Path | None = None) -> list[Problem]:
 
 
 def check_all(root: Path | None = None) -> dict[str, int]:
-    """Validate every table (mscbook.data.validate_all), then the cross-table rules; raise on "
-    "any problem."""
+    """Validate every table (mscbook.data.validate_all), then the cross-table rules; raise on
+    any problem."""
     counts = validate_all(root)
     problems = cross_table_problems(root)
     if problems:

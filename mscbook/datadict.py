@@ -7,7 +7,8 @@ from pathlib import Path
 from mscbook import data
 
 
-def _cell(text: object) -> str:
+def table_cell(text: object) -> str:
+    """`text` made safe for one cell of a Markdown table."""
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
@@ -46,6 +47,6 @@ def render_markdown(root: Path | None = None) -> str:
         parts.append("| Field | Type | Unit | Required | Allowed values | Description |")
         parts.append("|---|---|---|---|---|---|")
         for row in field_rows(name, root):
-            parts.append("| " + " | ".join(_cell(value) for value in row.values()) + " |")
+            parts.append("| " + " | ".join(table_cell(value) for value in row.values()) + " |")
         parts.append("")
     return "\n".join(parts)

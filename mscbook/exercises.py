@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from numbers import Real
 from pathlib import Path
 
@@ -26,6 +26,7 @@ import pandas as pd
 import yaml
 
 from mscbook import data
+from mscbook.datadict import table_cell
 from mscbook.paths import book_root
 
 TABLE = "exercises"
@@ -214,11 +215,11 @@ CHECKERS: dict[str, Callable[[Mapping[str, object]], Feedback]] = {
 
 def check(label: str, namespace: Mapping[str, object]) -> Feedback:
     """Check the answer to exercise `label` in `namespace` (pass `globals()` from a notebook)."""
-    row = metadata().set_index("label").loc[label] if label in _labels() else None
-    if row is None or pd.isna(row["checker"]):
+    checkers = metadata().set_index("label")["checker"]
+    if pd.isna(checkers.get(label)):
         return Feedback(False, f"exercise {label!r} has no automatic check; ask your instructor.")
     try:
-        return CHECKERS[row["checker"]](namespace)
+        return CHECKERS[checkers[label]](namespace)
     except Exception as error:  # a broken answer is feedback, never a traceback
         return Feedback(
             False,
@@ -243,12 +244,8 @@ def metadata(root: Path | None = None) -> pd.DataFrame:
     return _metadata(root, modified).copy()
 
 
-def _labels() -> set[str]:
-    return set(metadata()["label"])
-
-
 def badge(row: Mapping) -> str:
-    """ "Concept · difficulty 1", the start of an exercise title."""
+    """The start of an exercise title, such as "Concept · difficulty 1"."""
     return f"{TYPE_LABELS[row['type']]} · difficulty {int(row['difficulty'])}"
 
 
@@ -278,6 +275,7 @@ class Block:
     def text(self) -> str:
         return "".join(self.lines)
 
+    @cached_property
     def _split(self) -> tuple[dict, list[str]]:
         body = self.lines[1:-1]
         options: dict = {}
@@ -294,11 +292,11 @@ class Block:
 
     @property
     def options(self) -> dict:
-        return self._split()[0]
+        return self._split[0]
 
     @property
     def content(self) -> str:
-        return "".join(self._split()[1]).strip("\n")
+        return "".join(self._split[1]).strip("\n")
 
     @property
     def tags(self) -> list[str]:
@@ -354,6 +352,11 @@ class Exercise:
     checks: list[Block] = field(default_factory=list)  # check cells, tagged exercise-check
     solution: list[Block] = field(default_factory=list)  # text and code of the solution
     title_is_glued: bool = False
+
+    @property
+    def display_title(self) -> str:
+        """The title as it starts a heading or a table row (first letter capitalised)."""
+        return self.title[:1].upper() + self.title[1:]
 
     @property
     def solution_parts(self) -> list[str]:
@@ -435,19 +438,23 @@ def chapter_paths(root: Path | None = None) -> dict[str, Path]:
     return {path.relative_to(root).with_suffix("").as_posix(): path for path in toc_documents(root)}
 
 
-def problems(root: Path | None = None) -> list[str]:
-    """Everything that disagrees between data/exercises.csv and the chapters (empty: all good)."""
-    root = root or book_root()
-    table = metadata(root)
-    chapters = chapter_paths(root)
-    found: list[str] = []
-    in_sources: dict[str, tuple[str, Exercise]] = {}
-    for chapter, path in chapters.items():
+def _read_chapters(root: Path) -> tuple[dict[str, list[Exercise]], list[str]]:
+    """Every chapter's exercises, in book order, and the chapters that could not be read."""
+    found: dict[str, list[Exercise]] = {}
+    errors: list[str] = []
+    for chapter, path in chapter_paths(root).items():
         try:
-            for exercise in read_exercises(path):
-                in_sources[exercise.label] = (chapter, exercise)
+            found[chapter] = read_exercises(path)
         except ExerciseSourceError as error:
-            found.append(str(error))
+            found[chapter] = []
+            errors.append(str(error))
+    return found, errors
+
+
+def _disagreements(table: pd.DataFrame, chapters: dict[str, list[Exercise]]) -> list[str]:
+    """What disagrees between the table's rows and the exercises read from the chapters."""
+    found: list[str] = []
+    in_sources = {ex.label: (chapter, ex) for chapter, exs in chapters.items() for ex in exs}
     for row in table.to_dict("records"):
         label, where = row["label"], f"data/exercises.csv, exercise {row['label']!r}"
         if row["chapter"] not in chapters:
@@ -481,28 +488,33 @@ def problems(root: Path | None = None) -> list[str]:
     return found
 
 
+def problems(root: Path | None = None) -> list[str]:
+    """Everything that disagrees between data/exercises.csv and the chapters (empty: all good)."""
+    root = root or book_root()
+    chapters, errors = _read_chapters(root)
+    # A chapter that could not be read counts as having no exercises, so its rows are reported.
+    return errors + _disagreements(metadata(root), chapters)
+
+
 def exercises_by_chapter(root: Path | None = None) -> dict[str, list[tuple[dict, Exercise]]]:
     """Chapter → [(table row, exercise)] in book order; raises if table and sources disagree."""
     root = root or book_root()
-    issues = problems(root)
+    table = metadata(root)
+    chapters, errors = _read_chapters(root)
+    issues = errors + _disagreements(table, chapters)
     if issues:
         raise ExerciseSourceError(
             "Exercises and data/exercises.csv disagree:\n  - " + "\n  - ".join(issues)
         )
-    rows = {row["label"]: row for row in metadata(root).to_dict("records")}
-    result: dict[str, list[tuple[dict, Exercise]]] = {}
-    for chapter, path in chapter_paths(root).items():
-        pairs = [(rows[exercise.label], exercise) for exercise in read_exercises(path)]
-        if pairs:
-            result[chapter] = pairs
-    return result
+    rows = {row["label"]: row for row in table.to_dict("records")}
+    return {
+        chapter: [(rows[exercise.label], exercise) for exercise in exercises]
+        for chapter, exercises in chapters.items()
+        if exercises
+    }
 
 
 # ------------------------------------------------------------------------------- the index page
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def index_markdown(root: Path | None = None) -> str:
@@ -526,13 +538,12 @@ def index_markdown(root: Path | None = None) -> str:
             "|---|---|---:|---:|---|---|",
         ]
         for row, exercise in pairs:
-            title = exercise.title.replace("<", "\\<").replace("`", "")
-            title = title[:1].upper() + title[1:]
+            title = exercise.display_title.replace("<", "\\<").replace("`", "")
             checked = "yes" if not pd.isna(row["checker"]) else "no (discussed in class)"
             lines.append(
-                f"| {{ref}}`{_cell(title)} <{exercise.label}>` "
+                f"| {{ref}}`{table_cell(title)} <{exercise.label}>` "
                 f"| {TYPE_LABELS[row['type']]} | {int(row['difficulty'])} "
-                f"| {int(row['minutes'])} | {_cell(row['objective'])} | {checked} |"
+                f"| {int(row['minutes'])} | {table_cell(row['objective'])} | {checked} |"
             )
     return "\n".join(lines) + "\n"
 

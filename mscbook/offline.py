@@ -2,8 +2,9 @@
 
 - Adds the pinned browser assets (`mscbook.assets`: MathJax, require.js, the ipywidgets HTML
   manager) to `html_static_path`, fetching them first if the set-up step has not.
-- Drops sphinx-thebe's scripts: its inline `THEBE_JS_URL` points at unpkg.com and, emitted twice
-  per page, throws a JavaScript error on every page; the book does not use thebe.
+- Drops sphinx-thebe's scripts: its inline `THEBE_JS_URL` names a third-party host, and the
+  script, emitted twice per page, throws a JavaScript error on every page; the book does not
+  use thebe.
 - Warns (so `-W` fails the build) on any script, style sheet, image, frame or font that a built
   page or style sheet would load from another host, on a configured asset (`mathjax_path`,
   `nb_ipywidgets_js`) that is not in the build, and on embedded widgets whose JavaScript module

@@ -15,6 +15,8 @@ REGISTRY_PATTERN = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|EudraCT \d{4}-\d{6}-\d{2}
 # A regulator's own record of a marketing authorisation, for approvals that no paper reports:
 # an EMA product number (EMEA/H/C/004258) or an FDA biologics licence application (BLA 125000).
 REGULATOR_ID_PATTERN = re.compile(r"^(EMEA/H/C/\d{6}|BLA \d{6})$")
+PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
+_ENTRY_START = re.compile(r"\s*@\w+\{([^,\s]+),")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class Reference:
     pmid: str | None
     registry: str | None
     regulator_id: str | None = None
+    note: str | None = None  # what the entry was checked against
+    line: int | None = None  # where the entry starts in references.bib
 
     @property
     def identifier(self) -> str | None:
@@ -36,17 +40,24 @@ class Reference:
 
 
 def load_references(path: Path | None = None) -> dict[str, Reference]:
-    """All entries of the bibliography, by key."""
-    database = parse_file(str(path or bibliography_path()), bib_format="bibtex")
+    """All entries of the bibliography, by key (the one reader of `references.bib`)."""
+    path = path or bibliography_path()
+    lines = {}
+    for number, content in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _ENTRY_START.match(content)
+        if match:
+            lines[match.group(1)] = number
     references = {}
-    for key, entry in database.entries.items():
-        fields = {name.lower(): value for name, value in entry.fields.items()}
+    for key, entry in parse_file(str(path), bib_format="bibtex").entries.items():
+        fields = {name.lower(): value.strip() or None for name, value in entry.fields.items()}
         references[key] = Reference(
             key=key,
             doi=fields.get("doi"),
             pmid=fields.get("pmid"),
             registry=fields.get("registry"),
             regulator_id=fields.get("regulator_id"),
+            note=fields.get("note"),
+            line=lines.get(key),
         )
     return references
 

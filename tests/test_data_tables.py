@@ -403,46 +403,38 @@ def test_approval_date_is_iso_with_honest_precision(book):
     assert "(value '23/03/2018')" in message
 
 
-def test_approval_date_must_be_a_calendar_date(book):
-    line = edit_cell(
-        book, "approved_products", {"product_id": "stemirac_jp_2018"}, "approval_date", "2018-02-30"
-    )
-    message = cross_error(book)
+#: (row, column, bad value, the message the cross-table check gives for it).
+APPROVAL_DATE_CASES = {
+    "not a date": ("stemirac_jp_2018", "approval_date", "2018-02-30", "not a calendar date"),
+    "in the future": ("ryoncil_us_2024", "approval_date", "2999-12", "date is in the future"),
+    "status before approval": (
+        "alofisel_eu_2018",
+        "status_date",
+        "2017-12",
+        "status date is before the approval date (2018-03-23)",
+    ),
+    "withdrawal without a date": (
+        "alofisel_eu_2018",
+        "status_date",
+        "",
+        "required when status is 'withdrawn': say when and why",
+    ),
+    "withdrawal without a reason": (
+        "alofisel_eu_2018",
+        "status_note",
+        "",
+        "required when status is 'withdrawn': say when and why",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", APPROVAL_DATE_CASES)
+def test_approval_dates_and_withdrawals_are_checked(book, case):
+    product_id, column, value, expected = APPROVAL_DATE_CASES[case]
+    line = edit_cell(book, "approved_products", {"product_id": product_id}, column, value)
     assert (
-        f"data/approved_products.csv, line {line}, column 'approval_date': not a calendar date "
-        f"(value '2018-02-30')" in message
-    )
-
-
-def test_approval_date_cannot_be_in_the_future(book):
-    line = edit_cell(
-        book, "approved_products", {"product_id": "ryoncil_us_2024"}, "approval_date", "2999-12"
-    )
-    message = cross_error(book)
-    assert (
-        f"data/approved_products.csv, line {line}, column 'approval_date': date is in the future "
-        f"(value '2999-12')" in message
-    )
-
-
-def test_status_date_cannot_precede_approval(book):
-    line = edit_cell(
-        book, "approved_products", {"product_id": "alofisel_eu_2018"}, "status_date", "2017-12"
-    )
-    message = cross_error(book)
-    assert (
-        f"data/approved_products.csv, line {line}, column 'status_date': status date is before "
-        f"the approval date (2018-03-23) (value '2017-12')" in message
-    )
-
-
-@pytest.mark.parametrize("column", ["status_date", "status_note"])
-def test_withdrawal_must_say_when_and_why(book, column):
-    line = edit_cell(book, "approved_products", {"product_id": "alofisel_eu_2018"}, column, "")
-    message = cross_error(book)
-    assert (
-        f"data/approved_products.csv, line {line}, column '{column}': required when status is "
-        f"'withdrawn': say when and why (value '')" in message
+        f"data/approved_products.csv, line {line}, column '{column}': {expected} "
+        f"(value '{value}')" in cross_error(book)
     )
 
 
