@@ -11,7 +11,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	# MathJax, require.js, the widget manager and axe-core from pinned npm packages (npm pack)
-	$(BIN)/python -m mscbook.assets
+	$(BIN)/python -m mscbook.build.assets
 	touch $(STAMP)
 
 ## book: re-execute every chapter and build the HTML (warnings are errors)

@@ -40,7 +40,7 @@ def serial_reference(root: Path) -> tuple[float, dict[str, float], list[tuple[fl
     import jupytext
     from nbclient import NotebookClient
 
-    from mscbook.execution import notebook_documents
+    from mscbook.build.execution import notebook_documents
 
     per_chapter, cells, figure_hashes = {}, [], set()
     started = time.perf_counter()

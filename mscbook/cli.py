@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from mscbook import checks, data
-from mscbook.book import build_book
+from mscbook import data
+from mscbook.build import checks
+from mscbook.build.book import build_book
 
 #: JupyterLab settings so that a click on a chapter `.md` opens it as a notebook (jupytext).
 LAB_OVERRIDES = {
@@ -53,14 +54,14 @@ def lab_settings(args: argparse.Namespace) -> int:
 
 def student(args: argparse.Namespace) -> int:
     """Build the student edition (every solution removed) into _build/student/html."""
-    from mscbook.student import build_student
+    from mscbook.build.student import build_student
 
     return build_student()
 
 
 def export_assignments(args: argparse.Namespace) -> int:
     """Write one assignment notebook and one answer key per chapter to _build/assignments/."""
-    from mscbook.assignments import export
+    from mscbook.build.assignments import export
 
     return export(chapter=args.chapter)
 

@@ -9,12 +9,13 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from mscbook import assignments, exercises
+from mscbook import exercises
+from mscbook.build import assignments, exercise_sources
 from mscbook.cli import main
 from mscbook.paths import BUILD_ENV, book_root
 
 ROOT = book_root()
-CHAPTERS = list(exercises.exercises_by_chapter(ROOT))
+CHAPTERS = list(exercise_sources.exercises_by_chapter(ROOT))
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,7 @@ def test_an_unanswered_assignment_runs_and_says_not_answered(exported, chapter, 
     notebook = run(notebook_path(exported, chapter, key=False), tmp_path)
     assert not errors(notebook)
     outputs = check_outputs(notebook)
-    pairs = exercises.exercises_by_chapter(ROOT)[chapter]
+    pairs = exercise_sources.exercises_by_chapter(ROOT)[chapter]
     assert len(outputs) >= sum(row["type"] == "coding" for row, _ in pairs)
     assert outputs and all(text.startswith("Not answered yet") for text in outputs), outputs
 
@@ -94,7 +95,7 @@ def test_assignments_hold_every_exercise_and_no_solution(exported, chapter):
     key = nbformat.read(notebook_path(exported, chapter, key=True), as_version=4)
     assignment_text = "\n".join(cell.source for cell in assignment.cells)
     key_text = "\n".join(cell.source for cell in key.cells)
-    for row, exercise in exercises.exercises_by_chapter(ROOT)[chapter]:
+    for row, exercise in exercise_sources.exercises_by_chapter(ROOT)[chapter]:
         assert f"`{row['label']}`" in assignment_text
         assert exercise.body.splitlines()[0] in assignment_text
         for part in exercise.solution_parts:
@@ -103,7 +104,7 @@ def test_assignments_hold_every_exercise_and_no_solution(exported, chapter):
                 if len(line) > 40:  # a solution's sentences and code lines stay out
                     assert line not in assignment_text, (row["label"], line)
     answers = [c for c in assignment.cells if exercises.ANSWER_TAG in c.metadata.get("tags", [])]
-    assert len(answers) >= len(exercises.exercises_by_chapter(ROOT)[chapter])
+    assert len(answers) >= len(exercise_sources.exercises_by_chapter(ROOT)[chapter])
 
 
 def test_one_chapter_can_be_exported_alone(tmp_path, monkeypatch, capsys):

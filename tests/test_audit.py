@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mscbook.audit import is_blank, provenance
+from mscbook.build.audit import is_blank, provenance
 
 FIXTURE = Path(__file__).parent / "books" / "bad-figures"
 

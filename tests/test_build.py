@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from mscbook.execution import toc_documents
+from mscbook.build.execution import toc_documents
 from mscbook.paths import book_root
 
 ROOT = book_root()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mscbook.checks import check_all, cross_table_problems
+from mscbook.build.checks import check_all, cross_table_problems
 from mscbook.data import DataValidationError, load, table_names
 from mscbook.paths import book_root
 
@@ -205,7 +205,7 @@ def test_p_value_above_one_is_rejected(book):
     assert f"line {line}, column 'p_value': above the maximum 1 (value '7.88')" in message
 
 
-# --- cross-table rules (mscbook.checks)
+# --- cross-table rules (mscbook.build.checks)
 
 
 def test_outcome_must_point_at_an_existing_trial(book):

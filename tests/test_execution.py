@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mscbook import execution
+from mscbook.build import execution
 
 NOTEBOOK = """---
 jupytext:

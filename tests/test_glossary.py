@@ -8,19 +8,19 @@ from pathlib import Path
 import pandas as pd
 
 from mscbook import data
-from mscbook.glossary import render_markdown
+from mscbook.build.pages import glossary_markdown
 
 
 def test_every_term_is_a_glossary_entry_in_alphabetical_order():
     table = data.load("glossary")
-    terms = re.findall(r"^(\S[^\n]*)\n  ", render_markdown(), flags=re.MULTILINE)
+    terms = re.findall(r"^(\S[^\n]*)\n  ", glossary_markdown(), flags=re.MULTILINE)
     assert sorted(terms, key=str.casefold) == terms
     assert set(terms) == set(table["term_en"])
 
 
 def test_sources_become_citations_and_related_terms_become_links():
     table = data.load("glossary").set_index("term_id")
-    text = render_markdown()
+    text = glossary_markdown()
     cited = table["source"].dropna()
     assert cited.size and text.count("{footcite:p}") == cited.size
     licensing = table.loc["licensing"]

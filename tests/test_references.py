@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mscbook import data
-from mscbook.checks import CITE_ROLE
+from mscbook.build.checks import CITE_ROLE
 from mscbook.paths import book_root
 from mscbook.references import (
     DOI_PATTERN,

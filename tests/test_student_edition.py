@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mscbook import student
-from mscbook.exercises import chapter_paths, solution_texts
+from mscbook.build import student
+from mscbook.build.exercise_sources import chapter_paths, solution_texts
 from mscbook.paths import book_root
 
 ROOT = book_root()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from mscbook import assets
+from mscbook.build import assets
 
 CHROMIUM = os.environ.get("MSCBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -146,7 +146,9 @@ def context(browser, site: Site):
 def axe_source() -> str:
     path = assets.axe_js()
     if not path.exists():
-        pytest.fail(f"axe-core missing ({path}): run `python -m mscbook.assets` (make book does)")
+        pytest.fail(
+            f"axe-core missing ({path}): run `python -m mscbook.build.assets` (make book does)"
+        )
     return path.read_text(encoding="utf-8")
 
 

@@ -1,6 +1,6 @@
 """Sphinx extension: the built site loads nothing from outside itself.
 
-- Adds the pinned browser assets (`mscbook.assets`: MathJax, require.js, the ipywidgets HTML
+- Adds the pinned browser assets (`mscbook.build.assets`: MathJax, require.js, the ipywidgets HTML
   manager) to `html_static_path`, fetching them first if the set-up step has not.
 - Drops sphinx-thebe's scripts: its inline `THEBE_JS_URL` names a third-party host, and the
   script, emitted twice per page, throws a JavaScript error on every page; the book does not
@@ -24,7 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from mscbook import assets
+from mscbook.build import assets
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def is_external(url: str) -> bool:
 
 def add_assets(app: Sphinx, config: Config) -> None:
     if not assets.is_current():
-        logger.info("offline: fetching the pinned browser assets (mscbook.assets)")
+        logger.info("offline: fetching the pinned browser assets (mscbook.build.assets)")
         try:
             assets.ensure(quiet=True)
         except RuntimeError as error:
@@ -66,7 +66,8 @@ def add_assets(app: Sphinx, config: Config) -> None:
     for name, url in configured_assets(config):
         if is_external(url):
             logger.warning(
-                "offline: %s loads %s from another host; serve it from _static/ (mscbook.assets)",
+                "offline: %s loads %s from another host; serve it from _static/ "
+                "(mscbook.build.assets)",
                 name,
                 url,
                 type="mscbook",

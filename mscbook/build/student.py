@@ -21,13 +21,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from mscbook import book, execution
-from mscbook.exercises import ExerciseSourceError, scan
+from mscbook.build import book, execution
+from mscbook.build.exercise_sources import ExerciseSourceError, scan
 from mscbook.paths import BUILD_ENV, book_root, build_dir
 
 #: What the student source tree holds besides the pages: config, bibliography, data, favicon.
 COPIED_FILES = ("_config.yml", "_toc.yml", "references.bib")
-COPIED_FOLDERS = ("data", "mscbook/static")
+COPIED_FOLDERS = ("data", "mscbook/build/static")
 SOLUTION_BLOCKS = {"solution", "solution-start", "solution-end"}
 
 

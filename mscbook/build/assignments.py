@@ -4,7 +4,7 @@ Both are generated from the chapter sources and `data/exercises.csv` (nothing is
 
 - `<build>/assignments/<chapter>.ipynb`: the chapter's set-up cell, then per exercise its text,
   the cells it gives, an empty answer (a "Your answer" cell, or the `...` stub of a coding
-  exercise) and the check cells, which call `mscbook.exercises.check`.
+  exercise) and the check cells, which call `mscbook.checkers.check`.
 - `<build>/assignments/answer-keys/<chapter>-answer-key.ipynb`: the same with the reference
   solutions in place of the empty answers. Do not hand out the `answer-keys` folder.
 """
@@ -18,15 +18,15 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from mscbook.exercises import (
+from mscbook.build.exercise_sources import (
     Block,
     Exercise,
-    badge,
     chapter_paths,
     chapter_title,
     exercises_by_chapter,
     scan,
 )
+from mscbook.exercises import ANSWER_TAG, CHECK_TAG, badge
 from mscbook.paths import book_root, build_dir
 
 KEY_FOLDER = "answer-keys"
@@ -72,7 +72,7 @@ def _exercise_cells(number: int, row: dict, exercise: Exercise, key: bool) -> li
             cells.append(
                 new_markdown_cell(
                     "**Your answer** (double-click to write; your instructor reads it):\n\n",
-                    metadata={"tags": ["exercise-answer"]},
+                    metadata={"tags": [ANSWER_TAG]},
                 )
             )
         return cells
@@ -80,7 +80,7 @@ def _exercise_cells(number: int, row: dict, exercise: Exercise, key: bool) -> li
         solution = _cells(exercise.solution)
         cells.append(new_markdown_cell("**Reference solution.**"))
         cells += solution
-        if not any("exercise-check" in cell.metadata.get("tags", []) for cell in solution):
+        if not any(CHECK_TAG in cell.metadata.get("tags", []) for cell in solution):
             cells += [_code(block) for block in exercise.checks]
     else:
         cells += [_code(block) for block in exercise.answer + exercise.checks]
@@ -108,7 +108,7 @@ def build_notebook(chapter: str, root: Path | None = None, *, key: bool = False)
     if setup is not None:
         cells.append(new_markdown_cell("Set-up: load the data and the book's library."))
         cells.append(_code(setup))
-    cells.append(new_code_cell("from mscbook.exercises import check"))
+    cells.append(new_code_cell("from mscbook.checkers import check"))
     for number, (row, exercise) in enumerate(pairs, start=1):
         cells += _exercise_cells(number, row, exercise, key)
     notebook = new_notebook(cells=cells)

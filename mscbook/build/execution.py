@@ -114,9 +114,19 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
             cache.add_nb_to_project(uri, read_data=MYST_READER)
     executor = load_executor("local-parallel", cache=cache)
     result = executor.run_and_cache(filter_uris=notebooks, timeout=timeout, allow_errors=False)
-    summary.executed = [_short(uri, root) for uri in result.succeeded]
-    summary.failed = [_short(uri, root) for uri in result.excepted + result.errored]
-    ran = set(result.all())
+    succeeded, excepted, errored = result.succeeded, result.excepted, result.errored
+    if errored:
+        # "errored" is a failure outside the notebook's code: jupyter-cache's parallel workers
+        # can race on its SQLite index while caching. Those notebooks get one serial retry.
+        serial = load_executor("local-serial", cache=cache)
+        retry = serial.run_and_cache(filter_uris=errored, timeout=timeout, allow_errors=False)
+        excepted = excepted + retry.excepted
+        missing = {record.uri for record in cache.list_unexecuted(filter_uris=errored)}
+        succeeded = succeeded + [uri for uri in errored if uri not in missing]
+        errored = [uri for uri in errored if uri in missing and uri not in retry.excepted]
+    summary.executed = [_short(uri, root) for uri in succeeded]
+    summary.failed = [_short(uri, root) for uri in excepted + errored]
+    ran = set(succeeded + excepted + errored)
     summary.from_cache = [_short(uri, root) for uri in notebooks if uri not in ran]
     stamp.write_text(fingerprint)
     summary.seconds = time.perf_counter() - started

@@ -15,8 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from mscbook import checks, data, execution
-from mscbook.audit import MANIFEST_NAME
+from mscbook import data
+from mscbook.build import checks, execution
+from mscbook.build.audit import MANIFEST_NAME
 from mscbook.paths import book_root, build_dir
 
 SOURCES_STAMP = "mscbook-sources.sha256"
@@ -74,7 +75,7 @@ def build_book(root: Path | None = None, *, official: bool) -> int:
 
 def preflight(root: Path, what: str) -> bool:
     """Check the data and the exercises before anything executes; False (and why) if broken."""
-    from mscbook import exercises
+    from mscbook.build import exercise_sources
 
     try:
         counts = checks.check_all(root)
@@ -82,7 +83,7 @@ def preflight(root: Path, what: str) -> bool:
         print(f"{what}: not built, the data is invalid.\n{error}", file=sys.stderr)
         return False
     print(f"data: {len(counts)} table(s) valid ({sum(counts.values())} rows)")
-    disagreements = exercises.problems(root)
+    disagreements = exercise_sources.problems(root)
     if disagreements:
         print(
             f"{what}: not built, the exercises and data/exercises.csv disagree:\n  - "

@@ -4,11 +4,11 @@ MathJax, require.js and the ipywidgets HTML manager (which the stock HTML loads 
 axe-core (used by the browser tests) come from pinned npm packages. `ensure()` fetches each
 tarball with `npm pack`, checks it against the pinned integrity hash, and unpacks the files the
 book needs into a folder outside the repository (`<venv>/share/mscbook-assets/`). The Sphinx
-extension `mscbook.offline` adds its `static/` folder to `html_static_path`, so the files land in
-the build's `_static/` but never in the book's own `_static/` folder (Jupyter Book would add every
-.js and .css file there to every page).
+extension `mscbook.build.offline` adds its `static/` folder to `html_static_path`, so the files
+land in the build's `_static/` but never in the book's own `_static/` folder (Jupyter Book would
+add every .js and .css file there to every page).
 
-Run by the set-up step (`make book`): `python -m mscbook.assets`. Idempotent: a stamp records
+Run by the set-up step (`make book`): `python -m mscbook.build.assets`. Idempotent: a stamp records
 what was unpacked, and nothing is fetched while it matches `PACKAGES`.
 """
 

@@ -1,0 +1,143 @@
+"""Exercises as read from the chapters, checked against data/exercises.csv, and their index.
+
+The build's preflight stops on every disagreement between the table and the chapters; each test
+breaks a copy of the book in one way and expects one message naming the file and the exercise.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mscbook import checkers, exercises
+from mscbook.build import exercise_sources, pages
+from mscbook.paths import book_root
+
+from .conftest import read_rows, write_rows
+
+ROOT = book_root()
+LABEL = "ex-msc-isct-code"
+
+
+def test_the_book_and_its_exercise_table_agree():
+    assert exercise_sources.problems(ROOT) == []
+
+
+def test_every_coding_exercise_has_a_registered_checker():
+    table = exercises.metadata(ROOT)
+    coding = table[table["type"] == "coding"]
+    assert not coding.empty
+    registered = checkers.registered()
+    for row in coding.to_dict("records"):
+        assert registered[row["label"]].name == row["checker"]
+
+
+def test_exercises_are_read_with_their_cells():
+    path = ROOT / "chapters" / "biology" / "what-is-an-msc.md"
+    found = {exercise.label: exercise for exercise in exercise_sources.read_exercises(path)}
+    coding = found[LABEL]
+    assert coding.title == "find the failing criteria"
+    assert any("simulate_flow_report" in block.content for block in coding.given)
+    assert [exercises.ANSWER_TAG in block.tags for block in coding.answer] == [True]
+    assert "evaluate_sample" in coding.solution_text
+    assert "check(" not in coding.solution_text  # check cells are not part of the solution
+
+
+@pytest.fixture
+def book_copy(tmp_path: Path) -> Path:
+    """A copy of the book's sources and data, safe to break."""
+    for name in ("_toc.yml", "_config.yml", "references.bib", "intro.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for folder in ("chapters", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+CHAPTER = Path("chapters/biology/what-is-an-msc.md")
+
+
+def edit_chapter(root: Path, old: str, new: str) -> None:
+    path = root / CHAPTER
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_table(root: Path, label: str, column: str, value: str) -> None:
+    path = root / "data" / "exercises.csv"
+    rows = read_rows(path)
+    index = rows[0].index(column)
+    for row in rows[1:]:
+        if row[0] == label:
+            row[index] = value
+    write_rows(path, rows)
+
+
+def test_an_exercise_without_a_row_is_reported(book_copy):
+    path = book_copy / "data" / "exercises.csv"
+    write_rows(path, [row for row in read_rows(path) if row[0] != "ex-msc-clinic-claim"])
+    assert exercise_sources.problems(book_copy) == [
+        f"{CHAPTER.with_suffix('')}.md: exercise 'ex-msc-clinic-claim' has no row in "
+        "data/exercises.csv"
+    ]
+
+
+def test_a_row_without_an_exercise_is_reported(book_copy):
+    edit_table(book_copy, "ex-msc-clinic-claim", "label", "ex-msc-typo")
+    assert any(
+        "exercise 'ex-msc-typo': no exercise with this label" in problem
+        for problem in exercise_sources.problems(book_copy)
+    )
+
+
+def test_a_coding_exercise_without_checker_is_reported(book_copy):
+    edit_table(book_copy, LABEL, "checker", "")
+    assert any("needs a checker" in problem for problem in exercise_sources.problems(book_copy))
+    edit_table(book_copy, LABEL, "checker", "no_such_checker")
+    assert any(
+        "checker 'no_such_checker' is not registered for this label" in problem
+        for problem in exercise_sources.problems(book_copy)
+    )
+
+
+def test_an_exercise_without_solution_is_reported(book_copy):
+    text = (book_copy / CHAPTER).read_text(encoding="utf-8")
+    start = text.index("```{solution} ex-msc-stem-or-stromal")
+    end = text.index("```\n", text.index("\n", start) + 1) + len("```\n")
+    (book_copy / CHAPTER).write_text(text[:start] + text[end:], encoding="utf-8")
+    assert (
+        "data/exercises.csv, exercise 'ex-msc-stem-or-stromal': the exercise has no solution"
+        in exercise_sources.problems(book_copy)
+    )
+
+
+def test_a_title_without_the_badge_is_reported(book_copy):
+    edit_chapter(book_copy, "{glue:text}`exercise-ex-msc-clinic-claim`:", "Appraisal:")
+    assert any(
+        "start its title with" in problem for problem in exercise_sources.problems(book_copy)
+    )
+
+
+def test_a_bad_type_in_the_table_names_file_row_and_column(book_copy):
+    from mscbook.data import DataValidationError
+
+    edit_table(book_copy, LABEL, "type", "programming")
+    with pytest.raises(DataValidationError) as error:
+        exercise_sources.problems(book_copy)
+    message = str(error.value)
+    assert "exercises.csv" in message and "type" in message and "programming" in message
+
+
+def test_the_index_lists_every_exercise_with_a_link():
+    text = pages.index_markdown(ROOT)
+    for row in exercises.metadata(ROOT).to_dict("records"):
+        assert f"<{row['label']}>`" in text
+    assert "{doc}`/chapters/biology/what-is-an-msc`" in text
+
+
+def test_the_built_index_page_links_every_exercise(built_html: Path):
+    page = (built_html / "chapters/appendix/exercise-index.html").read_text(encoding="utf-8")
+    for label in exercises.metadata(ROOT)["label"]:
+        assert f"what-is-an-msc.html#{label}" in page
