@@ -28,7 +28,7 @@ EXPECTED_TABLES = {
     "epidemiology",
     "approved_products",
     "seed_claims",
-    "ssc_classification_criteria",
+    "ssc_criteria",
     "glossary",
 }
 COMPARATORS = {"cd34_cells", "bm_mnc", "bm_multicellular", "bmac", "svf_adrc", "fat_graft", "hsct"}
@@ -100,7 +100,7 @@ def test_systemic_sclerosis_corrections_are_in_the_data():
     assert (star.loc["adrc", "n"], star.loc["placebo", "n"]) == (48, 40)
     outcomes = load("trial_outcomes").set_index("outcome_id")
     assert outcomes.loc["khanna2022_cochin_adrc", "p_value"] == 0.299
-    criteria = load("ssc_classification_criteria")
+    criteria = load("ssc_criteria")
     assert criteria.groupby("domain")["points"].max().sum() == 28
     assert set(criteria.loc[criteria["sufficient"], "points"]) == {9}
     assert set(criteria["classification_threshold"]) == {9}
