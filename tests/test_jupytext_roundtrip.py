@@ -39,7 +39,9 @@ def test_the_format_options_are_pinned_at_the_root():
     assert Path(find_jupytext_configuration_file(chapter.parent)) == ROOT / "jupytext.toml"
     config = config_for(chapter)
     assert "-jupytext.text_representation.jupytext_version" in config.notebook_metadata_filter
-    assert not any(config.formats or [])  # no pairing: opening a notebook never creates another file
+    assert not any(
+        config.formats or []
+    )  # no pairing: opening a notebook never creates another file
 
 
 def test_there_are_chapters_to_check():
