@@ -215,6 +215,13 @@ def plan_rows(plan: DosePlan) -> list[tuple[str, str]]:
     ]
 
 
+def plan_table(plan: DosePlan):
+    """The plan as a two-column pandas table (quantity, value), for pages and notebooks."""
+    import pandas as pd
+
+    return pd.DataFrame(plan_rows(plan), columns=["Quantity", "Value"]).set_index("Quantity")
+
+
 def render_plan(plan: DosePlan) -> str:
     """The plan and any warning as HTML (what the widget shows)."""
     rows = "".join(
@@ -274,7 +281,7 @@ def make_widget(example: dict[str, object] | None = None):
         for name, label in LABELS.items()
     }
     unit = widgets.Dropdown(
-        options=[(f"{key}: {text}", key) for key, text in DOSE_UNITS.items()],
+        options=[("cells per kg", "cells/kg"), ("cells (fixed dose)", "cells")],
         value=values["dose_unit"],
         description="Dose unit",
         style=wide,
