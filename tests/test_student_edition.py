@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mscbook import exercises
 from mscbook.build import student
 from mscbook.build.exercise_sources import chapter_paths, solution_texts
 from mscbook.paths import book_root
@@ -198,7 +199,6 @@ def test_the_student_search_index_lacks_the_solutions_words(student_site, built_
 
 
 def test_the_student_edition_keeps_the_exercises(student_site: Path):
-    from mscbook import exercises
 
     for row in exercises.metadata(ROOT).to_dict("records"):
         chapter = (student_site / f"{row['chapter']}.html").read_text(encoding="utf-8")
