@@ -1,7 +1,8 @@
 """Sphinx extension: the built site loads nothing from outside itself.
 
 - Adds the pinned browser assets (`mscbook.build.assets`: MathJax, require.js, the ipywidgets HTML
-  manager) to `html_static_path`, fetching them first if the set-up step has not.
+  manager, installed from package-lock.json by `npm ci`) to `html_static_path`, copying them out
+  of `node_modules/` first if the set-up step has not.
 - Drops sphinx-thebe's scripts: its inline `THEBE_JS_URL` names a third-party host, and the
   script, emitted twice per page, throws a JavaScript error on every page; the book does not
   use thebe.
@@ -56,10 +57,10 @@ def is_external(url: str) -> bool:
 
 def add_assets(app: Sphinx, config: Config) -> None:
     if not assets.is_current():
-        logger.info("offline: fetching the pinned browser assets (mscbook.build.assets)")
+        logger.info("offline: copying the pinned browser assets (mscbook.build.assets)")
         try:
             assets.ensure(quiet=True)
-        except RuntimeError as error:
+        except assets.AssetError as error:
             logger.warning("offline: %s", error, type="mscbook", subtype="offline")
             return
     config.html_static_path = [*config.html_static_path, str(assets.static_dir())]
