@@ -30,3 +30,16 @@ def test_the_wrapper_is_the_jupyter_book_command():
         "try:\n    main()\nexcept SystemExit as stop:\n    print('exit', stop.code)"
     )
     assert "Jupyter Book" in out and "exit 0" in out
+
+
+def test_a_copied_mscbook_folder_in_the_working_directory_does_not_shadow_the_package(tmp_path):
+    """The student edition builds in a copy of the sources that holds mscbook/build/static/."""
+    (tmp_path / "mscbook" / "build" / "static").mkdir(parents=True)
+    result = subprocess.run(
+        [sys.executable, "-P", "-m", "mscbook.build.jupyter_book", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Jupyter Book" in result.stdout

@@ -106,8 +106,10 @@ def preflight(root: Path, what: str, *, revalidate: bool = True) -> bool:
 
 
 def _sphinx_build(root: Path, *, reread_all: bool) -> int:
+    # -P: the working directory (the student edition's copied sources hold an `mscbook/` folder)
+    # must not shadow the installed package, exactly as with the `jupyter-book` script.
     command = [
-        sys.executable, "-m", "mscbook.build.jupyter_book", "build", str(root),
+        sys.executable, "-P", "-m", "mscbook.build.jupyter_book", "build", str(root),
         "--path-output", str(build_dir(root).parent), "-W", "-n", "--keep-going",
     ]  # fmt: skip
     if reread_all:
