@@ -3,14 +3,21 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# npm ci rewrites node_modules/.package-lock.json on every install
+NPM_STAMP := node_modules/.package-lock.json
 
 .PHONY: book test student assignments preview bench lab lab-author lint clean
 
-$(STAMP): requirements.txt pyproject.toml
+# MathJax, require.js, the widget manager and axe-core: exactly what package-lock.json pins
+# (npm checks each tarball's integrity hash), no install scripts run.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+$(STAMP): requirements.txt pyproject.toml $(NPM_STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	# MathJax, require.js, the widget manager and axe-core from pinned npm packages (npm pack)
+	# copies the files the site serves out of node_modules/ (outside the book's own _static/)
 	$(BIN)/python -m mscbook.build.assets
 	touch $(STAMP)
 

@@ -101,6 +101,9 @@ OPTIONS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from mscbook.build.jupyter_book import skip_slow_optional_imports
+
+    skip_slow_optional_imports()  # seconds saved in every process of the build
     parser = argparse.ArgumentParser(prog="python -m mscbook", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, function in COMMANDS.items():

@@ -4,21 +4,39 @@ Validation uses Frictionless (Table Schema): types, required cells, allowed valu
 primary keys and missing or extra columns. On top of it, every `source` cell must name keys
 that exist in `references.bib`. Any problem stops the load with one message that lists every
 offending cell by file, line, column and value; nothing is skipped or coerced.
+
+Validation is paid once per content, not once per kernel. A table that passed leaves a stamp: an
+empty file named by the SHA-256 of exactly the bytes that passed (the CSV, `datapackage.json`,
+`references.bib`, this module and `references.py`, which do the checking, and the Frictionless
+version). `load()` skips validation only when that stamp exists; change one byte of any of them
+and it validates again, with the same file/line/column message. Stamps are content-addressed, so
+one folder serves every build (the book, the student edition built from copies of the sources, a
+student's kernel): `<venv>/share/mscbook-validated/`, or MSCBOOK_STAMPS_DIR. `validate_all()`
+(the preflight of `make book`, `python -m mscbook validate-data`) always validates and writes the
+stamps; `make preview` and the student edition trust them.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
+import sys
+import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from mscbook.paths import bibliography_path, book_root, data_dir
-from mscbook.references import load_references, split_keys
 
 SOURCE_FIELD = "source"
+#: Environment variable that moves the validation stamps (default: <venv>/share/mscbook-validated).
+STAMPS_ENV = "MSCBOOK_STAMPS_DIR"
+#: The code whose verdict a stamp records: a change in it invalidates every stamp.
+_VALIDATION_CODE = (Path(__file__), Path(__file__).with_name("references.py"))
 
 # Frictionless's default true/false spellings; validation has already rejected any other.
 _BOOLEANS = {
@@ -81,15 +99,29 @@ def schema(name: str, root: Path | None = None) -> dict:
     )
 
 
-def load(name: str, root: Path | None = None) -> pd.DataFrame:
+def load(name: str, root: Path | None = None, *, revalidate: bool = False) -> pd.DataFrame:
     """Load table `name` from `data/` after validating it; raise DataValidationError if invalid.
 
-    The frame's `attrs["data_files"]` records the file it came from, so figures can cite it.
+    Validation is skipped when a stamp proves that exactly these bytes passed before (see the
+    module's docstring); `revalidate=True` validates regardless. The frame's
+    `attrs["data_files"]` records the file it came from, so figures can cite it.
     """
     root = root or book_root()
     resource = schema(name, root)
     path = data_dir(root) / resource["path"]
     shown = _display_path(path, root)
+    stamp = None if not path.exists() else _stamp_path(path, root)
+    if revalidate or stamp is None or not stamp.exists():
+        validate(resource, path, root, shown)
+        if stamp is not None:
+            _write_stamp(stamp, shown)
+    frame = _read(path, resource["schema"])
+    frame.attrs["data_files"] = (shown,)
+    return frame
+
+
+def validate(resource: dict, path: Path, root: Path, shown: str) -> None:
+    """Check one table against its schema and the bibliography; raise DataValidationError."""
     problems = _header_problems(resource, path, shown)
     if not problems:  # row checks are meaningless when the columns do not line up
         problems = _schema_problems(resource, root, shown) + _source_problems(
@@ -97,14 +129,62 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
         )
     if problems:
         raise DataValidationError(shown, problems)
-    frame = _read(path, resource["schema"])
-    frame.attrs["data_files"] = (shown,)
-    return frame
 
 
-def validate_all(root: Path | None = None) -> dict[str, int]:
-    """Load every table; return row counts. Raises on the first invalid table."""
-    return {name: len(load(name, root)) for name in table_names(root)}
+def validate_all(root: Path | None = None, *, revalidate: bool = True) -> dict[str, int]:
+    """Validate and load every table and write their stamps; return row counts.
+
+    By default every stamp is ignored; `revalidate=False` (the preview build) trusts them.
+    Raises on the first invalid table.
+    """
+    return {name: len(load(name, root, revalidate=revalidate)) for name in table_names(root)}
+
+
+def stamps_dir() -> Path:
+    """Where validation stamps live (content-addressed, shared by every build)."""
+    override = os.environ.get(STAMPS_ENV)
+    if override:
+        return Path(override).resolve()
+    return Path(sys.prefix) / "share" / "mscbook-validated"
+
+
+@cache
+def _code_digest() -> bytes:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("frictionless").encode())
+    for module in _VALIDATION_CODE:
+        digest.update(module.read_bytes())
+    return digest.digest()
+
+
+def stamp_key(path: Path, root: Path) -> str:
+    """SHA-256 of everything a table's verdict depends on: its bytes, the schema of every table,
+    the bibliography and the validation code."""
+    digest = hashlib.sha256(_code_digest())
+    bibliography = bibliography_path(root)
+    for part in (path, data_dir(root) / "datapackage.json", bibliography):
+        digest.update(part.name.encode() + b"\0")
+        digest.update(part.read_bytes() if part.exists() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _stamp_path(path: Path, root: Path) -> Path:
+    return stamps_dir() / stamp_key(path, root)
+
+
+def _write_stamp(stamp: Path, shown: str) -> None:
+    """Record a pass; silently skipped where the folder cannot be written (validation then
+    simply runs every time)."""
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=stamp.parent, prefix=".stamp-")
+        with os.fdopen(handle, "w") as out:
+            out.write(f"{shown}\n")
+        os.replace(temporary, stamp)  # atomic: parallel kernels may write the same stamp
+    except OSError:
+        pass
 
 
 def _descriptor(root: Path | None) -> dict:
@@ -200,6 +280,8 @@ def _source_problems(resource: dict, path: Path, root: Path, shown: str) -> list
     fields = {field["name"] for field in resource["schema"]["fields"]}
     if SOURCE_FIELD not in fields:
         return []
+    from mscbook.references import load_references, split_keys  # pybtex, needed only here
+
     known = load_references(bibliography_path(root))
     problems = []
     with path.open(encoding="utf-8", newline="") as handle:

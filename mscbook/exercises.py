@@ -45,7 +45,7 @@ def badge(row: Mapping) -> str:
 
 def glue_metadata(chapter: str, root: Path | None = None) -> None:
     """Glue each exercise's badge as `exercise-<label>`, for the chapter's exercise titles."""
-    from myst_nb import glue
+    from mscbook.glue import glue
 
     for row in metadata(root).query("chapter == @chapter").to_dict("records"):
         glue(f"exercise-{row['label']}", badge(row), display=False)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,9 @@ from mscbook.paths import book_root, build_dir
 
 ROOT = book_root()
 BUILD_HTML = build_dir(ROOT) / "html"
+
+# The tests write many tables that pass validation: keep their stamps out of the venv's folder.
+os.environ.setdefault(data.STAMPS_ENV, tempfile.mkdtemp(prefix="mscbook-test-stamps-"))
 
 
 @pytest.fixture(scope="session")

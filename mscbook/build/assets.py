@@ -1,43 +1,47 @@
 """Browser assets the book serves itself, so that the site works with no network.
 
 MathJax, require.js and the ipywidgets HTML manager (which the stock HTML loads from CDNs) and
-axe-core (used by the browser tests) come from pinned npm packages. `ensure()` fetches each
-tarball with `npm pack`, checks it against the pinned integrity hash, and unpacks the files the
-book needs into a folder outside the repository (`<venv>/share/mscbook-assets/`). The Sphinx
-extension `mscbook.build.offline` adds its `static/` folder to `html_static_path`, so the files
-land in the build's `_static/` but never in the book's own `_static/` folder (Jupyter Book would
-add every .js and .css file there to every page).
+axe-core (used by the browser tests) are npm packages pinned in the root `package.json` and
+`package-lock.json`; the set-up step (`make book`) installs them with `npm ci --ignore-scripts`,
+and npm checks every tarball against the lockfile's integrity hash. This module only copies the
+files the book needs from `node_modules/` into a folder outside the repository
+(`<venv>/share/mscbook-assets/`). The Sphinx extension `mscbook.build.offline` adds its `static/`
+folder to `html_static_path`, so the files land in the build's `_static/` but never in the book's
+own `_static/` folder (Jupyter Book would add every .js and .css file there to every page).
 
-Run by the set-up step (`make book`): `python -m mscbook.build.assets`. Idempotent: a stamp records
-what was unpacked, and nothing is fetched while it matches `PACKAGES`.
+Run by the set-up step: `python -m mscbook.build.assets`. Idempotent: a stamp records the
+lockfile and the copy rules, and nothing is copied while it matches.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 #: Environment variable that moves the asset folder (default: `<sys.prefix>/share/mscbook-assets`).
 ASSETS_ENV = "MSCBOOK_ASSETS_DIR"
+#: Environment variable that points at another `node_modules/` (default: the repository's).
+NODE_MODULES_ENV = "MSCBOOK_NODE_MODULES"
+
+REPO = Path(__file__).resolve().parents[2]
+LOCKFILE = REPO / "package-lock.json"
 
 #: Files of our own (require-paths.js, the favicon), mirrored into the static folder.
 OWN_STATIC = Path(__file__).resolve().parent / "static"
 
+INSTALL_HINT = "run `npm ci --ignore-scripts` in the repository (make book does)"
+
 
 @dataclass(frozen=True)
-class Package:
-    spec: str  # npm NAME@VERSION
-    integrity: str  # the registry's sha512 of the tarball
+class Copy:
+    package: str  # npm package name, as in package.json
     target: str  # folder under the asset folder
     #: fnmatch patterns relative to the package root (`*` also matches `/`); a matched file is
     #: copied to target/PATH, with PATH relative to `strip` when it lies under `strip`.
@@ -45,12 +49,10 @@ class Package:
     strip: str = ""
 
 
-#: The one pinned list. Change a version here together with its integrity
-#: (`npm pack --dry-run --json NAME@VERSION` prints it).
-PACKAGES: tuple[Package, ...] = (
-    Package(
-        "mathjax@3.2.2",
-        "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
+#: What the book takes from each package (the versions are in package.json / package-lock.json).
+COPIES: tuple[Copy, ...] = (
+    Copy(
+        "mathjax",
         "static/mathjax",
         # tex-chtml.js plus what it loads on demand (TeX extensions, fonts, menu, a11y, speech).
         (
@@ -60,15 +62,9 @@ PACKAGES: tuple[Package, ...] = (
         ),
         strip="es5",
     ),
-    Package(
-        "requirejs@2.3.8",
-        "sha512-7/cTSLOdYkNBNJcDMWf+luFvMriVm7eYxp4BcFCsAX0wF421Vyce5SXP17c+Jd5otXKGNehIonFlyQXSowL6Mw==",
-        "static/requirejs",
-        ("require.js", "LICENSE"),
-    ),
-    Package(
-        "@jupyter-widgets/html-manager@1.0.6",
-        "sha512-+Mn+Ra8wyIHrYaUpfmf9A3dsLkt/NuwzPQN8sthdxBD35VV5cOJbpmgMhNR27n/rmP3mKyEe0PWCJrtZrXTXDQ==",
+    Copy("requirejs", "static/requirejs", ("require.js", "LICENSE")),
+    Copy(
+        "@jupyter-widgets/html-manager",
         "static/html-manager",
         (
             "dist/embed-amd.js",
@@ -77,15 +73,14 @@ PACKAGES: tuple[Package, ...] = (
         ),
         strip="dist",
     ),
-    Package(
-        "axe-core@4.14.1",
-        "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
-        "test/axe-core",
-        ("axe.min.js", "LICENSE"),
-    ),
+    Copy("axe-core", "test/axe-core", ("axe.min.js", "LICENSE")),
 )
 
 STAMP_NAME = ".mscbook-assets.json"
+
+
+class AssetError(RuntimeError):
+    """node_modules/ is missing, or does not hold what package-lock.json pins."""
 
 
 def assets_dir() -> Path:
@@ -93,6 +88,11 @@ def assets_dir() -> Path:
     if override:
         return Path(override).resolve()
     return Path(sys.prefix) / "share" / "mscbook-assets"
+
+
+def node_modules() -> Path:
+    override = os.environ.get(NODE_MODULES_ENV)
+    return Path(override).resolve() if override else REPO / "node_modules"
 
 
 def static_dir() -> Path:
@@ -104,81 +104,88 @@ def axe_js() -> Path:
     return assets_dir() / "test" / "axe-core" / "axe.min.js"
 
 
-def _stamp_value() -> str:
-    pinned = [[p.spec, p.integrity, p.target, p.files, p.strip] for p in PACKAGES]
+def pinned_versions(lockfile: Path = LOCKFILE) -> dict[str, str]:
+    """Package name -> version, for every package the copy step reads, from the lockfile."""
+    packages = json.loads(lockfile.read_text(encoding="utf-8"))["packages"]
+    versions = {}
+    for copy in COPIES:
+        entry = packages.get(f"node_modules/{copy.package}")
+        if not entry or "version" not in entry:
+            raise AssetError(f"{lockfile.name} does not pin {copy.package}")
+        versions[copy.package] = entry["version"]
+    return versions
+
+
+def _stamp_value(lockfile: Path = LOCKFILE) -> str:
+    rules = [[c.package, c.target, c.files, c.strip] for c in COPIES]
     own = sorted(
         (f.relative_to(OWN_STATIC).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest())
         for f in OWN_STATIC.rglob("*")
         if f.is_file()
     )
-    digest = hashlib.sha256(json.dumps([pinned, own]).encode()).hexdigest()
-    return json.dumps({"packages": [p.spec for p in PACKAGES], "sha256": digest})
+    lock = hashlib.sha256(lockfile.read_bytes()).hexdigest()
+    digest = hashlib.sha256(json.dumps([lock, rules, own]).encode()).hexdigest()
+    return json.dumps({"packages": pinned_versions(lockfile), "sha256": digest})
 
 
 def is_current(folder: Path | None = None) -> bool:
     stamp = (folder or assets_dir()) / STAMP_NAME
-    return stamp.exists() and stamp.read_text() == _stamp_value()
+    try:
+        return stamp.exists() and stamp.read_text() == _stamp_value()
+    except (OSError, AssetError):
+        return False
 
 
-def _integrity(path: Path) -> str:
-    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
-
-
-def _npm_pack(spec: str, into: Path) -> Path:
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("npm is needed to fetch the book's browser assets (install nodejs/npm)")
-    result = subprocess.run(
-        [npm, "pack", "--silent", "--json", spec, "--pack-destination", str(into)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"npm pack {spec} failed:\n{result.stderr.strip()}")
-    filename = json.loads(result.stdout)[0]["filename"]
-    # npm >= 9 names scoped tarballs scope-name-version.tgz
-    return into / filename.lstrip("@").replace("/", "-")
-
-
-def _unpack(package: Package, tarball: Path, destination: Path) -> int:
-    if _integrity(tarball) != package.integrity:
-        raise RuntimeError(f"{package.spec}: tarball does not match the pinned integrity hash")
+def copy_package(copy: Copy, source: Path, destination: Path) -> int:
+    """Copy the files `copy` selects from the installed package `source`; return how many."""
     count = 0
-    with tarfile.open(tarball) as archive:
-        for member in archive.getmembers():
-            if not member.isfile():
-                continue
-            inner = PurePosixPath(member.name).relative_to("package")
-            if not any(fnmatchcase(inner.as_posix(), pattern) for pattern in package.files):
-                continue
-            relative = inner
-            if package.strip and inner.parts[0] == package.strip:
-                relative = inner.relative_to(package.strip)
-            target = destination / package.target / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.extractfile(member) as source, target.open("wb") as out:
-                shutil.copyfileobj(source, out)
-            count += 1
+    for path in sorted(source.rglob("*")):
+        if not path.is_file():
+            continue
+        inner = path.relative_to(source)
+        if not any(fnmatchcase(inner.as_posix(), pattern) for pattern in copy.files):
+            continue
+        relative = inner
+        if copy.strip and inner.parts[0] == copy.strip:
+            relative = inner.relative_to(copy.strip)
+        target = destination / copy.target / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        count += 1
     if count == 0:
-        raise RuntimeError(f"{package.spec}: none of the expected files is in the tarball")
+        raise AssetError(f"{copy.package}: none of the expected files is in {source}")
     return count
 
 
+def _installed(package: str, version: str, modules: Path) -> Path:
+    folder = modules / package
+    manifest = folder / "package.json"
+    if not manifest.exists():
+        raise AssetError(f"{package} is not installed in {modules}: {INSTALL_HINT}")
+    installed = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+    if installed != version:
+        raise AssetError(
+            f"{package} {installed} is installed but package-lock.json pins {version}: "
+            + INSTALL_HINT
+        )
+    return folder
+
+
 def ensure(*, quiet: bool = False) -> Path:
-    """Fetch and unpack every pinned package unless the asset folder is already current."""
+    """Copy the needed files out of node_modules/ unless the asset folder is already current."""
     folder = assets_dir()
     if is_current(folder):
         return folder
+    versions = pinned_versions()
+    modules = node_modules()
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".mscbook-assets-", dir=folder.parent))
     try:
-        with tempfile.TemporaryDirectory() as downloads:
-            for package in PACKAGES:
-                tarball = _npm_pack(package.spec, Path(downloads))
-                count = _unpack(package, tarball, staging)
-                if not quiet:
-                    print(f"assets: {package.spec}: {count} file(s)")
+        for copy in COPIES:
+            source = _installed(copy.package, versions[copy.package], modules)
+            count = copy_package(copy, source, staging)
+            if not quiet:
+                print(f"assets: {copy.package}@{versions[copy.package]}: {count} file(s)")
         shutil.copytree(OWN_STATIC, staging / "static", dirs_exist_ok=True)
         (staging / STAMP_NAME).write_text(_stamp_value())
         if folder.exists():
@@ -192,7 +199,7 @@ def ensure(*, quiet: bool = False) -> Path:
 def main() -> int:
     try:
         folder = ensure()
-    except RuntimeError as error:
+    except AssetError as error:
         print(f"assets: {error}", file=sys.stderr)
         return 1
     print(f"assets: up to date in {folder}")

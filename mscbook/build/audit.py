@@ -19,8 +19,6 @@ from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from mscbook.style import PROVENANCE_KEY
-
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "figures.json"
@@ -43,6 +41,8 @@ def is_blank(path: Path) -> bool:
 
 def provenance(path: Path) -> list[str]:
     """The data files recorded in a PNG by mscbook.style, or [] when none are recorded."""
+    from mscbook.style import PROVENANCE_KEY  # imports matplotlib: only when a page has a figure
+
     with Image.open(path) as image:
         recorded = getattr(image, "text", {}).get(PROVENANCE_KEY, "")
     return [name for name in recorded.split(";") if name]

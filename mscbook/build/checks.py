@@ -357,10 +357,10 @@ def cross_table_problems(root: Path | None = None) -> list[Problem]:
     )
 
 
-def check_all(root: Path | None = None) -> dict[str, int]:
+def check_all(root: Path | None = None, *, revalidate: bool = True) -> dict[str, int]:
     """Validate every table (mscbook.data.validate_all), then the cross-table rules; raise on
-    any problem."""
-    counts = validate_all(root)
+    any problem. `revalidate=False` trusts the tables' validation stamps (mscbook.data)."""
+    counts = validate_all(root, revalidate=revalidate)
     problems = cross_table_problems(root)
     if problems:
         raise DataValidationError("data/ and references.bib (cross-table checks)", problems)

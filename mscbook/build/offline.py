@@ -1,7 +1,8 @@
 """Sphinx extension: the built site loads nothing from outside itself.
 
-- Adds the pinned browser assets (`mscbook.build.assets`: MathJax) to `html_static_path`,
-  fetching them first if the set-up step has not.
+- Adds the pinned browser assets (`mscbook.build.assets`: MathJax, installed from
+  package-lock.json by `npm ci`) to `html_static_path`, copying them out of `node_modules/` first
+  if the set-up step has not.
 - Loads no widget manager: a widget cell shows its output at the example values as plain HTML
   (`mscbook.widgets.layout.LiveWidget`, chosen by `nb_mime_priority_overrides`), so the widget
   state myst-nb would embed, and the require.js / `embed-amd.js` scripts that come with it, are
@@ -57,10 +58,10 @@ def is_external(url: str) -> bool:
 
 def add_assets(app: Sphinx, config: Config) -> None:
     if not assets.is_current():
-        logger.info("offline: fetching the pinned browser assets (mscbook.build.assets)")
+        logger.info("offline: copying the pinned browser assets (mscbook.build.assets)")
         try:
             assets.ensure(quiet=True)
-        except RuntimeError as error:
+        except assets.AssetError as error:
             logger.warning("offline: %s", error, type="mscbook", subtype="offline")
             return
     config.html_static_path = [*config.html_static_path, str(assets.static_dir())]

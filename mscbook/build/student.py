@@ -105,7 +105,7 @@ def build_student(root: Path | None = None) -> int:
     """Build the student edition into `<build>/student/html`; return the exit status."""
     root = root or book_root()
     started = time.perf_counter()
-    if not book.preflight(root, "student edition"):
+    if not book.preflight(root, "student edition", revalidate=False):  # stamps: same bytes
         return 1
     source = build_dir(root) / "student-src"
     source.mkdir(parents=True, exist_ok=True)
