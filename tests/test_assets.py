@@ -8,15 +8,10 @@ import pytest
 
 from mscbook.build import assets
 
-PINNED = {
-    "mathjax": "3.2.2",
-    "requirejs": "2.3.8",
-    "@jupyter-widgets/html-manager": "1.0.6",
-    "axe-core": "4.14.1",
-}
+PINNED = {"mathjax": "3.2.2", "axe-core": "4.14.1"}
 
 
-def test_lockfile_pins_the_four_packages_with_integrity_hashes():
+def test_lockfile_pins_the_packages_with_integrity_hashes():
     assert assets.pinned_versions() == PINNED
     lock = json.loads(assets.LOCKFILE.read_text())["packages"]
     manifest = json.loads((assets.REPO / "package.json").read_text())
@@ -24,12 +19,7 @@ def test_lockfile_pins_the_four_packages_with_integrity_hashes():
     fetched = {name: entry for name, entry in lock.items() if "integrity" in entry}
     assert {name.removeprefix("node_modules/") for name in fetched} == set(PINNED)
     assert all(entry["integrity"].startswith("sha512-") for entry in fetched.values())
-    # Everything else in the lockfile is the local stub (html-manager's source tree is not
-    # installed: the book serves only its self-contained bundle).
-    others = {name: entry for name, entry in lock.items() if name and name not in fetched}
-    assert all(
-        entry.get("link") or name == "mscbook/build/npm-stub" for name, entry in others.items()
-    )
+    assert {name for name in lock if name} == set(fetched)  # nothing else is installed
 
 
 def _fake_package(modules, name, version, files):
@@ -66,8 +56,8 @@ def test_copy_package_takes_only_the_selected_files(tmp_path):
 
 
 def test_copy_package_fails_when_nothing_matches(tmp_path):
-    source = _fake_package(tmp_path / "node_modules", "requirejs", "2.3.8", {"other.js": ""})
-    with pytest.raises(assets.AssetError, match="requirejs: none of the expected files"):
+    source = _fake_package(tmp_path / "node_modules", "axe-core", "4.14.1", {"other.js": ""})
+    with pytest.raises(assets.AssetError, match="axe-core: none of the expected files"):
         assets.copy_package(assets.COPIES[1], source, tmp_path / "out")
 
 
@@ -76,8 +66,6 @@ def fake_install(tmp_path, monkeypatch):
     modules = tmp_path / "node_modules"
     files = {
         "mathjax": {"es5/tex-chtml.js": "", "es5/input/tex/a.js": "", "LICENSE": ""},
-        "requirejs": {"require.js": ""},
-        "@jupyter-widgets/html-manager": {"dist/embed-amd.js": "", "dist/x.woff2": ""},
         "axe-core": {"axe.min.js": "axe", "axe.js": "not copied"},
     }
     for name, version in PINNED.items():
@@ -92,7 +80,6 @@ def test_ensure_copies_once_and_records_a_stamp(fake_install, capsys):
     assert "axe-core@4.14.1: 1 file(s)" in capsys.readouterr().out
     assert assets.axe_js().read_text() == "axe"
     assert (folder / "static" / "mathjax" / "tex-chtml.js").exists()
-    assert (folder / "static" / "html-manager" / "require-paths.js").exists()  # our own file
     assert (folder / "static" / "favicon.svg").exists()
     assert assets.is_current()
     assets.ensure()
@@ -100,9 +87,9 @@ def test_ensure_copies_once_and_records_a_stamp(fake_install, capsys):
 
 
 def test_ensure_names_a_package_installed_at_another_version(fake_install):
-    manifest = fake_install / "requirejs" / "package.json"
-    manifest.write_text(json.dumps({"version": "2.3.7"}))
-    with pytest.raises(assets.AssetError, match=r"requirejs 2\.3\.7 is installed but .* 2\.3\.8"):
+    manifest = fake_install / "axe-core" / "package.json"
+    manifest.write_text(json.dumps({"version": "4.14.0"}))
+    with pytest.raises(assets.AssetError, match=r"axe-core 4\.14\.0 is installed but .* 4\.14\.1"):
         assets.ensure()
     assert not assets.is_current()
 

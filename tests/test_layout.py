@@ -100,3 +100,10 @@ CHAPTERS = sorted(ROOT.joinpath("chapters").rglob("*.md"))
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_chapter_imports_the_build(path: Path):
     assert not uses_build(imported_modules(chapter_code(path)))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_chapter_imports_myst_nb(path: Path):
+    # `from myst_nb import glue` costs about 1.3 s per kernel; mscbook.glue writes the same output.
+    modules = imported_modules(chapter_code(path))
+    assert not {name for name in modules if name.split(".")[0] == "myst_nb"}

@@ -1,6 +1,6 @@
 """Browser assets the book serves itself, so that the site works with no network.
 
-MathJax, require.js and the ipywidgets HTML manager (which the stock HTML loads from CDNs) and
+MathJax (which the stock HTML loads from a CDN) and
 axe-core (used by the browser tests) are npm packages pinned in the root `package.json` and
 `package-lock.json`; the set-up step (`make book`) installs them with `npm ci --ignore-scripts`,
 and npm checks every tarball against the lockfile's integrity hash. This module only copies the
@@ -33,7 +33,7 @@ NODE_MODULES_ENV = "MSCBOOK_NODE_MODULES"
 REPO = Path(__file__).resolve().parents[2]
 LOCKFILE = REPO / "package-lock.json"
 
-#: Files of our own (require-paths.js, the favicon), mirrored into the static folder.
+#: Files of our own (the favicon), mirrored into the static folder.
 OWN_STATIC = Path(__file__).resolve().parent / "static"
 
 INSTALL_HINT = "run `npm ci --ignore-scripts` in the repository (make book does)"
@@ -61,17 +61,6 @@ COPIES: tuple[Copy, ...] = (
             "LICENSE",
         ),
         strip="es5",
-    ),
-    Copy("requirejs", "static/requirejs", ("require.js", "LICENSE")),
-    Copy(
-        "@jupyter-widgets/html-manager",
-        "static/html-manager",
-        (
-            "dist/embed-amd.js",
-            *(f"dist/*.{ext}" for ext in ("woff2", "woff", "ttf", "eot", "svg")),
-            "LICENSE",
-        ),
-        strip="dist",
     ),
     Copy("axe-core", "test/axe-core", ("axe.min.js", "LICENSE")),
 )
