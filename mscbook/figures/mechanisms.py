@@ -443,7 +443,7 @@ def plot_study_designs(trials: pd.DataFrame, disease_area: str) -> Figure:
             n + largest * 0.01, -index, f"{size}; {_design_label(row)}", va="center", fontsize=8.5
         )
     axes.set_yticks([-i for i in range(len(studies))], list(studies["short_name"]))
-    axes.set_xlim(0, largest * 2.2)
+    axes.set_xlim(0, largest * 2.5)
     axes.set_xlabel("Participants (n, as counted by each study)")
     handles = [
         Line2D([], [], linestyle="", marker="s", markersize=9, color=s["color"], label=s["label"])
