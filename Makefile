@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test student assignments preview bench lab lint clean
+.PHONY: book test student assignments preview bench lab lab-author lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,10 +38,16 @@ preview: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_bench.py
 
-## lab: JupyterLab with the chapter .md files opening as notebooks (jupytext)
+## lab: for students; JupyterLab on the student notebooks (no solutions) and the assignments,
+## copies in _build/lab/ (your work stays there; nothing you do changes chapters/)
 lab: $(STAMP)
+	$(BIN)/python -m mscbook student-lab
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)/_build/lab"
+
+## lab-author: for authors; JupyterLab on the sources, chapter .md files open as notebooks
+lab-author: $(STAMP)
 	$(BIN)/python -m mscbook lab-settings
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters
 
 lint: $(STAMP)
 	$(BIN)/ruff check mscbook tests benchmarks

@@ -59,6 +59,13 @@ def student(args: argparse.Namespace) -> int:
     return build_student()
 
 
+def student_lab(args: argparse.Namespace) -> int:
+    """Write the student notebooks (no solutions) and assignments for JupyterLab to _build/lab/."""
+    from mscbook.build.lab import make_lab
+
+    return make_lab()
+
+
 def export_assignments(args: argparse.Namespace) -> int:
     """Write one assignment notebook and one answer key per chapter to _build/assignments/."""
     from mscbook.build.assignments import export
@@ -72,6 +79,7 @@ COMMANDS = {
     "validate-data": validate_data,
     "lab-settings": lab_settings,
     "student": student,
+    "student-lab": student_lab,
     "export-assignments": export_assignments,
 }
 #: Options of the commands that take any: command → [(flag, add_argument keywords)].

@@ -68,7 +68,11 @@ def test_the_chapter_shows_glued_numbers_from_the_data(built_html: Path, criteri
     assert f"At least {positive:g}% of cells must be positive" in text
 
 
-def test_the_widget_state_is_embedded_for_offline_readers(built_html: Path):
+def test_widget_cells_are_static_html_without_a_widget_manager(built_html: Path):
     page = (built_html / "chapters/biology/what-is-an-msc.html").read_text(encoding="utf-8")
-    assert "application/vnd.jupyter.widget-state+json" in page
-    assert "Does not meet the ISCT minimal criteria" in page  # the example's verdict
+    assert "application/vnd.jupyter.widget-state+json" not in page
+    assert "application/vnd.jupyter.widget-view+json" not in page
+    assert "embed-amd.js" not in page and "require.js" not in page
+    assert '<div class="mscbook-widget-static">' in page
+    assert "Does not meet the ISCT minimal criteria: 1 failed." in page  # the example's verdict
+    assert "<input" not in page.split("mscbook-widget-static", 1)[1].split("</table>", 1)[0]

@@ -8,7 +8,9 @@ out of range and no chondrogenic differentiation.
 from __future__ import annotations
 
 import ast
+import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -53,7 +55,10 @@ def test_an_untouched_answer_cell_is_not_answered_yet(namespace):
 def test_half_an_answer_names_the_missing_part(namespace):
     feedback = answer(namespace, failed=list(FAILING))
     assert not feedback.passed and feedback.answered
-    assert "`hla_dr_limit` still `...`" in feedback.message
+    assert feedback.message == (
+        "Your `hla_dr_limit` is still `...`: replace it with your answer and run the answer "
+        "cell. Your `failed` is right."
+    )
 
 
 WRONG_ANSWERS = {
@@ -99,6 +104,126 @@ def test_every_wrong_answer_gets_its_own_feedback(namespace, criteria):
     assert len(messages) == len(WRONG_ANSWERS)
 
 
+@pytest.mark.parametrize("case", WRONG_ANSWERS)
+def test_each_message_is_one_capitalised_sentence_with_plain_numbers(namespace, criteria, case):
+    right = {"failed": list(FAILING), "hla_dr_limit": HLA_DR_LIMIT}
+    feedback = answer(namespace, **(right | WRONG_ANSWERS[case](namespace, criteria)))
+    assert feedback.points == (), case  # one problem: one sentence, no list
+    assert feedback.message[0].isupper() and feedback.message.endswith("."), feedback.message
+    # no glued second sentence without a capital ("...into. that is ...")
+    prose = re.sub(r"`[^`]*`", "X", feedback.message)
+    assert not re.search(r"[.!?] [a-z]", prose), feedback.message
+    assert "np.float64" not in feedback.message and "numpy" not in feedback.message
+
+
+# Each rewritten message, exactly (one problem each; see the issue's examples).
+MESSAGES = {
+    "markers only": (
+        dict(failed=["cd90", "hla_dr"]),
+        "One failing differentiation criterion is missing from `failed`: look again at which "
+        "lineages the batch differentiated into.",
+    ),
+    "a marker missing": (
+        dict(failed=["hla_dr", "chondrogenic"]),
+        "One failing surface-marker criterion is missing from `failed`: compare each marker's "
+        "value in `batch` with its threshold in `criteria`.",
+    ),
+    "a passing criterion added": (
+        dict(failed=[*FAILING, "cd105"]),
+        "The batch passes `'cd105'`, so it does not belong in `failed`.",
+    ),
+    "an unknown id": (
+        dict(failed=[*FAILING, "cd44"]),
+        "The `criteria` table has no criterion id `'cd44'`; check the spelling.",
+    ),
+    "numbers in the list": (
+        dict(failed=[np.int64(90), 2]),
+        "Every item of `failed` should be a criterion id (text) such as `'cd105'`; it holds "
+        "`90` (int64).",
+    ),
+    "the batch's own value": (
+        dict(hla_dr_limit=None),  # filled in by the test: the batch's HLA-DR value
+        "Your `hla_dr_limit` is the batch's measured HLA-DR value, not the limit the criteria "
+        "allow.",
+    ),
+    "a numpy number": (
+        dict(hla_dr_limit=np.float64(5.0)),
+        "Your `hla_dr_limit` of 5% is not the HLA-DR limit: read `threshold_percent` from the "
+        "row whose `criterion_id` is `'hla_dr'`.",
+    ),
+    "an empty cell read": (
+        dict(hla_dr_limit=float("nan")),
+        "Your `hla_dr_limit` is NaN (not a number), read from an empty cell: criteria without a "
+        "threshold (culture, differentiation) have none.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MESSAGES)
+def test_rewritten_messages(namespace, case):
+    names, expected = MESSAGES[case]
+    if names.get("hla_dr_limit", 0) is None:
+        names = {"hla_dr_limit": namespace["batch"]["hla_dr"]}
+    right = {"failed": list(FAILING), "hla_dr_limit": HLA_DR_LIMIT}
+    feedback = answer(namespace, **(right | names))
+    assert feedback.message == expected
+    assert str(feedback) == "Not yet right: " + checkers.plain(expected)
+    assert "`" not in str(feedback)
+
+
+def test_the_missing_marker_is_named_as_a_marker_not_another_kind(namespace):
+    feedback = answer(namespace, failed=["hla_dr", "chondrogenic"], hla_dr_limit=2)
+    assert "surface-marker" in feedback.message
+    assert "another kind" not in feedback.message and "differentiat" not in feedback.message
+    assert "cd90" not in feedback.message.lower()  # the kind, never the answer
+
+
+def test_several_problems_are_a_short_list(namespace):
+    feedback = answer(namespace, failed=["hla_dr"], hla_dr_limit=98)
+    assert feedback.message == "Three things to fix:"
+    assert feedback.points == (
+        "One failing surface-marker criterion is missing from `failed`: compare each marker's "
+        "value in `batch` with its threshold in `criteria`.",
+        "One failing differentiation criterion is missing from `failed`: look again at which "
+        "lineages the batch differentiated into.",
+        "Your `hla_dr_limit` is the smallest share of HLA-DR-negative cells; the question asks "
+        "for the largest percentage of HLA-DR-positive cells.",
+    )
+    text = str(feedback).splitlines()
+    assert text[0] == "Not yet right: Three things to fix:"
+    assert [line[:4] for line in text[1:]] == ["  - "] * 3
+    markdown = feedback._repr_markdown_()
+    assert markdown.startswith("**Not yet right.** Three things to fix:\n\n- One failing")
+    assert markdown.count("\n- ") == 3
+
+
+def test_notebooks_show_formatted_feedback_not_backticks(namespace):
+    feedback = answer(namespace, failed=["hla_dr"], hla_dr_limit="2")
+    html = feedback._repr_html_()
+    assert "`" not in html
+    assert "<code>failed</code>" in html and "<code>&#x27;2&#x27;</code>" not in html
+    assert "<code>'2'</code>" in html
+    assert html.count("<li>") == 3 and "<strong>Not yet right.</strong>" in html
+    assert 'role="status"' in html
+
+
+def test_student_text_is_escaped_in_html(namespace):
+    feedback = answer(namespace, failed="<b>cd90</b>", hla_dr_limit=2)
+    html = feedback._repr_html_()
+    assert "<b>" not in html and "&lt;b&gt;" in html
+
+
+def test_the_correct_and_unanswered_texts_read_as_sentences(namespace):
+    correct = answer(namespace, failed=list(FAILING), hla_dr_limit=HLA_DR_LIMIT)
+    assert str(correct) == "Correct: Both answers match the criteria table."
+    waiting = answer(namespace)
+    assert str(waiting) == (
+        "Not answered yet: Replace each ... in the answer cell above, run it, then run this "
+        "cell again."
+    )
+    assert waiting._repr_markdown_().startswith("**Not answered yet.** Replace each `...`")
+
+
 class Exploding:
     """A student's object that raises whenever the checker looks at it."""
 
@@ -112,7 +237,7 @@ class Exploding:
 def test_a_broken_answer_is_feedback_not_a_traceback(namespace):
     feedback = answer(namespace, failed=Exploding(), hla_dr_limit=Exploding())
     assert not feedback.passed
-    assert "should be" in feedback.message or "could not be checked" in feedback.message
+    assert "should be" in str(feedback) or "could not be checked" in str(feedback)
 
 
 def test_an_answer_that_raises_inside_the_checker_is_reported(namespace, monkeypatch):
@@ -130,7 +255,7 @@ def test_an_answer_that_raises_inside_the_checker_is_reported(namespace, monkeyp
 
 def test_lost_data_is_reported_before_the_answer(namespace):
     feedback = answer(namespace, criteria=None, failed=list(FAILING), hla_dr_limit=2)
-    assert not feedback.passed and "run the cells above" in feedback.message
+    assert not feedback.passed and "Run the cells above" in feedback.message
 
 
 def test_exercises_without_a_checker_or_unknown_labels_say_so(namespace):

@@ -28,9 +28,10 @@ EXPECTED_TABLES = {
     "epidemiology",
     "approved_products",
     "seed_claims",
+    "ssc_criteria",
     "glossary",
 }
-COMPARATORS = {"cd34_cells", "bm_mnc", "bm_multicellular", "bmac", "svf_adrc", "fat_graft"}
+COMPARATORS = {"cd34_cells", "bm_mnc", "bm_multicellular", "bmac", "svf_adrc", "fat_graft", "hsct"}
 
 
 # ---------------------------------------------------------------- the real data
@@ -59,7 +60,15 @@ def test_comparators_are_never_typed_as_msc():
     trials = load("trials")
     by_id = trials.set_index("trial_id")
     assert by_id.loc["norgren2024", "product_type"] == "msc_like"
-    for trial_id in ("powell2012", "nct03111238", "granel2015", "daumas2022", "delpapa2019"):
+    for trial_id in (
+        "powell2012",
+        "nct03111238",
+        "granel2015",
+        "daumas2022",
+        "khanna2022",
+        "delpapa2019",
+        "sullivan2018",
+    ):
         assert by_id.loc[trial_id, "product_type"] in COMPARATORS, trial_id
 
 
@@ -75,6 +84,26 @@ def test_corrections_from_facts_are_in_the_data():
     claims = load("seed_claims").set_index("claim_id")
     assert claims.loc["plxpad_improved_afs", "verdict"] == "wrong"
     assert claims.loc["petrou2021_phase3", "verdict"] == "wrong"
+
+
+def test_systemic_sclerosis_corrections_are_in_the_data():
+    trials = load("trials").set_index("trial_id")
+    manus = trials.loc["nct03211793"]
+    assert manus["product_type"] == "msc" and manus["randomised"]
+    assert manus["control_type"] == "placebo"
+    assert manus["n_total"] == 20 and manus["route"] == "intramuscular"
+    assert "first" not in trials.loc["nct06722105", "notes"].lower().replace("not the first", "")
+    arms = load("trial_arms")
+    mscat = arms[arms["trial_id"] == "nct06722105"]
+    assert sorted(mscat["intervention"]) == ["msc", "msc", "placebo"]
+    star = arms[arms["trial_id"] == "khanna2022"].set_index("arm_id")
+    assert (star.loc["adrc", "n"], star.loc["placebo", "n"]) == (48, 40)
+    outcomes = load("trial_outcomes").set_index("outcome_id")
+    assert outcomes.loc["khanna2022_cochin_adrc", "p_value"] == 0.299
+    criteria = load("ssc_criteria")
+    assert criteria.groupby("domain")["points"].max().sum() == 28
+    assert set(criteria.loc[criteria["sufficient"], "points"]) == {9}
+    assert set(criteria["classification_threshold"]) == {9}
 
 
 def test_approved_products_carry_the_corrections():

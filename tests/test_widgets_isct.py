@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mscbook.widgets import isct
+from mscbook.widgets import isct, layout
 
 ALL_LINEAGES = ["osteoblast", "adipocyte", "chondroblast"]
 
@@ -87,9 +87,10 @@ def test_missing_and_unknown_inputs_are_all_listed(criteria):
 
 def test_widget_shows_errors_as_messages_not_tracebacks(criteria):
     widget = isct.make_widget(criteria, passing_report(), ALL_LINEAGES)
-    form, report = widget.children
+    report = layout.output_of(widget.widget)
     assert "Meets all the ISCT minimal criteria" in report.value
-    cd105_box = next(child for child in form.children if child.description.startswith("CD105"))
+    controls = layout.controls(widget.widget)
+    cd105_box = next(child for child in controls if child.description.startswith("CD105"))
     cd105_box.value = "lots"
     assert 'role="alert"' in report.value and "CD105: &#x27;lots&#x27; is not a number" in (
         report.value
@@ -102,11 +103,9 @@ def test_widget_shows_errors_as_messages_not_tracebacks(criteria):
 
 def test_every_widget_control_has_an_accessible_name(criteria):
     widget = isct.make_widget(criteria, passing_report(), ALL_LINEAGES)
-    form, _ = widget.children
-    controls = [
-        child for child in form.children if hasattr(child, "value") and child.description != ""
-    ]
-    assert len(controls) == len(criteria)  # one per criterion, each labelled
+    controls = layout.controls(widget.widget)
+    assert len(controls) == len(criteria)  # one per criterion
+    assert all(control.description.strip() for control in controls)  # each labelled
 
 
 def test_simulated_report_is_seeded_and_puts_chosen_markers_out_of_range(criteria):

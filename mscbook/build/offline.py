@@ -1,21 +1,24 @@
 """Sphinx extension: the built site loads nothing from outside itself.
 
-- Adds the pinned browser assets (`mscbook.build.assets`: MathJax, require.js, the ipywidgets HTML
-  manager) to `html_static_path`, fetching them first if the set-up step has not.
+- Adds the pinned browser assets (`mscbook.build.assets`: MathJax) to `html_static_path`,
+  fetching them first if the set-up step has not.
+- Loads no widget manager: a widget cell shows its output at the example values as plain HTML
+  (`mscbook.widgets.layout.LiveWidget`, chosen by `nb_mime_priority_overrides`), so the widget
+  state myst-nb would embed, and the require.js / `embed-amd.js` scripts that come with it, are
+  dropped (`drop_widget_state`). The form itself is live in JupyterLab only.
 - Drops sphinx-thebe's scripts: its inline `THEBE_JS_URL` names a third-party host, and the
   script, emitted twice per page, throws a JavaScript error on every page; the book does not
   use thebe.
 - Warns (so `-W` fails the build) on any script, style sheet, image, frame or font that a built
   page or style sheet would load from another host, on a configured asset (`mathjax_path`,
-  `nb_ipywidgets_js`) that is not in the build, and on embedded widgets whose JavaScript module
-  is not bundled in the local widget manager (they could not render offline).
+  `nb_ipywidgets_js`) that is not in the build, and on any page that still embeds widgets (a
+  widget view or widget state: it would need a widget manager and a kernel to respond).
 - Fixes accessibility faults in the theme's markup that axe-core reports as serious, and drops
   the theme's redundant 1.5 MB fontawesome.js (see `THEME_FIXES`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,13 +31,10 @@ from mscbook.build import assets
 
 logger = logging.getLogger(__name__)
 
-#: Widget modules that `@jupyter-widgets/html-manager` renders without loading anything.
-BUNDLED_WIDGET_MODULES = {
-    "@jupyter-widgets/base",
-    "@jupyter-widgets/controls",
-    "@jupyter-widgets/output",
-}
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW_TYPE = "application/vnd.jupyter.widget-view+json"
+#: Keys of the scripts myst-nb registers for a page with widget state (state, then the manager).
+WIDGET_SCRIPT_KEYS = "ipywidgets_"
 #: Link relations that make a browser fetch the target while loading the page.
 FETCHING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest"}
 EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -43,6 +43,7 @@ CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNO
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_assets)
+    app.connect("doctree-read", drop_widget_state)
     # After myst-nb (500), which adds the widget scripts in its own handler.
     app.connect("html-page-context", drop_thebe_and_check_assets, priority=900)
     app.connect("build-finished", check_built_site)
@@ -83,6 +84,14 @@ def configured_assets(config: Config) -> list[tuple[str, str]]:
     return found
 
 
+def drop_widget_state(app: Sphinx, doctree) -> None:
+    """Forget the widget state (and widget-manager scripts) myst-nb registered for this page."""
+    metadata = getattr(app.env, "nb_metadata", {}).get(app.env.docname, {})
+    scripts = metadata.get("js_files", {})
+    for key in [key for key in scripts if key.startswith(WIDGET_SCRIPT_KEYS)]:
+        del scripts[key]
+
+
 def _is_thebe(asset) -> bool:
     filename = str(getattr(asset, "filename", asset) or "")
     body = getattr(asset, "attributes", {}).get("body", "") or ""
@@ -116,15 +125,12 @@ class _ResourceScanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.urls: list[tuple[str, str]] = []  # (tag, url)
-        self.widget_states: list[str] = []
-        self._in_state = False
+        self.widgets = 0  # widget state and widget view scripts
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
-        if tag == "script":
-            self._in_state = attributes.get("type") == WIDGET_STATE_TYPE
-            if self._in_state:
-                self.widget_states.append("")
+        if tag == "script" and attributes.get("type") in (WIDGET_STATE_TYPE, WIDGET_VIEW_TYPE):
+            self.widgets += 1
         if tag == "link":
             rels = set(attributes.get("rel", "").lower().split())
             if rels & FETCHING_RELS:
@@ -138,14 +144,6 @@ class _ResourceScanner(HTMLParser):
         for url in CSS_URL.findall(attributes.get("style", "")):
             self.urls.append((tag, url))
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_state = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_state:
-            self.widget_states[-1] += data
-
 
 def scan_page(text: str) -> _ResourceScanner:
     scanner = _ResourceScanner()
@@ -157,12 +155,6 @@ def scan_page(text: str) -> _ResourceScanner:
 def external_urls(text: str) -> list[tuple[str, str]]:
     """(tag, URL) of every resource the page would fetch from another host."""
     return [(tag, url) for tag, url in scan_page(text).urls if is_external(url)]
-
-
-def unbundled_widget_modules(state_json: str) -> set[str]:
-    state = json.loads(state_json).get("state", {})
-    modules = {model.get("model_module", "") for model in state.values()}
-    return modules - BUNDLED_WIDGET_MODULES
 
 
 def check_built_site(app: Sphinx, exception: Exception | None) -> None:
@@ -183,15 +175,14 @@ def check_built_site(app: Sphinx, exception: Exception | None) -> None:
             if is_external(url):
                 logger.warning("offline: %s: <%s> loads %s from another host", relative, tag, url,
                                **warn)  # fmt: skip
-        for state in scanner.widget_states:
-            for module in sorted(unbundled_widget_modules(state)):
-                logger.warning(
-                    "offline: %s: widget module %s is not bundled in the local widget manager; "
-                    "it cannot render without a network",
-                    relative,
-                    module,
-                    **warn,
-                )
+        if scanner.widgets:
+            logger.warning(
+                "offline: %s embeds %d widget script(s): a widget cell should show static HTML "
+                "here (mscbook.widgets.layout.LiveWidget) and load no widget manager",
+                relative,
+                scanner.widgets,
+                **warn,
+            )
     for sheet in sorted((outdir / "_static").rglob("*.css")):
         for url in CSS_URL.findall(sheet.read_text(encoding="utf-8", errors="replace")):
             if is_external(url):

@@ -8,8 +8,10 @@ student's namespace that returns `Feedback`: it never `eval`s text, and any brok
 
 from __future__ import annotations
 
+import html
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -18,11 +20,18 @@ Checker = Callable[[Mapping[str, object]], "Feedback"]
 
 @dataclass(frozen=True)
 class Feedback:
-    """What a check cell shows: whether the answer is right, and what to fix (never the answer)."""
+    """What a check cell shows: whether the answer is right, and what to fix (never the answer).
+
+    `message` is one or more sentences, each starting with a capital; `points` (optional) are
+    several problems, shown as a short list under it. Both are Markdown: names in code are
+    written between backticks. A notebook shows the feedback formatted (`_repr_html_`,
+    `_repr_markdown_`); `str()` is plain text without the backticks.
+    """
 
     passed: bool
     message: str
     answered: bool = True
+    points: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
@@ -31,13 +40,44 @@ class Feedback:
         return "Correct" if self.passed else "Not yet right"
 
     def __str__(self) -> str:
-        return f"{self.status}: {self.message}"
+        lines = [f"{self.status}: {plain(self.message)}"]
+        lines += [f"  - {plain(point)}" for point in self.points]
+        return "\n".join(lines)
 
-    def __repr__(self) -> str:  # what a notebook shows for the check cell's result
+    def __repr__(self) -> str:  # the text/plain output of a check cell
         return str(self)
 
+    def _repr_markdown_(self) -> str:
+        text = f"**{self.status}.** {self.message}"
+        if self.points:
+            text += "\n\n" + "\n".join(f"- {point}" for point in self.points)
+        return text
 
-NOT_ANSWERED = "replace each `...` in the answer cell above, run it, then run this cell again."
+    def _repr_html_(self) -> str:
+        kind = "not-answered" if not self.answered else "passed" if self.passed else "failed"
+        items = "".join(f"<li>{to_html(point)}</li>" for point in self.points)
+        return (
+            f'<div class="mscbook-feedback mscbook-feedback-{kind}" role="status">'
+            f"<p><strong>{self.status}.</strong> {to_html(self.message)}</p>"
+            + (f"<ul>{items}</ul>" if items else "")
+            + "</div>"
+        )
+
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def plain(text: str) -> str:
+    """Markdown feedback as plain text: code spans lose their backticks."""
+    return _CODE.sub(r"\1", text)
+
+
+def to_html(text: str) -> str:
+    """Markdown feedback (text and code spans only) as HTML."""
+    return _CODE.sub(r"<code>\1</code>", html.escape(text, quote=False))
+
+
+NOT_ANSWERED = "Replace each `...` in the answer cell above, run it, then run this cell again."
 
 
 def not_answered() -> Feedback:
@@ -82,12 +122,12 @@ def check(label: str, namespace: Mapping[str, object]) -> Feedback:
     """Check the answer to exercise `label` in `namespace` (pass `globals()` from a notebook)."""
     found = registered().get(label)
     if found is None:
-        return Feedback(False, f"exercise {label!r} has no automatic check; ask your instructor.")
+        return Feedback(False, f"Exercise {label!r} has no automatic check; ask your instructor.")
     try:
         return found.function(namespace)
     except Exception as error:  # a broken answer is feedback, never a traceback
         return Feedback(
             False,
-            f"your answer could not be checked ({type(error).__name__}: {error}). Check the "
+            f"Your answer could not be checked ({type(error).__name__}: {error}). Check the "
             "types of the names in your answer cell and run the cells above again.",
         )

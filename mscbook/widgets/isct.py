@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mscbook.widgets import layout
+
 LINEAGE_LABELS = {
     "osteoblast": "osteoblasts",
     "adipocyte": "adipocytes",
@@ -158,7 +160,7 @@ def render_result(result: IsctResult) -> str:
         for check in result.checks
     )
     return (
-        f"<p><strong>{html.escape(verdict)}</strong></p>"
+        f'<p class="mscbook-verdict"><strong>{html.escape(verdict)}</strong></p>'
         "<table><thead><tr><th>Criterion</th><th>Result</th><th>Why</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
@@ -175,32 +177,27 @@ def make_widget(
     example_percent: Mapping[str, object],
     example_lineages: Iterable[str],
     example_adherent: bool = True,
-):
-    """A form for the checker, filled with an example; the report updates on every change."""
+) -> layout.LiveWidget:
+    """A form for the checker, filled with an example; the report updates on every change.
+
+    Live in JupyterLab; in the HTML book, the report for the example (see `layout.LiveWidget`).
+    """
     import ipywidgets as widgets
 
     markers = marker_criteria(criteria)
-    wide = {"description_width": "11em"}
     marker_inputs = {
-        row.criterion_id: widgets.Text(
-            value=str(example_percent[row.criterion_id]),
-            description=f"{row.marker} (% +)",
-            style=wide,
-            continuous_update=False,
+        row.criterion_id: layout.text_input(
+            example_percent[row.criterion_id], f"{row.marker} (% +)"
         )
         for row in markers.itertuples()
     }
     lineage_inputs = {
-        lineage: widgets.Checkbox(
-            value=lineage in set(example_lineages),
-            description=f"Differentiates to {LINEAGE_LABELS[lineage]}",
-            indent=False,
+        lineage: layout.checkbox(
+            lineage in set(example_lineages), f"Differentiates to {LINEAGE_LABELS[lineage]}"
         )
         for lineage in criteria["lineage"].dropna()
     }
-    adherent_input = widgets.Checkbox(
-        value=example_adherent, description="Adheres to plastic", indent=False
-    )
+    adherent_input = layout.checkbox(example_adherent, "Adheres to plastic")
     report = widgets.HTML()
 
     def update(_change=None) -> None:
@@ -218,16 +215,14 @@ def make_widget(
     for control in [*marker_inputs.values(), *lineage_inputs.values(), adherent_input]:
         control.observe(update, names="value")
     update()
-    form = widgets.VBox(
+    box = layout.form(
         [
-            widgets.HTML("<strong>Flow cytometry: % of cells positive</strong>"),
-            *marker_inputs.values(),
-            widgets.HTML("<strong>Culture and differentiation</strong>"),
-            adherent_input,
-            *lineage_inputs.values(),
-        ]
+            ("Flow cytometry: % of cells positive", list(marker_inputs.values())),
+            ("Culture and differentiation", [adherent_input, *lineage_inputs.values()]),
+        ],
+        report,
     )
-    return widgets.HBox([form, report])
+    return layout.LiveWidget(box, report.value)
 
 
 def simulate_flow_report(

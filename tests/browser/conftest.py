@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -32,7 +33,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+#: What a widget cell shows in the HTML book: its output at the example values, as plain HTML.
+WIDGET_STATIC = ".mscbook-widget-static"
+#: Scripts of a widget manager, which no page may embed or load.
+WIDGET_SCRIPTS = (
+    'script[type="application/vnd.jupyter.widget-view+json"], '
+    'script[type="application/vnd.jupyter.widget-state+json"]'
+)
 #: Pages photographed for review (full page, desktop and phone width) into _build/screenshots/.
 SCREENSHOT_PAGES = [
     "intro.html",
@@ -71,8 +78,10 @@ class Visit:
     http_errors: list[str]
     images: list[dict]
     axe: list[dict]
-    widget_views: int
-    widgets_rendered: int
+    widget_scripts: int  # widget view or state scripts (there should be none)
+    #: per widget cell: (verdict text, rows of its table, its text), as the reader sees them
+    widget_outputs: list[dict]
+    raw_bytes: int  # every file the page fetched, counted once (as benchmarks/page_weight.py)
     text: str  # textContent of the article, hidden parts included
     #: viewport name -> (screenshot file, sideways overflow in px), for SCREENSHOT_PAGES
     screenshots: dict[str, tuple[Path, int]] = field(default_factory=dict)
@@ -174,23 +183,15 @@ def visit(context, site: Site, page: str, axe_source: str) -> Visit:
         if target:  # a meta-refresh page (index.html): check where it lands
             tab.wait_for_url(site.url(target))
             tab.wait_for_load_state("load")
-        views = tab.locator(WIDGET_VIEW).count()
-        if views:  # the widget manager renders each view next to its script tag
-            tab.wait_for_function(
-                """([selector, n]) => [...document.querySelectorAll(selector)].filter(
-                    s => s.parentElement.querySelector('.widget-subarea .jupyter-widgets')
-                ).length >= n""",
-                arg=[WIDGET_VIEW, views],
-                timeout=15_000,
-            )
-        rendered = tab.evaluate(
-            """selector => [...document.querySelectorAll(selector)].filter(s => {
-                const view = s.parentElement.querySelector('.widget-subarea .jupyter-widgets');
-                if (!view) return false;
-                const box = view.getBoundingClientRect();
-                return box.width > 0 && box.height > 0;
-            }).length""",
-            WIDGET_VIEW,
+        widget_scripts = tab.locator(WIDGET_SCRIPTS).count()
+        widget_outputs = tab.evaluate(
+            """selector => [...document.querySelectorAll(selector)].map(output => ({
+                verdict: output.querySelector('.mscbook-verdict')?.innerText || '',
+                rows: output.querySelectorAll('tbody tr').length,
+                visible: output.getBoundingClientRect().width > 0,
+                text: output.innerText,
+            }))""",
+            WIDGET_STATIC,
         )
         images = tab.evaluate(
             """async () => Promise.all([...document.images].map(async img => {
@@ -214,8 +215,32 @@ def visit(context, site: Site, page: str, axe_source: str) -> Visit:
     finally:
         tab.close()
     return Visit(
-        page, requests, console_errors, http_errors, images, axe, views, rendered, text, shots
+        page,
+        requests,
+        console_errors,
+        http_errors,
+        images,
+        axe,
+        widget_scripts,
+        widget_outputs,
+        raw_bytes(site, requests),
+        text,
+        shots,
     )
+
+
+def raw_bytes(site: Site, requests: list[str]) -> int:
+    """Bytes of the local files behind `requests`, each counted once."""
+    total = 0
+    for url in set(requests):
+        if not url.startswith(site.base):
+            continue
+        path = site.root / unquote(urlsplit(url).path.removeprefix("/"))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.is_file():
+            total += path.stat().st_size
+    return total
 
 
 def _screenshots(tab, site: Site, page: str) -> dict[str, tuple[Path, int]]:

@@ -10,6 +10,7 @@ import pytest
 from .conftest import NON_DOCUMENTS, SCREENSHOT_PAGES, Site
 
 SERIOUS = {"serious", "critical"}
+PAGE_BUDGET = 1.5 * 1024 * 1024  # bytes, raw (benchmarks/page_weight.py)
 #: The words the issue names, and words the book contains today (so that search is tested
 #: against real results even while no page mentions the first two).
 SEARCH_WORDS = ["VEGF", "Rutherford", "ISCT", "stromal"]
@@ -60,12 +61,38 @@ def test_no_serious_accessibility_violations(visits):
     assert not any(problems.values()), "axe-core:\n" + _report(problems)
 
 
-def test_embedded_widgets_render_and_say_how_to_run_live(visits):
-    widget_pages = {page: v for page, v in visits.items() if v.widget_views}
-    assert widget_pages, "no page embeds a widget"
+def test_no_page_loads_a_widget_manager(visits):
+    """Widgets are live in JupyterLab only: no page embeds widget state or a widget manager."""
+    problems = {
+        page: [
+            url
+            for url in visit.requests
+            if url.split("?")[0].endswith(("embed-amd.js", "require.js", "require-paths.js"))
+        ]
+        + ([f"{visit.widget_scripts} widget script(s)"] if visit.widget_scripts else [])
+        for page, visit in visits.items()
+    }
+    assert not any(problems.values()), _report(problems)
+
+
+def test_widget_cells_show_their_output_and_how_to_run_live(visits):
+    widget_pages = {page: v for page, v in visits.items() if v.widget_outputs}
+    assert "chapters/biology/what-is-an-msc.html" in widget_pages, "no page shows a widget cell"
     for page, visit in widget_pages.items():
-        assert visit.widgets_rendered == visit.widget_views, page
-        assert "make lab" in visit.text, f"{page} does not say how to run its widgets live"
+        for output in visit.widget_outputs:
+            assert output["visible"], page
+            assert output["verdict"].startswith(("Meets all", "Does not meet")), (page, output)
+            assert output["rows"] > 0, f"{page}: the widget's table has no rows"
+            assert "make lab" in output["text"], f"{page} does not say how to run it live"
+    isct = widget_pages["chapters/biology/what-is-an-msc.html"].widget_outputs
+    assert isct[0]["verdict"] == "Does not meet the ISCT minimal criteria: 1 failed."
+
+
+def test_every_page_is_within_the_weight_budget(visits):
+    """1.5 MB raw per page, every fetched file counted once (as benchmarks/page_weight.py)."""
+    heavy = {page: v.raw_bytes for page, v in visits.items() if v.raw_bytes > PAGE_BUDGET}
+    assert not heavy, heavy
+    assert all(v.raw_bytes > 0 for v in visits.values())
 
 
 def test_solution_toggles_open_and_close(context, site: Site, visits):

@@ -1,0 +1,225 @@
+"""The student lab: JupyterLab on solution-free notebooks, outside the sources.
+
+`python -m mscbook student-lab` (run by `make lab`) writes, under `<build>/lab/`:
+
+- `chapters/<part>/<chapter>.ipynb`: each chapter's student notebook. It is made from the
+  student copy of the source (every solution cut out, `mscbook.build.student.strip_solutions`),
+  with what JupyterLab cannot render made readable: `{glue:text}` roles become the glued values
+  (computed by running the chapter once), `{term}` roles their text, citations
+  "(Author et al. Year)", `{footbibliography}` a list of the chapter's sources, and `{ref}` /
+  `{numref}` the title of what they point to. Admonitions, exercises, figures and math stay
+  MyST, which `jupyterlab-myst` renders.
+- `assignments/<chapter>.ipynb`: the chapter's assignment (never the answer keys).
+
+Students work in these copies: nothing they do changes `chapters/`. Running the command again
+refreshes a notebook only if the student has not changed it since it was written (a manifest of
+hashes, `.mscbook-lab.json`), so no work is overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+from pybtex.database import parse_file
+
+from mscbook.build import assignments, execution
+from mscbook.build.exercise_sources import exercises_by_chapter
+from mscbook.build.student import strip_solutions
+from mscbook.paths import bibliography_path, book_root, build_dir
+
+MANIFEST = ".mscbook-lab.json"
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+TERM_ROLE = re.compile(r"\{term\}`([^`<]+?)\s*(?:<[^>`]*>)?`")
+CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
+REF_ROLE = re.compile(r"\{(ref|numref)\}`([^`<]+?)\s*(?:<([^>`]*)>)?`")
+BIBLIOGRAPHY = re.compile(r"```\{footbibliography\}\s*\n```")
+TARGET = re.compile(r"^\(([\w-]+)\)=\s*\n#+\s+(.+)$", re.MULTILINE)
+
+
+def lab_dir(root: Path | None = None) -> Path:
+    return build_dir(root or book_root()) / "lab"
+
+
+def glued_values(notebook: nbformat.NotebookNode, workdir: Path) -> dict[str, str]:
+    """Run `notebook` (a copy) in `workdir` and return every glued value as text/plain."""
+    notebook = nbformat.from_dict(notebook)
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    ).execute()
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            scrapbook = output.get("metadata", {}).get("scrapbook", {})
+            plain = output.get("data", {}).get(scrapbook.get("mime_prefix", "") + "text/plain")
+            if scrapbook.get("name") and plain is not None:
+                values[scrapbook["name"]] = plain
+    return values
+
+
+def glue_text(value: str, spec: str) -> str:
+    """A glued text/plain value as `{glue:text}` shows it (`spec`: a format such as `g`)."""
+    if value[:1] in "'\"" and value[-1:] == value[:1]:
+        value = value[1:-1]
+    if spec:
+        try:
+            return format(float(value), spec)
+        except ValueError:
+            return value
+    return value
+
+
+def citation(entry) -> str:
+    """ "Dominici et al. 2006" for a pybtex entry."""
+    people = entry.persons.get("author", []) or entry.persons.get("editor", [])
+    year = entry.fields.get("year", "n.d.")
+    if not people:
+        return f"{entry.fields.get('title', entry.key)} {year}"
+    first = " ".join(people[0].last_names) or str(people[0])
+    if len(people) == 1:
+        return f"{first} {year}"
+    if len(people) == 2:
+        return f"{first} and {' '.join(people[1].last_names)} {year}"
+    return f"{first} et al. {year}"
+
+
+def reference_line(entry) -> str:
+    fields = entry.fields
+    parts = [citation(entry) + "."]
+    if fields.get("title"):
+        title = fields["title"].replace("{", "").replace("}", "").replace("\\&", "&")
+        parts.append(f"{title}.")
+    if fields.get("journal"):
+        parts.append(f"*{fields['journal']}*.")
+    if fields.get("doi"):
+        parts.append(f"doi:{fields['doi']}")
+    elif fields.get("pmid"):
+        parts.append(f"PMID {fields['pmid']}")
+    return " ".join(parts)
+
+
+def targets(root: Path) -> dict[str, str]:
+    """Label → heading text, for every `(label)=` target above a heading in the book."""
+    found = {}
+    for page in execution.toc_documents(root):
+        for label, heading in TARGET.findall(page.read_text(encoding="utf-8")):
+            found[label] = heading.strip()
+    return found
+
+
+def readable(
+    text: str, glue: dict[str, str], entries, labels: dict[str, str]
+) -> tuple[str, list[str]]:
+    """MyST Markdown with the roles JupyterLab cannot render replaced by readable text, and the
+    citation keys it cited, in order."""
+    cited: list[str] = []
+
+    def glue_role(match: re.Match) -> str:
+        key, _, spec = match.group(1).partition(":")
+        if key not in glue:
+            return key
+        return glue_text(glue[key], spec)
+
+    def cite_role(match: re.Match) -> str:
+        keys = [key.strip() for key in match.group(1).split(",")]
+        cited.extend(key for key in keys if key not in cited)
+        return "(" + "; ".join(citation(entries[k]) if k in entries else k for k in keys) + ")"
+
+    def ref_role(match: re.Match) -> str:
+        kind, text, label = match.groups()
+        if label:
+            return text.strip()
+        if kind == "numref":
+            return "the figure"
+        return f"*{labels.get(text, text)}*"
+
+    text = GLUE_ROLE.sub(glue_role, text)
+    text = TERM_ROLE.sub(lambda m: m.group(1).strip(), text)
+    text = CITE_ROLE.sub(cite_role, text)
+    text = REF_ROLE.sub(ref_role, text)
+    text = re.sub(r"(^|[.!?]\s+)the figure", lambda m: m.group(1) + "The figure", text)
+    return text, cited
+
+
+def student_notebook(path: Path, root: Path, entries, labels: dict[str, str], workdir: Path):
+    """The student notebook of one chapter (no solutions, readable roles, no outputs)."""
+    source = strip_solutions(path.read_text(encoding="utf-8"), str(path.relative_to(root)))
+    notebook = jupytext.reads(source, fmt="md:myst")
+    glue = glued_values(notebook, workdir)
+    cited: list[str] = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        cell.source, keys = readable(cell.source, glue, entries, labels)
+        cited += [key for key in keys if key not in cited]
+    items = "\n".join(f"- {reference_line(entries[k])}" for k in cited if k in entries)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = BIBLIOGRAPHY.sub(lambda _: items, cell.source)
+    notebook.metadata.pop("jupytext", None)
+    notebook.metadata["kernelspec"] = assignments.KERNELSPEC
+    notebook.metadata["mscbook"] = {"chapter": path.relative_to(root).with_suffix("").as_posix()}
+    return notebook, glue
+
+
+def write_if_untouched(target: Path, text: str, manifest: dict[str, str], folder: Path) -> str:
+    """Write `text` unless the student changed the file since it was last written: the action."""
+    key = target.relative_to(folder).as_posix()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    if target.exists():
+        current = hashlib.sha256(target.read_bytes()).hexdigest()
+        if current == digest:
+            manifest[key] = digest
+            return "unchanged"
+        if manifest.get(key) != current:
+            return "kept (you changed it; delete it to get a fresh copy)"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    manifest[key] = digest
+    return "written"
+
+
+def make_lab(root: Path | None = None) -> int:
+    """Write the student notebooks and assignments into `<build>/lab/`; return the exit status."""
+    root = root or book_root()
+    started = time.perf_counter()
+    folder = lab_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest_path = folder / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    entries = parse_file(str(bibliography_path(root)), bib_format="bibtex").entries
+    labels = targets(root)
+    glue_by_chapter: dict[str, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in execution.notebook_documents(root):
+            relative = path.relative_to(root).with_suffix(".ipynb")
+            try:
+                notebook, glue = student_notebook(path, root, entries, labels, Path(scratch))
+            except Exception as error:  # a chapter that fails to run: say which, go on
+                print(f"student-lab: {relative} not written: {error}", file=sys.stderr)
+                return 1
+            glue_by_chapter[relative.with_suffix("").as_posix()] = glue
+            target = folder / relative
+            action = write_if_untouched(target, nbformat.writes(notebook) + "\n", manifest, folder)
+            print(f"{target}: {action}")
+    for chapter in exercises_by_chapter(root):
+        stem = chapter.rsplit("/", 1)[-1]
+        notebook = assignments.build_notebook(chapter, root, key=False)
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                glue = glue_by_chapter.get(chapter, {})
+                cell.source = readable(cell.source, glue, entries, labels)[0]
+        target = folder / "assignments" / f"{stem}.ipynb"
+        action = write_if_untouched(target, nbformat.writes(notebook) + "\n", manifest, folder)
+        print(f"{target}: {action}")
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    print(f"student-lab: ready in {time.perf_counter() - started:.0f} s: {folder}")
+    return 0

@@ -1,0 +1,423 @@
+"""Effect sizes and meta-analysis, with statsmodels underneath (no hand-rolled pooling).
+
+`pool_risk_ratios`, `pool_odds_ratios`, `pool_mean_differences` and
+`pool_standardised_mean_differences` take per-study arrays (one value per study, treatment arm
+first) and return a `Pooled` result: the pooled effect with its 95% confidence interval, the
+between-study variance tau², I², Cochran's Q, a prediction interval, and the per-study table that
+was pooled. Methods: `"fixed"` (inverse variance), `"dl"` (DerSimonian-Laird) and `"pm"`
+(Paule-Mandel), from `statsmodels.stats.meta_analysis.combine_effects`.
+
+Zero cells: for ratio measures a study with a zero cell gets `continuity` (0.5) added to all four
+of its cells, with a warning naming it; a study with no events in either arm carries no
+information on a ratio and is excluded, with a warning naming it. Malformed input (unequal
+lengths, negative or non-integer counts, more events than patients) raises `MetaAnalysisError`
+naming the study.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as scipy_stats
+
+METHODS = {"fixed": None, "dl": "chi2", "pm": "iterated"}
+MEASURE_NAMES = {
+    "RR": "risk ratio",
+    "OR": "odds ratio",
+    "MD": "mean difference",
+    "SMD": "standardised mean difference (Hedges' g)",
+}
+RATIO_MEASURES = {"RR", "OR"}
+CONTINUITY = 0.5
+
+
+class MetaAnalysisError(ValueError):
+    """Input that cannot be pooled; the message names the study and the value."""
+
+
+class ZeroCellWarning(UserWarning):
+    """A study had a zero cell (corrected) or no events at all (excluded)."""
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """A pooled estimate. Ratio measures are pooled on the log scale; `ci_*` are on the ratio
+    scale for them (so `ci_low < ratio < ci_high`) and on the measure's own scale otherwise."""
+
+    measure: str  # RR, OR, MD or SMD
+    method: str  # fixed, dl or pm
+    estimate: float  # log ratio for RR and OR; the difference itself for MD and SMD
+    se: float
+    ci_low: float
+    ci_high: float
+    tau2: float
+    i2: float  # share of variability due to heterogeneity, 0-1
+    q: float  # Cochran's Q
+    prediction_low: float | None  # 95% prediction interval (random effects, k >= 3)
+    prediction_high: float | None
+    studies: pd.DataFrame  # study, effect, variance, se, ci_low, ci_high, weight (+ inputs)
+    excluded: tuple[str, ...] = ()  # double-zero studies left out of a ratio measure
+
+    @property
+    def k(self) -> int:
+        return len(self.studies)
+
+    @property
+    def value(self) -> float:
+        """The pooled effect on its natural scale (a ratio for RR and OR)."""
+        return math.exp(self.estimate) if self.measure in RATIO_MEASURES else self.estimate
+
+    def _ratio(self, measure: str, log: bool) -> float:
+        if self.measure != measure:
+            raise AttributeError(f"this is a pooled {MEASURE_NAMES[self.measure]}, not {measure}")
+        return self.estimate if log else self.value
+
+    @property
+    def log_rr(self) -> float:
+        return self._ratio("RR", log=True)
+
+    @property
+    def rr(self) -> float:
+        return self._ratio("RR", log=False)
+
+    @property
+    def log_or(self) -> float:
+        return self._ratio("OR", log=True)
+
+    @property
+    def odds_ratio(self) -> float:
+        return self._ratio("OR", log=False)
+
+    def describe(self) -> str:
+        """One line for a reader: estimate, CI, heterogeneity, k."""
+        name = MEASURE_NAMES[self.measure]
+        return (
+            f"Pooled {name} ({self.method}): {self.value:.2f} "
+            f"(95% CI {self.ci_low:.2f} to {self.ci_high:.2f}); "
+            f"tau² = {self.tau2:.3f}, I² = {100 * self.i2:.0f}%, k = {self.k}"
+        )
+
+
+# ------------------------------------------------------------------------------ input checks
+
+
+def _names(studies: Sequence[str] | None, k: int) -> list[str]:
+    if studies is None:
+        return [f"study {i}" for i in range(1, k + 1)]
+    names = [str(name) for name in studies]
+    if len(names) != k:
+        raise MetaAnalysisError(f"{len(names)} study names for {k} studies")
+    return names
+
+
+def _arrays(columns: dict[str, object], studies: Sequence[str] | None) -> tuple[dict, list[str]]:
+    lengths = {name: len(values) for name, values in columns.items()}
+    if len(set(lengths.values())) != 1:
+        described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise MetaAnalysisError(f"every input needs one value per study: {described}")
+    k = next(iter(lengths.values()))
+    if k == 0:
+        raise MetaAnalysisError("no studies to pool")
+    names = _names(studies, k)
+    arrays = {}
+    for name, values in columns.items():
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise MetaAnalysisError(f"{name}: every value must be a number") from None
+        for study, value in zip(names, array, strict=True):
+            if not math.isfinite(value):
+                raise MetaAnalysisError(f"{study}: {name} is missing or not finite ({value})")
+        arrays[name] = array
+    return arrays, names
+
+
+def _data_files(*inputs: object) -> tuple[str, ...]:
+    """The data files recorded on any pandas input, so figures of the result can cite them."""
+    return tuple(
+        sorted(
+            {name for item in inputs for name in getattr(item, "attrs", {}).get("data_files", ())}
+        )
+    )
+
+
+def _check_counts(arrays: dict[str, np.ndarray], names: list[str]) -> None:
+    pairs = (("events_treat", "n_treat"), ("events_control", "n_control"))
+    for study_index, study in enumerate(names):
+        for name, array in arrays.items():
+            value = array[study_index]
+            if value < 0 or value != int(value):
+                raise MetaAnalysisError(
+                    f"{study}: {name} must be a whole number ≥ 0 (got {value:g})"
+                )
+        for events, total in pairs:
+            e, n = arrays[events][study_index], arrays[total][study_index]
+            if n == 0:
+                raise MetaAnalysisError(f"{study}: {total} is 0; a study arm needs patients")
+            if e > n:
+                raise MetaAnalysisError(f"{study}: {events} ({e:g}) is more than {total} ({n:g})")
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise MetaAnalysisError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+
+
+# ---------------------------------------------------------------------------------- pooling
+
+
+def _pool(
+    measure: str,
+    method: str,
+    effect: np.ndarray,
+    variance: np.ndarray,
+    table: pd.DataFrame,
+    excluded: tuple[str, ...] = (),
+    data_files: tuple[str, ...] = (),
+) -> Pooled:
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    _check_method(method)
+    if (variance <= 0).any():
+        study = table["study"].iloc[int(np.argmax(variance <= 0))]
+        raise MetaAnalysisError(f"{study}: its variance is 0; the effect cannot be weighted")
+    k = len(effect)
+    # statsmodels divides by k - 1 (nan for one study) and leaves a negative DerSimonian-Laird
+    # tau² untruncated; both mean "no heterogeneity estimable", so tau² = 0 and the random-effects
+    # result equals the fixed one, as in RevMan and metafor.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        combined = combine_effects(
+            effect, variance, method_re=METHODS[method] or "chi2", atol=1e-10, maxiter=1000
+        )
+    tau2 = float(combined.tau2) if method != "fixed" and k > 1 else 0.0
+    random = math.isfinite(tau2) and tau2 > 0
+    tau2 = tau2 if random else 0.0
+    estimate = combined.mean_effect_re if random else combined.mean_effect_fe
+    se = combined.sd_eff_w_re if random else combined.sd_eff_w_fe
+    weights = combined.weights_rel_re if random else combined.weights_rel_fe
+    z = scipy_stats.norm.ppf(0.975)
+    low, high = estimate - z * se, estimate + z * se
+    prediction = (None, None)
+    if method != "fixed" and k >= 3:  # Higgins, Thompson & Spiegelhalter 2009: t with k-2 df
+        half = scipy_stats.t.ppf(0.975, k - 2) * math.sqrt(tau2 + se**2)
+        prediction = (estimate - half, estimate + half)
+    back = math.exp if measure in RATIO_MEASURES else float
+    study_se = np.sqrt(variance)
+    table = table.assign(
+        effect=effect,
+        variance=variance,
+        se=study_se,
+        ci_low=[back(value) for value in effect - z * study_se],
+        ci_high=[back(value) for value in effect + z * study_se],
+        weight=np.asarray(weights, dtype=float),
+    )
+    table.attrs["data_files"] = data_files
+    return Pooled(
+        measure=measure,
+        method=method,
+        estimate=float(estimate),
+        se=float(se),
+        ci_low=back(low),
+        ci_high=back(high),
+        tau2=tau2,
+        i2=float(max(combined.i2, 0.0)) if k > 1 and combined.q > 0 else 0.0,
+        q=float(combined.q),
+        prediction_low=None if prediction[0] is None else back(prediction[0]),
+        prediction_high=None if prediction[1] is None else back(prediction[1]),
+        studies=table,
+        excluded=excluded,
+    )
+
+
+def _pool_binary(
+    statistic: str,
+    measure: str,
+    events_treat,
+    n_treat,
+    events_control,
+    n_control,
+    method: str,
+    studies: Sequence[str] | None,
+    continuity: float,
+) -> Pooled:
+    from statsmodels.stats.meta_analysis import effectsize_2proportions
+
+    _check_method(method)
+    columns = {
+        "events_treat": events_treat,
+        "n_treat": n_treat,
+        "events_control": events_control,
+        "n_control": n_control,
+    }
+    arrays, names = _arrays(columns, studies)
+    _check_counts(arrays, names)
+    e1, n1, e2, n2 = (arrays[name] for name in columns)
+    double_zero = ((e1 == 0) & (e2 == 0)) | ((e1 == n1) & (e2 == n2))
+    excluded = tuple(name for name, flag in zip(names, double_zero, strict=True) if flag)
+    if excluded:
+        warnings.warn(
+            f"excluded from the pooled {MEASURE_NAMES[measure]}: {', '.join(excluded)} "
+            "(no events, or only events, in both arms: no information on a ratio)",
+            ZeroCellWarning,
+            stacklevel=3,
+        )
+    keep = ~double_zero
+    if not keep.any():
+        raise MetaAnalysisError(f"every study has no events in either arm: {', '.join(names)}")
+    e1, n1, e2, n2 = e1[keep], n1[keep], e2[keep], n2[keep]
+    kept = [name for name, flag in zip(names, keep, strict=True) if flag]
+    zero = (e1 == 0) | (e2 == 0) | (e1 == n1) | (e2 == n2)
+    if zero.any():
+        corrected = [name for name, flag in zip(kept, zero, strict=True) if flag]
+        warnings.warn(
+            f"continuity correction: {continuity} added to every cell of {', '.join(corrected)} "
+            "(a zero cell)",
+            ZeroCellWarning,
+            stacklevel=3,
+        )
+    add = np.where(zero, continuity, 0.0)
+    # statsmodels takes counts and totals; adding to both cells of an arm adds 2x to its total
+    effect, variance = effectsize_2proportions(
+        e1 + add, n1 + 2 * add, e2 + add, n2 + 2 * add, statistic=statistic
+    )
+    table = pd.DataFrame(
+        {
+            "study": kept,
+            "events_treat": e1.astype(int),
+            "n_treat": n1.astype(int),
+            "events_control": e2.astype(int),
+            "n_control": n2.astype(int),
+            "corrected": zero,
+        }
+    )
+    files = _data_files(events_treat, n_treat, events_control, n_control)
+    return _pool(measure, method, np.asarray(effect), np.asarray(variance), table, excluded, files)
+
+
+def pool_risk_ratios(
+    events_treat,
+    n_treat,
+    events_control,
+    n_control,
+    method: str = "dl",
+    studies: Sequence[str] | None = None,
+    continuity: float = CONTINUITY,
+) -> Pooled:
+    """Pool risk ratios (treatment over control) across studies on the log scale."""
+    return _pool_binary(
+        "risk-ratio", "RR", events_treat, n_treat, events_control, n_control,
+        method, studies, continuity,
+    )  # fmt: skip
+
+
+def pool_odds_ratios(
+    events_treat,
+    n_treat,
+    events_control,
+    n_control,
+    method: str = "dl",
+    studies: Sequence[str] | None = None,
+    continuity: float = CONTINUITY,
+) -> Pooled:
+    """Pool odds ratios (treatment over control) across studies on the log scale."""
+    return _pool_binary(
+        "odds-ratio", "OR", events_treat, n_treat, events_control, n_control,
+        method, studies, continuity,
+    )  # fmt: skip
+
+
+def _continuous(columns: dict, studies: Sequence[str] | None) -> tuple[dict, list[str]]:
+    arrays, names = _arrays(columns, studies)
+    for study_index, study in enumerate(names):
+        for name in ("sd_treat", "sd_control"):
+            if arrays[name][study_index] <= 0:
+                raise MetaAnalysisError(f"{study}: {name} must be above 0")
+        for name in ("n_treat", "n_control"):
+            value = arrays[name][study_index]
+            if value < 2 or value != int(value):
+                raise MetaAnalysisError(f"{study}: {name} must be a whole number ≥ 2 ({value:g})")
+    return arrays, names
+
+
+def pool_mean_differences(
+    mean_treat,
+    sd_treat,
+    n_treat,
+    mean_control,
+    sd_control,
+    n_control,
+    method: str = "dl",
+    studies: Sequence[str] | None = None,
+) -> Pooled:
+    """Pool raw mean differences (treatment minus control); every study in the same unit."""
+    _check_method(method)
+    columns = dict(
+        mean_treat=mean_treat, sd_treat=sd_treat, n_treat=n_treat,
+        mean_control=mean_control, sd_control=sd_control, n_control=n_control,
+    )  # fmt: skip
+    a, names = _continuous(columns, studies)
+    effect = a["mean_treat"] - a["mean_control"]
+    variance = a["sd_treat"] ** 2 / a["n_treat"] + a["sd_control"] ** 2 / a["n_control"]
+    table = pd.DataFrame({"study": names, **{name: a[name] for name in columns}})
+    return _pool("MD", method, effect, variance, table, data_files=_data_files(*columns.values()))
+
+
+def pool_standardised_mean_differences(
+    mean_treat,
+    sd_treat,
+    n_treat,
+    mean_control,
+    sd_control,
+    n_control,
+    method: str = "dl",
+    studies: Sequence[str] | None = None,
+) -> Pooled:
+    """Pool standardised mean differences (Hedges' g, bias-corrected), for outcomes measured on
+    different scales."""
+    from statsmodels.stats.meta_analysis import effectsize_smd
+
+    _check_method(method)
+    columns = dict(
+        mean_treat=mean_treat, sd_treat=sd_treat, n_treat=n_treat,
+        mean_control=mean_control, sd_control=sd_control, n_control=n_control,
+    )  # fmt: skip
+    a, names = _continuous(columns, studies)
+    effect, variance = effectsize_smd(
+        a["mean_treat"], a["sd_treat"], a["n_treat"],
+        a["mean_control"], a["sd_control"], a["n_control"],
+    )  # fmt: skip
+    table = pd.DataFrame({"study": names, **{name: a[name] for name in columns}})
+    files = _data_files(*columns.values())
+    return _pool("SMD", method, np.asarray(effect), np.asarray(variance), table, data_files=files)
+
+
+def leave_one_out(result: Pooled) -> pd.DataFrame:
+    """The pooled estimate with each study left out in turn (sensitivity analysis)."""
+    if result.k < 3:
+        raise MetaAnalysisError("leave-one-out needs at least 3 studies")
+    rows = []
+    for index, study in enumerate(result.studies["study"]):
+        rest = result.studies.drop(index=result.studies.index[index])
+        again = _pool(
+            result.measure,
+            result.method,
+            rest["effect"].to_numpy(),
+            rest["variance"].to_numpy(),
+            rest[["study"]].reset_index(drop=True),
+        )
+        rows.append(
+            {
+                "left_out": study,
+                "estimate": again.value,
+                "ci_low": again.ci_low,
+                "ci_high": again.ci_high,
+                "tau2": again.tau2,
+                "i2": again.i2,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,239 @@
+"""Meta-analysis: published results reproduced, hand-computed cases, zero cells and bad input.
+
+Validation data: the 13 BCG vaccine trials of Colditz et al. (JAMA 1994;271:698-702), as
+tabulated in metafor's `dat.bcg`. The expected pooled values are the ones Stata's `metan`
+gives for these data (fixed effect inverse variance and DerSimonian-Laird), as recorded in
+metafor's own test suite (tests/testthat/test_misc_metan_vs_rma.uni_with_dat.bcg.r), and
+agree with Viechtbauer's metafor paper (J Stat Softw 2010;36(3), doi:10.18637/jss.v036.i03).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mscbook import stats
+
+BCG = pd.DataFrame(
+    {
+        "trial": ["Aronson 1948", "Ferguson & Simes 1949", "Rosenthal 1960",
+                  "Hart & Sutherland 1977", "Frimodt-Moller 1973", "Stein & Aronson 1953",
+                  "Vandiviere 1973", "TPT Madras 1980", "Coetzee & Berjak 1968",
+                  "Rosenthal 1961", "Comstock 1974", "Comstock & Webster 1969",
+                  "Comstock 1976"],
+        "tpos": [4, 6, 3, 62, 33, 180, 8, 505, 29, 17, 186, 5, 27],
+        "tneg": [119, 300, 228, 13536, 5036, 1361, 2537, 87886, 7470, 1699, 50448, 2493, 16886],
+        "cpos": [11, 29, 11, 248, 47, 372, 10, 499, 45, 65, 141, 3, 29],
+        "cneg": [128, 274, 209, 12619, 5761, 1079, 619, 87892, 7232, 1600, 27197, 2338, 17825],
+    }
+)  # fmt: skip
+
+
+def bcg(function, method):
+    return function(
+        BCG["tpos"], BCG["tpos"] + BCG["tneg"], BCG["cpos"], BCG["cpos"] + BCG["cneg"],
+        method=method, studies=BCG["trial"],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("function", "method", "log_estimate", "log_ci", "tau2", "i2"),
+    [
+        (stats.pool_risk_ratios, "fixed", -0.4303, (-0.5097, -0.3509), 0.0, None),
+        (stats.pool_risk_ratios, "dl", -0.7141, (-1.0644, -0.3638), 0.3088, 0.921173),
+        (stats.pool_odds_ratios, "fixed", -0.4361, (-0.5190, -0.3533), 0.0, None),
+        (stats.pool_odds_ratios, "dl", -0.7474, (-1.1242, -0.3706), 0.3663, 0.926455),
+    ],
+)
+def test_the_bcg_meta_analysis_is_reproduced(function, method, log_estimate, log_ci, tau2, i2):
+    result = bcg(function, method)
+    assert result.k == 13 and not result.excluded
+    assert result.estimate == pytest.approx(log_estimate, abs=5e-4)
+    assert math.log(result.ci_low) == pytest.approx(log_ci[0], abs=5e-4)
+    assert math.log(result.ci_high) == pytest.approx(log_ci[1], abs=5e-4)
+    assert result.tau2 == pytest.approx(tau2, abs=5e-4)
+    if i2 is not None:
+        assert result.i2 == pytest.approx(i2, abs=5e-4)
+
+
+def test_the_published_risk_ratio_scale_values_follow():
+    dl = bcg(stats.pool_risk_ratios, "dl")
+    assert (round(dl.rr, 4), round(dl.ci_low, 4), round(dl.ci_high, 4)) == (0.4896, 0.3449, 0.6950)
+    assert dl.log_rr == dl.estimate
+    with pytest.raises(AttributeError, match="not OR"):
+        _ = dl.odds_ratio
+
+
+def test_paule_mandel_solves_its_defining_equation():
+    # PM chooses tau² so that the generalised Q statistic equals its expectation, k - 1.
+    result = bcg(stats.pool_risk_ratios, "pm")
+    y, v = result.studies["effect"], result.studies["variance"]
+    weights = 1 / (v + result.tau2)
+    mu = (weights * y).sum() / weights.sum()
+    assert ((weights * (y - mu) ** 2).sum()) == pytest.approx(result.k - 1, rel=1e-4)
+    assert result.estimate == pytest.approx(mu, abs=1e-6)
+
+
+def test_two_equal_studies_have_no_heterogeneity():
+    # 10/100 vs 20/100 and 15/200 vs 30/200: both risk ratios are 0.5. Variances of the log RR
+    # by hand: 1/10 - 1/100 + 1/20 - 1/100 = 0.13 and 1/15 - 1/200 + 1/30 - 1/200 = 0.09.
+    for method in stats.METHODS:
+        result = stats.pool_risk_ratios([10, 15], [100, 200], [20, 30], [100, 200], method=method)
+        assert result.rr == pytest.approx(0.5)
+        assert result.studies["variance"].tolist() == pytest.approx([0.13, 0.09])
+        assert result.se == pytest.approx(math.sqrt(1 / (1 / 0.13 + 1 / 0.09)))
+        assert result.tau2 == pytest.approx(0.0) and result.i2 == pytest.approx(0.0)
+
+
+def test_two_different_studies_by_hand():
+    # Mean differences 0 and 1, each with variance 1/20 + 1/20 = 0.1. Fixed: mu 0.5, Q = 5;
+    # DL: tau² = (Q - 1) / (20 - 200/20) = 0.4, I² = 0.8; random-effects weights 1/(0.1+0.4).
+    args = ([0.0, 1.0], [1.0, 1.0], [20, 20], [0.0, 0.0], [1.0, 1.0], [20, 20])
+    fixed = stats.pool_mean_differences(*args, method="fixed")
+    assert (fixed.estimate, fixed.q) == pytest.approx((0.5, 5.0))
+    assert fixed.se == pytest.approx(math.sqrt(1 / 20))
+    for method in ("dl", "pm"):  # symmetric case: PM's equation 2*0.25/(0.1+t) = 1 gives 0.4
+        result = stats.pool_mean_differences(*args, method=method)
+        assert result.tau2 == pytest.approx(0.4, abs=1e-6)
+        assert result.i2 == pytest.approx(0.8)
+        assert result.se == pytest.approx(0.5, abs=1e-6)
+        assert result.prediction_low is None  # a prediction interval needs 3 studies
+
+
+def test_standardised_mean_differences_use_hedges_correction():
+    # d = (12 - 10) / 4 = 0.5; J = 1 - 3 / (4 * (20 + 20) - 9) = 0.98052
+    result = stats.pool_standardised_mean_differences([12], [4], [20], [10], [4], [20])
+    assert result.estimate == pytest.approx(0.5 * (1 - 3 / 151), rel=1e-4)
+
+
+def test_random_effects_give_a_prediction_interval_wider_than_the_ci():
+    dl = bcg(stats.pool_risk_ratios, "dl")
+    assert dl.prediction_low < dl.ci_low < dl.rr < dl.ci_high < dl.prediction_high
+    assert "I² = 92%" in dl.describe() and "k = 13" in dl.describe()
+
+
+def test_a_zero_cell_is_corrected_with_a_warning():
+    with pytest.warns(stats.ZeroCellWarning, match="0.5 added to every cell of B"):
+        result = stats.pool_risk_ratios([3, 0], [20, 25], [6, 4], [20, 25], studies=["A", "B"])
+    row = result.studies.set_index("study").loc["B"]
+    # (0.5 / 26) / (4.5 / 26) = 1/9 after the correction
+    assert row["corrected"] and math.exp(row["effect"]) == pytest.approx(1 / 9)
+    assert row["events_treat"] == 0  # the table shows the counts as reported
+
+
+def test_double_zero_studies_are_excluded_by_name():
+    with pytest.warns(stats.ZeroCellWarning, match="excluded .*: C"):
+        result = stats.pool_odds_ratios(
+            [3, 2, 0], [20, 25, 30], [6, 5, 0], [20, 25, 30], studies=["A", "B", "C"]
+        )
+    assert result.excluded == ("C",) and result.studies["study"].tolist() == ["A", "B"]
+    with (
+        pytest.raises(stats.MetaAnalysisError, match="every study has no events"),
+        pytest.warns(stats.ZeroCellWarning, match="excluded .*: D"),
+    ):
+        stats.pool_risk_ratios([0], [10], [0], [12], studies=["D"])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (([1, 2], [10, 10], [1], [10, 10]), "events_control has 1"),
+        (([-1, 2], [10, 10], [1, 1], [10, 10]), "study 1: events_treat must be a whole number"),
+        (([1.5, 2], [10, 10], [1, 1], [10, 10]), "study 1: events_treat must be a whole number"),
+        (([1, 12], [10, 10], [1, 1], [10, 10]), r"study 2: events_treat \(12\) is more than"),
+        (([1, 2], [10, 0], [1, 1], [10, 10]), "study 2: n_treat is 0"),
+        (([1, None], [10, 10], [1, 1], [10, 10]), "study 2: events_treat is missing"),
+        (([1, "x"], [10, 10], [1, 1], [10, 10]), "events_treat: every value must be a number"),
+        (([], [], [], []), "no studies"),
+    ],
+)
+def test_bad_counts_are_rejected_naming_the_study(arguments, message):
+    with pytest.raises(stats.MetaAnalysisError, match=message):
+        stats.pool_risk_ratios(*arguments)
+
+
+def test_bad_options_and_continuous_inputs_are_rejected():
+    with pytest.raises(stats.MetaAnalysisError, match="unknown method 'reml'"):
+        stats.pool_risk_ratios([1], [10], [2], [10], method="reml")
+    with pytest.raises(stats.MetaAnalysisError, match="2 study names for 1 studies"):
+        stats.pool_risk_ratios([1], [10], [2], [10], studies=["A", "B"])
+    with pytest.raises(stats.MetaAnalysisError, match="X: sd_control must be above 0"):
+        stats.pool_mean_differences([1], [1], [10], [0], [0], [10], studies=["X"])
+    with pytest.raises(stats.MetaAnalysisError, match="n_treat must be a whole number ≥ 2"):
+        stats.pool_mean_differences([1], [1], [1], [0], [1], [10])
+
+
+def test_leave_one_out_refits_without_each_study():
+    dl = bcg(stats.pool_risk_ratios, "dl")
+    table = stats.leave_one_out(dl)
+    assert table["left_out"].tolist() == BCG["trial"].tolist()
+    without_first = bcg_without(0)
+    first = table.iloc[0]
+    assert first["estimate"] == pytest.approx(without_first.rr)
+    assert first["tau2"] == pytest.approx(without_first.tau2)
+
+
+def bcg_without(index: int) -> stats.Pooled:
+    rest = BCG.drop(index=index)
+    return stats.pool_risk_ratios(
+        rest["tpos"], rest["tpos"] + rest["tneg"], rest["cpos"], rest["cpos"] + rest["cneg"]
+    )
+
+
+def test_data_files_of_pandas_inputs_are_carried_to_the_study_table():
+    events = pd.Series([3, 4])
+    events.attrs["data_files"] = ("data/trial_outcomes.csv",)
+    result = stats.pool_risk_ratios(events, [20, 20], [5, 6], [20, 20])
+    assert result.studies.attrs["data_files"] == ("data/trial_outcomes.csv",)
+    assert np.isclose(result.studies["weight"].sum(), 1.0)
+
+
+# ------------------------------------------------------------------------------- the figures
+
+
+def stamped(result: stats.Pooled) -> stats.Pooled:
+    result.studies.attrs["data_files"] = ("data/trial_outcomes.csv",)
+    return result
+
+
+def test_the_forest_plot_draws_each_study_then_the_pooled_diamond():
+    from mscbook.figures.meta_analysis import forest_rows, plot_forest
+
+    dl = stamped(bcg(stats.pool_risk_ratios, "dl"))
+    rows = forest_rows(dl)
+    assert [row["label"] for row in rows[:-1]] == BCG["trial"].tolist()
+    assert rows[-1]["pooled"] and rows[-1]["value"] == pytest.approx(0.4896, abs=5e-5)
+    figure = plot_forest(dl)
+    axes = figure.axes[0]
+    assert axes.get_xscale() == "log"
+    labels = {tick.get_position()[1]: tick.get_text() for tick in axes.get_yticklabels()}
+    assert [labels[y] for y in sorted(labels, reverse=True)] == [r["label"] for r in rows]
+    assert "Risk ratio" in axes.get_xlabel()
+    assert figure.mscbook_data_files == ("data/trial_outcomes.csv",)
+
+
+def test_the_funnel_plot_shows_every_study_at_its_standard_error():
+    from mscbook.figures.meta_analysis import funnel_limits, plot_funnel
+
+    md = stamped(
+        stats.pool_mean_differences(
+            [1, 2, 0.5], [1, 1, 2], [20, 30, 15], [0, 0, 0], [1, 1, 2], [20, 30, 15]
+        )
+    )
+    figure = plot_funnel(md)
+    points = figure.axes[0].collections[0].get_offsets()
+    assert np.allclose(points[:, 0], md.studies["effect"])
+    assert np.allclose(points[:, 1], md.studies["se"])
+    se, low, high = funnel_limits(md)
+    assert np.allclose(high - low, 2 * 1.96 * se)
+    assert figure.axes[0].yaxis_inverted()
+
+
+def test_a_figure_of_unsourced_numbers_is_refused():
+    from mscbook.figures.meta_analysis import plot_forest
+
+    with pytest.raises(ValueError, match="data files"):
+        plot_forest(bcg(stats.pool_risk_ratios, "fixed"))
