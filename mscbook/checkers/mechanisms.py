@@ -259,15 +259,15 @@ def check_ssc_randomised(namespace: Mapping[str, object]) -> Feedback:
             parts["randomised_ssc"] = f"{unknown} are not trial ids of the table (`trial_id`)."
         elif got == expected:
             parts["randomised_ssc"] = None
-        elif got == set(randomised["trial_id"]):
-            parts["randomised_ssc"] = (
-                "one of your studies has no results yet (see `status` and "
-                "`results_available`); the question asks for studies with results."
-            )
         elif got - set(ssc["trial_id"]):
             parts["randomised_ssc"] = "your list includes studies of other diseases."
         elif got - set(randomised["trial_id"]):
             parts["randomised_ssc"] = "your list includes studies that were not randomised."
+        elif got - expected:
+            parts["randomised_ssc"] = (
+                "your list includes a study without results yet (see `status` and "
+                "`results_available`); the question asks for studies with results."
+            )
         else:
             parts["randomised_ssc"] = "your list misses a randomised study with results."
     number, problem = _as_number(namespace.get("msc_among_them", ...), "msc_among_them")

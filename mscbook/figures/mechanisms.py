@@ -410,12 +410,16 @@ def _design_label(row) -> str:
         "none": "no control",
         "before_after": "before/after",
         "dose_comparison": "doses compared",
+        "active": "active treatment",
     }.get(row.control_type, str(row.control_type).replace("_", " "))
     if pd.isna(row.randomised):
         randomised = "randomisation not reported"
     else:
         randomised = "randomised" if bool(row.randomised) else "not randomised"
-    return f"{randomised}, {control}"
+    design = f"{randomised}, {control}"
+    if row.status == "ongoing":
+        return f"{design}; ongoing"
+    return design
 
 
 def plot_study_designs(trials: pd.DataFrame, disease_area: str) -> Figure:
