@@ -73,6 +73,15 @@ def export_assignments(args: argparse.Namespace) -> int:
     return export(chapter=args.chapter)
 
 
+def format_chapters(args: argparse.Namespace) -> int:
+    """Put every chapter in the form jupytext writes back (so opening one changes nothing)."""
+    from mscbook.build.chapter_format import format_chapters as rewrite
+
+    for path in rewrite():
+        print(f"reformatted {path}")
+    return 0
+
+
 COMMANDS = {
     "build": build,
     "preview": preview,
@@ -81,6 +90,7 @@ COMMANDS = {
     "student": student,
     "student-lab": student_lab,
     "export-assignments": export_assignments,
+    "format-chapters": format_chapters,
 }
 #: Options of the commands that take any: command → [(flag, add_argument keywords)].
 OPTIONS = {

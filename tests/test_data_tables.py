@@ -27,6 +27,7 @@ EXPECTED_TABLES = {
     "secretome",
     "epidemiology",
     "approved_products",
+    "safety_meta_analyses",
     "seed_claims",
     "ssc_criteria",
     "glossary",
@@ -123,7 +124,18 @@ def test_approved_products_carry_the_corrections():
     assert products.loc["ryoncil_us_2024", "approval_date"] == "2024-12-18"
     review_only = products[products["verified_against"] == "review table"]
     assert not review_only["primary_confirmed"].any()
-    assert set(review_only.index) == {"hearticellgram_kr_2011", "cupistem_kr_2012"}
+    # Issue 22: news reports of the KFDA decisions confirm the Korean approvals.
+    assert review_only.empty
+    assert products.loc["hearticellgram_kr_2011", "approval_date"] == "2011-07-01"
+    assert products.loc["hearticellgram_kr_2011", "primary_confirmed"]
+    assert products.loc["cupistem_kr_2012", "primary_confirmed"]
+    assert products.loc["cartistem_kr_2012", "approval_date"] == "2012-01-18"
+    assert products.loc["cupistem_kr_2012", "approval_date"] == "2012-01-18"
+    stemirac = products.loc["stemirac_jp_2018"]
+    assert stemirac["status"] == "in_force" and "14 November 2025" in stemirac["status_note"]
+    # A society's commentary is not a regulatory event (issue 22).
+    ryoncil = products.loc["ryoncil_us_2024"]
+    assert "ISCT" not in ryoncil["status_note"] and ryoncil["status_date"] == "2025-10-20"
 
 
 # ---------------------------------------------------------------- fixtures
@@ -454,6 +466,19 @@ APPROVAL_DATE_CASES = {
         "",
         "required when status is 'withdrawn': say when and why",
     ),
+    "in force without a dated record": (
+        "ryoncil_us_2024",
+        "status_date",
+        "",
+        "required when status is 'in_force': say which dated regulator record, holder "
+        "announcement or company report shows it in force",
+    ),
+    "unchecked status with a date": (
+        "temcell_jp_2015",
+        "status_date",
+        "2025-01",
+        "a status that was not checked has no date: leave status_date empty",
+    ),
 }
 
 
@@ -472,8 +497,8 @@ def test_review_table_only_rows_cannot_claim_primary_confirmation(book):
         book,
         "approved_products",
         {"product_id": "hearticellgram_kr_2011"},
-        "primary_confirmed",
-        "true",
+        "verified_against",
+        "review table",
     )
     message = cross_error(book)
     assert (

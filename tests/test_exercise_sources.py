@@ -140,5 +140,5 @@ def test_the_index_lists_every_exercise_with_a_link():
 def test_the_built_index_page_links_every_exercise(built_html: Path):
     page = (built_html / "chapters/appendix/exercise-index.html").read_text(encoding="utf-8")
     for row in exercises.metadata(ROOT).to_dict("records"):
-        chapter = row["chapter"].rsplit("/", 1)[-1]
-        assert f"{chapter}.html#{row['label']}" in page
+        page_name = row["chapter"].rsplit("/", 1)[-1]
+        assert f"{page_name}.html#{row['label']}" in page

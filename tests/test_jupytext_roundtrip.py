@@ -50,11 +50,13 @@ def test_there_are_chapters_to_check():
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.stem)
 def test_reading_and_writing_a_chapter_changes_nothing(path: Path):
-    assert round_trip(path) == path.read_text(encoding="utf-8")
+    message = f"{path.name} is not in canonical form: run `python -m mscbook format-chapters`"
+    assert round_trip(path) == path.read_text(encoding="utf-8"), message
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.stem)
 def test_saving_from_a_running_kernel_changes_nothing(path: Path):
     spec = KernelSpecManager().get_kernel_spec("python3")
     kernelspec = {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
-    assert round_trip(path, kernelspec) == path.read_text(encoding="utf-8")
+    message = f"{path.name} is not in canonical form: run `python -m mscbook format-chapters`"
+    assert round_trip(path, kernelspec) == path.read_text(encoding="utf-8"), message

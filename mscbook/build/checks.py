@@ -195,7 +195,8 @@ def _partial_date(value: str) -> datetime.date | None:
 
 def approved_products_problems(root: Path, today: datetime.date | None = None) -> list[Problem]:
     """Dates are real and not in the future; status_date not before approval; withdrawn or lapsed
-    rows say when and why; primary_confirmed is true exactly when a regulator record, press
+    rows say when and why, in-force rows which dated record shows it (not_checked rows carry no
+    date); primary_confirmed is true exactly when a regulator record, press
     release, company data or news report (not only a review table) was checked."""
     today = today or datetime.date.today()
     shown = _shown("approved_products", root)
@@ -221,7 +222,13 @@ def approved_products_problems(root: Path, today: datetime.date | None = None) -
                     f"status date is before the approval date ({row['approval_date']})",
                 )
             )
-        if row["status"] in ENDED_STATUSES:
+        if row["status"] in ENDED_STATUSES | {"in_force"}:
+            what = (
+                "say when and why"
+                if row["status"] in ENDED_STATUSES
+                else "say which dated regulator record, holder announcement or company report "
+                "shows it in force"
+            )
             for column in ("status_date", "status_note"):
                 if not row[column]:
                     problems.append(
@@ -230,9 +237,19 @@ def approved_products_problems(root: Path, today: datetime.date | None = None) -
                             line,
                             column,
                             row[column],
-                            f"required when status is {row['status']!r}: say when and why",
+                            f"required when status is {row['status']!r}: {what}",
                         )
                     )
+        elif row["status"] == "not_checked" and row["status_date"]:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "status_date",
+                    row["status_date"],
+                    "a status that was not checked has no date: leave status_date empty",
+                )
+            )
         checked = {item.strip() for item in row["verified_against"].split(";")}
         confirmed = bool(checked & APPROVAL_CONFIRMATIONS)
         if (

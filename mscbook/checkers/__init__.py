@@ -14,6 +14,7 @@ import pkgutil
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from numbers import Real
 
 Checker = Callable[[Mapping[str, object]], "Feedback"]
 
@@ -32,6 +33,10 @@ class Feedback:
     message: str
     answered: bool = True
     points: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:  # every part's checker gets sentences that start right
+        object.__setattr__(self, "message", sentence(self.message))
+        object.__setattr__(self, "points", tuple(sentence(point) for point in self.points))
 
     @property
     def status(self) -> str:
@@ -78,10 +83,53 @@ def to_html(text: str) -> str:
 
 
 NOT_ANSWERED = "Replace each `...` in the answer cell above, run it, then run this cell again."
+#: A per-answer verdict for `combine`: this answer is still `...`.
+WAITING = "waiting"
+NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
 
 
 def not_answered() -> Feedback:
     return Feedback(False, NOT_ANSWERED, answered=False)
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence that starts with a capital: "`ratio` is ..." → "Your `ratio` is ..."."""
+    text = text.strip()
+    if text.startswith("`"):
+        return "Your " + text
+    return text[:1].upper() + text[1:]
+
+
+def count(number: int) -> str:
+    """A count at the start of a sentence: "One", "Two", ... "12"."""
+    return NUMBER_WORDS.get(number, str(number))
+
+
+def shown(value: object) -> str:
+    """A student's value as a reader should see it: numbers plain (2, not np.float64(2.0))."""
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return repr(value)
+
+
+def combine(verdicts: Mapping[str, str | None], praise: str = "All answers are right.") -> Feedback:
+    """One Feedback from a verdict per answer name: None (right), WAITING (still `...`) or what
+    is wrong. One problem is a sentence; several are a short list."""
+    waiting = [name for name, verdict in verdicts.items() if verdict == WAITING]
+    if len(waiting) == len(verdicts):
+        return not_answered()
+    problems = [sentence(v) for v in verdicts.values() if v is not None and v != WAITING]
+    problems += [
+        f"Your `{name}` is still `...`: replace it with your answer and run the answer cell."
+        for name in waiting
+    ]
+    if not problems:
+        return Feedback(True, praise)
+    if len(problems) == 1:
+        right = [name for name, verdict in verdicts.items() if verdict is None]
+        message = problems[0] + (f" Your `{right[0]}` is right." if len(right) == 1 else "")
+        return Feedback(False, message)
+    return Feedback(False, f"{count(len(problems))} things to fix:", points=tuple(problems))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from numbers import Real
 
 import pandas as pd
 
-from mscbook.checkers import Feedback, checker, not_answered
+from mscbook.checkers import WAITING, Feedback, checker, combine, count, not_answered, shown
 from mscbook.widgets import isct
 
 #: How the feedback names each category of `isct_criteria`, and where to look for it.
@@ -33,19 +33,6 @@ CATEGORY_HINTS = {
         "look again at how the batch behaved in culture",
     ),
 }
-NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
-
-
-def count(number: int) -> str:
-    """A count at the start of a sentence: "One", "Two", ... "12"."""
-    return NUMBER_WORDS.get(number, str(number))
-
-
-def shown(value: object) -> str:
-    """A student's value as a reader should see it: numbers plain (2, not np.float64(2.0))."""
-    if isinstance(value, Real) and not isinstance(value, bool):
-        return f"{float(value):g}"
-    return repr(value)
 
 
 def ids(items) -> str:
@@ -189,3 +176,185 @@ def _judge_hla_dr_limit(value: object, criteria: pd.DataFrame, batch: Mapping) -
         f"Your `hla_dr_limit` of {number:g}% is not the HLA-DR limit: read `threshold_percent` "
         "from the row whose `criterion_id` is `'hla_dr'`."
     )
+
+
+# --- Tissue sources and manufacturing chapters (appended; the code above is unchanged) ---
+
+
+def _number(value: object, name: str) -> tuple[float | None, str | None]:
+    """(the number, None) if `value` is one plain number, else (None, what is wrong with it)."""
+    if value is ...:
+        return None, WAITING
+    if isinstance(value, pd.Series | pd.DataFrame):
+        if value.size == 1:
+            return None, (
+                f"`{name}` is a pandas object holding one value; take the number itself, "
+                "for example with `.item()`."
+            )
+        return None, f"`{name}` holds {value.size} values; it should be one number."
+    if isinstance(value, str):
+        return None, f"`{name}` is text ({value!r:.30}); it should be a number."
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return None, f"`{name}` should be a number, not {type(value).__name__}."
+    number = float(value)
+    if math.isnan(number):
+        return None, f"`{name}` is NaN (not a number): you read an empty cell of the table."
+    return number, None
+
+
+def _close(number: float, target: float) -> bool:
+    return math.isclose(number, target, rel_tol=1e-3)
+
+
+def _sources_frame(namespace: Mapping[str, object]) -> pd.DataFrame | None:
+    sources = namespace.get("sources")
+    required = {"finding_id", "tissue", "parameter", "value_low"}
+    if not isinstance(sources, pd.DataFrame) or not required <= set(sources.columns):
+        return None
+    return sources
+
+
+@checker("ex-sources-doublings-code")
+def check_placenta_doubling_ratio(namespace: Mapping[str, object]) -> Feedback:
+    """`ex-sources-doublings-code`: `ratio`, first-trimester placenta over adult bone marrow
+    cumulative population doublings in Sung 2010, and `gap`, their difference."""
+
+    sources = _sources_frame(namespace)
+    if sources is None:
+        return Feedback(
+            False,
+            "The table `sources` is missing or was changed. Run the cells above from the top "
+            "and keep the name `sources` for the msc_sources table.",
+        )
+    answers = {name: namespace.get(name, ...) for name in ("ratio", "gap")}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    by_id = sources.set_index("finding_id")["value_low"].astype(float)
+    first, term, marrow = (
+        by_id["sung2010_cpd_first_trimester"],
+        by_id["sung2010_cpd_term"],
+        by_id["sung2010_cpd_bm"],
+    )
+    verdicts: dict[str, str | None] = {}
+    ratio, problem = _number(answers["ratio"], "ratio")
+    if problem:
+        verdicts["ratio"] = problem
+    elif _close(ratio, first / marrow):
+        verdicts["ratio"] = None
+    elif _close(ratio, marrow / first):
+        verdicts["ratio"] = (
+            "`ratio` is upside down: divide the placental doublings by the bone-marrow ones."
+        )
+    elif _close(ratio, term / marrow):
+        verdicts["ratio"] = (
+            "`ratio` uses the term placentas; the question asks about first-trimester ones."
+        )
+    elif _close(ratio, first - marrow):
+        verdicts["ratio"] = "`ratio` is a difference; the ratio divides one value by the other."
+    elif _close(ratio, 100 * first / marrow):
+        verdicts["ratio"] = "`ratio` is a percentage; give the plain ratio (how many times)."
+    else:
+        verdicts["ratio"] = (
+            "`ratio` does not match the Sung 2010 rows: select them by `finding_id` and divide "
+            "their `value_low`."
+        )
+    gap, problem = _number(answers["gap"], "gap")
+    if problem:
+        verdicts["gap"] = problem
+    elif _close(gap, first - marrow):
+        verdicts["gap"] = None
+    elif _close(gap, marrow - first):
+        verdicts["gap"] = (
+            "`gap` has the wrong sign: subtract the bone-marrow value from the placental one."
+        )
+    elif _close(gap, first - term):
+        verdicts["gap"] = (
+            "`gap` compares the two placentas; the question compares placenta with bone marrow."
+        )
+    elif _close(gap, first / marrow):
+        verdicts["gap"] = "`gap` is a ratio; the gap is a difference in population doublings."
+    else:
+        verdicts["gap"] = (
+            "`gap` does not match the Sung 2010 rows: subtract their `value_low` values."
+        )
+    return combine(verdicts, praise="Both answers match the data.")
+
+
+#: The case of exercise ex-dose-plan-code (hypothetical inputs, stated in the chapter).
+DOSE_CASE = {"weight_kg": 70, "starting_cells": 1e7, "doubling_time_hours": 48}
+
+
+@checker("ex-dose-plan-code")
+def check_dose_plan(namespace: Mapping[str, object]) -> Feedback:
+    """`ex-dose-plan-code`: `cells_needed` and `days` for one 70-kg patient at the high dose
+    of Fernandez 2018, read from `arms` (trial_arms), from 10^7 cells doubling every 48 h."""
+
+    arms = namespace.get("arms")
+    if not isinstance(arms, pd.DataFrame) or "dose_value" not in arms.columns:
+        return Feedback(
+            False,
+            "The table `arms` is missing or was changed. Run the cells above from the top and "
+            "keep the name `arms` for the trial_arms table.",
+        )
+    answers = {name: namespace.get(name, ...) for name in ("cells_needed", "days")}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    fernandez = arms[arms["trial_id"] == "fernandez2018"].set_index("arm_id")
+    high, low = (
+        float(fernandez.loc["high", "dose_value"]),
+        float(fernandez.loc["low", "dose_value"]),
+    )
+    high_n = int(fernandez.loc["high", "n"])
+    weight, start = DOSE_CASE["weight_kg"], DOSE_CASE["starting_cells"]
+    expected_cells = high * 1e6 * weight
+    doublings = math.log2(expected_cells / start)
+    expected_days = doublings * DOSE_CASE["doubling_time_hours"] / 24
+
+    verdicts: dict[str, str | None] = {}
+    cells, problem = _number(answers["cells_needed"], "cells_needed")
+    if problem:
+        verdicts["cells_needed"] = problem
+    elif _close(cells, expected_cells):
+        verdicts["cells_needed"] = None
+    elif _close(cells, high * weight):
+        verdicts["cells_needed"] = (
+            "`cells_needed` is short by a factor of a million: the table gives doses in "
+            "×10^6 cells/kg (see `dose_unit`)."
+        )
+    elif _close(cells, high * 1e6):
+        verdicts["cells_needed"] = (
+            "`cells_needed` is the dose for one kilogram: multiply by the patient's weight."
+        )
+    elif _close(cells, expected_cells * high_n):
+        verdicts["cells_needed"] = (
+            "`cells_needed` covers the whole arm; the question asks for one patient (autologous "
+            "cells: each patient's batch is grown separately)."
+        )
+    elif _close(cells, low * 1e6 * weight):
+        verdicts["cells_needed"] = (
+            "`cells_needed` uses the low-dose arm; the question asks for the high dose."
+        )
+    else:
+        verdicts["cells_needed"] = (
+            "`cells_needed` does not match: dose (cells/kg) × weight (kg), for one infusion."
+        )
+    value, problem = _number(answers["days"], "days")
+    if problem:
+        verdicts["days"] = problem
+    elif _close(value, expected_days):
+        verdicts["days"] = None
+    elif _close(value, expected_days * 24):
+        verdicts["days"] = "`days` is in hours: divide by 24."
+    elif _close(value, doublings):
+        verdicts["days"] = (
+            "`days` is the number of doublings; multiply by the doubling time (in days)."
+        )
+    elif _close(value, math.log2(expected_cells * high_n / start) * 2):
+        verdicts["days"] = "`days` was planned for the whole arm; plan one patient."
+    elif _close(value, math.log2(low * 1e6 * weight / start) * 2):
+        verdicts["days"] = "`days` uses the low-dose arm; the question asks for the high dose."
+    else:
+        verdicts["days"] = (
+            "`days` does not match: take `culture_days` from `plan_dose` with the stated inputs."
+        )
+    return combine(verdicts, praise="Both answers match the data.")

@@ -13,7 +13,7 @@ from numbers import Real
 
 import pandas as pd
 
-from mscbook.checkers import NOT_ANSWERED, Feedback, checker, not_answered
+from mscbook.checkers import WAITING, Feedback, checker, combine
 from mscbook.widgets import ido
 
 MSC_PRODUCTS = ("msc", "msc_like", "msc_derived")
@@ -30,7 +30,7 @@ def _lost(name: str) -> Feedback:
 def _as_number(value: object, name: str) -> tuple[float | None, str | None]:
     """(number, None) or (None, what is wrong with `value`)."""
     if value is ...:
-        return None, NOT_ANSWERED
+        return None, WAITING
     if isinstance(value, pd.Series | pd.DataFrame):
         if value.size == 1:
             return None, f"`{name}` is a pandas object holding one value; take the number itself."
@@ -41,19 +41,6 @@ def _as_number(value: object, name: str) -> tuple[float | None, str | None]:
     if math.isnan(number):
         return None, f"`{name}` is NaN (not a number): check the filter you used."
     return number, None
-
-
-def _combine(parts: dict[str, str | None], success: str) -> Feedback:
-    if all(part is None for part in parts.values()):
-        return Feedback(True, success)
-    missing = [name for name, part in parts.items() if part == NOT_ANSWERED]
-    problems = [part for part in parts.values() if part and part != NOT_ANSWERED]
-    if missing and not problems and len(missing) == len(parts):
-        return not_answered()
-    message = " ".join(problems)
-    if missing:
-        message = f"`{'`, `'.join(missing)}` still `...`. " + message
-    return Feedback(False, message.strip())
 
 
 # --- Angiogenesis -------------------------------------------------------------------------
@@ -71,7 +58,7 @@ def check_angiogenesis_evidence(namespace: Mapping[str, object]) -> Feedback:
     share = expected.get("in_vitro", 0) / len(angio)
     whole_share = whole.get("in_vitro", 0) / len(secretome)
     counts, fraction = namespace.get("counts", ...), namespace.get("share_in_vitro", ...)
-    return _combine(
+    return combine(
         {
             "counts": _judge_counts(counts, expected, whole, secretome),
             "share_in_vitro": _judge_share(fraction, share, whole_share, expected),
@@ -82,7 +69,7 @@ def check_angiogenesis_evidence(namespace: Mapping[str, object]) -> Feedback:
 
 def _judge_counts(value, expected: dict, whole: dict, secretome: pd.DataFrame) -> str | None:
     if value is ...:
-        return NOT_ANSWERED
+        return WAITING
     if isinstance(value, pd.DataFrame):
         return (
             "`counts` is a whole table; count one column, `evidence_kind`, for example with "
@@ -178,7 +165,7 @@ def check_ido_model(namespace: Mapping[str, object]) -> Feedback:
             parts[name] = (
                 f"`{name}` does not match the model at 72 hours with its default parameters."
             )
-    return _combine(parts, "both fold expansions match the teaching model.")
+    return combine(parts, "both fold expansions match the teaching model.")
 
 
 # --- Homing and routes --------------------------------------------------------------------
@@ -226,7 +213,7 @@ def check_route_counts(namespace: Mapping[str, object]) -> Feedback:
             )
         else:
             parts[name] = f"`{name}` does not match the trials table: check the filters."
-    return _combine(parts, "both counts match the trials table.")
+    return combine(parts, "both counts match the trials table.")
 
 
 # --- Anti-fibrosis ------------------------------------------------------------------------
@@ -246,7 +233,7 @@ def check_ssc_randomised(namespace: Mapping[str, object]) -> Feedback:
     parts: dict[str, str | None] = {}
     value = namespace.get("randomised_ssc", ...)
     if value is ...:
-        parts["randomised_ssc"] = NOT_ANSWERED
+        parts["randomised_ssc"] = WAITING
     elif isinstance(value, str) or not isinstance(value, list | tuple | set | pd.Series | pd.Index):
         parts["randomised_ssc"] = (
             "`randomised_ssc` should be a list of trial ids such as ['zhang2017'], "
@@ -285,4 +272,4 @@ def check_ssc_randomised(namespace: Mapping[str, object]) -> Feedback:
             "`msc_among_them` does not match: count the studies in your list whose "
             "`product_type` is an MSC product."
         )
-    return _combine(parts, "both answers match the trials table.")
+    return combine(parts, "both answers match the trials table.")

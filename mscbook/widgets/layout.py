@@ -1,7 +1,8 @@
 """The one layout of the book's widgets: a form that keeps its width, its output below it.
 
-Every widget builds its controls with `text_input` and `checkbox` and puts them together with
-`form`; `LiveWidget` then shows the form in a live notebook and plain HTML everywhere else.
+Every widget builds its controls with `text_input`, `checkbox` and `dropdown` and puts them
+together with `form`; `LiveWidget` then shows the form in a live notebook and plain HTML
+everywhere else.
 
 - Inputs keep their width: a fixed label column and a fixed input box (`LABEL_WIDTH`,
   `INPUT_WIDTH`), neither of which flexes, so a value such as "97.5" is shown whole at any
@@ -66,6 +67,19 @@ def checkbox(value: bool, label: str):
     )
 
 
+def dropdown(options: Sequence[tuple[str, object]], value: object, label: str):
+    """A drop-down list with its label: (shown text, value) options, the same fixed widths."""
+    import ipywidgets as widgets
+
+    return widgets.Dropdown(
+        options=list(options),
+        value=value,
+        description=label,
+        style={"description_width": LABEL_WIDTH},
+        layout=widgets.Layout(width=f"calc({LABEL_WIDTH} + 2 * {INPUT_WIDTH})", flex="0 0 auto"),
+    )
+
+
 def form(sections: Sequence[tuple[str, Sequence[object]]], output, hint: str = UPDATE_HINT):
     """Headed groups of controls, the hint, then `output` below (full width, never squeezing)."""
     import ipywidgets as widgets
@@ -84,10 +98,11 @@ def form(sections: Sequence[tuple[str, Sequence[object]]], output, hint: str = U
 
 def controls(box) -> list:
     """The input controls of a form made by `form` (text boxes and checkboxes), in order."""
-    from ipywidgets import Checkbox, Text
+    from ipywidgets import Checkbox, Dropdown, Text
 
     controls_box = box.children[0]
-    return [child for child in controls_box.children if isinstance(child, Text | Checkbox)]
+    kinds = Text | Checkbox | Dropdown
+    return [child for child in controls_box.children if isinstance(child, kinds)]
 
 
 def output_of(box):

@@ -1,0 +1,206 @@
+"""Checkers of the Evidence part's coding exercises (see `mscbook.checkers`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from numbers import Integral, Real
+
+import pandas as pd
+
+from mscbook.checkers import Feedback, checker, not_answered
+
+ENDED = ("withdrawn", "lapsed")
+PRODUCT_COLUMNS = {"product_id", "product", "country_region", "approval_date", "status"}
+
+
+def _products(namespace: Mapping[str, object]) -> pd.DataFrame | None:
+    products = namespace.get("products")
+    if isinstance(products, pd.DataFrame) and set(products.columns) >= PRODUCT_COLUMNS:
+        return products
+    return None
+
+
+PRODUCTS_MISSING = Feedback(
+    False,
+    "`products` is missing or was changed: run the cells above from the top (Kernel, Restart "
+    "and run all) and keep that name for data.load('approved_products').",
+)
+
+
+# ---------------------------------------------------------------- still approved
+
+
+@checker("ex-safety-still-approved")
+def check_still_approved(namespace: Mapping[str, object]) -> Feedback:
+    """`ex-safety-still-approved`: `still_approved`, the product_ids not recorded as ended."""
+    products = _products(namespace)
+    if products is None:
+        return PRODUCTS_MISSING
+    value = namespace.get("still_approved", ...)
+    if value is ...:
+        return not_answered()
+    if isinstance(value, pd.DataFrame):
+        return Feedback(
+            False,
+            "`still_approved` is a whole table; keep only its `product_id` column, as a list.",
+        )
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | pd.Series | pd.Index):
+        return Feedback(
+            False,
+            "`still_approved` should be a list of product ids such as ['temcell_jp_2015'], "
+            f"not {type(value).__name__} {value!r:.40}.",
+        )
+    items = list(value)
+    if any(not isinstance(item, str) for item in items):
+        return Feedback(False, "every item of `still_approved` should be a product id (text).")
+    ids, names = set(products["product_id"]), set(products["product"])
+    if items and all(item in names and item not in ids for item in items):
+        return Feedback(
+            False,
+            "you listed brand names; one product can hold several approvals (Stempeucel twice "
+            "in India, Prochymal in two countries, Alofisel in the EU and Japan). List the "
+            "`product_id` of each approval instead.",
+        )
+    unknown = sorted(set(items) - ids)
+    if unknown:
+        return Feedback(False, f"{unknown} are not product ids in `products`.")
+    if len(items) != len(set(items)):
+        return Feedback(False, "`still_approved` lists some approvals twice; list each once.")
+    status = products.set_index("product_id")["status"]
+    expected = set(status[~status.isin(ENDED)].index)
+    got = set(items)
+    if got == expected:
+        return Feedback(True, "these are the approvals the data do not record as ended.")
+    ended = sorted(got & set(status[status.isin(ENDED)].index))
+    if ended:
+        return Feedback(
+            False,
+            f"{ended} ended: look at their `status` and `status_note`. A withdrawn or lapsed "
+            "approval is no longer in force.",
+        )
+    in_force = set(status[status == "in_force"].index)
+    if got == in_force:
+        return Feedback(
+            False,
+            "you kept only the rows whose status is 'in_force'. 'not_checked' means nobody "
+            "verified the current status, not that the approval ended: the question asks for "
+            "every approval not recorded as withdrawn or lapsed.",
+        )
+    missing = expected - got
+    return Feedback(
+        False,
+        f"{len(missing)} approval(s) that the data do not record as ended are missing: filter "
+        "on `status`, keeping everything except 'withdrawn' and 'lapsed'.",
+    )
+
+
+# ---------------------------------------------------------------- approvals per country and year
+
+
+def _as_counts(value: object) -> dict[tuple[str, object], float] | str:
+    """{(country, year): count} from a Series or a table, or a message saying what is wrong."""
+    if isinstance(value, pd.DataFrame):
+        numeric = [c for c in value.columns if pd.api.types.is_numeric_dtype(value[c])]
+        text = [c for c in value.columns if c not in numeric]
+        if "country_region" in value.columns and len(value.columns) == 3 and len(numeric) >= 1:
+            others = [c for c in value.columns if c != "country_region"]
+            count_column = [c for c in others if c in numeric][-1]
+            year_column = [c for c in others if c != count_column][0]
+            value = value.set_index(["country_region", year_column])[count_column]
+        elif len(value.columns) >= 1 and not text:
+            value = value.stack()  # a wide table: countries down, years across
+            value = value[value != 0]
+        else:
+            return (
+                "`per_country_year` should be counts indexed by country and year, for example "
+                "the result of `groupby([...]).size()`."
+            )
+    if not isinstance(value, pd.Series):
+        return (
+            "`per_country_year` should be a pandas Series of counts indexed by country and "
+            f"year (from `groupby(...).size()`), not {type(value).__name__}."
+        )
+    if value.index.nlevels != 2:
+        return (
+            "count per country *and* year: your counts have one index level "
+            f"({list(value.index[:3])}...); group by two keys."
+        )
+    if not all(isinstance(v, Real) and not isinstance(v, bool) for v in value.tolist()):
+        return "the values of `per_country_year` should be numbers of approvals."
+    return {(str(a), b): float(v) for (a, b), v in value.items()}
+
+
+def _year(label: object) -> int | None:
+    if isinstance(label, Integral) and not isinstance(label, bool):
+        return int(label)
+    if isinstance(label, Real) and float(label).is_integer():
+        return int(label)
+    if isinstance(label, str) and len(label) == 4 and label.isdigit():
+        return int(label)
+    return None
+
+
+@checker("ex-safety-approvals-per-year")
+def check_approvals_per_country_year(namespace: Mapping[str, object]) -> Feedback:
+    """`ex-safety-approvals-per-year`: `per_country_year`, approvals counted by country, year."""
+    products = _products(namespace)
+    if products is None:
+        return PRODUCTS_MISSING
+    value = namespace.get("per_country_year", ...)
+    if value is ...:
+        return not_answered()
+    counts = _as_counts(value)
+    if isinstance(counts, str):
+        return Feedback(False, counts)
+    countries = set(products["country_region"])
+    swapped = [(b, a) for a, b in counts if a not in countries and str(b) in countries]
+    if swapped and len(swapped) == len(counts):
+        counts = {(str(b), a): v for (a, b), v in counts.items()}
+    if any(country not in countries for country, _ in counts):
+        return Feedback(
+            False,
+            "the first index level should be the country (`country_region`), the second the year.",
+        )
+    labels = [year for _, year in counts]
+    if any(_year(label) is None for label in labels):
+        example = next(label for label in labels if _year(label) is None)
+        return Feedback(
+            False,
+            f"{example!r} is not a year: dates in `approval_date` have different precision "
+            "(2011, 2016-05, 2018-03-23). Group by the year only, the first four characters.",
+        )
+    got: dict[tuple[str, int], float] = {}
+    for (country, label), count in counts.items():
+        key = (country, _year(label))
+        got[key] = got.get(key, 0.0) + count
+    got = {key: count for key, count in got.items() if count != 0}
+    years = products["approval_date"].astype(str).str[:4].astype(int)
+    expected = products.groupby([products["country_region"], years]).size()
+    expected = {(country, int(year)): float(n) for (country, year), n in expected.items()}
+    if got == expected:
+        return Feedback(True, "every approval is counted under its country and year.")
+    total, expected_total = sum(got.values()), sum(expected.values())
+    kept = products[~products["status"].isin(ENDED)]
+    kept_years = kept["approval_date"].astype(str).str[:4].astype(int)
+    without_ended = kept.groupby([kept["country_region"], kept_years]).size()
+    if len(kept) < len(products) and got == {
+        (country, int(year)): float(n) for (country, year), n in without_ended.items()
+    }:
+        return Feedback(
+            False,
+            "approvals that were later withdrawn still count: the question asks when products "
+            "were approved, not which approvals are in force today.",
+        )
+    if total != expected_total:
+        return Feedback(
+            False,
+            f"your counts add up to {total:g} approvals; count every row of `products` once "
+            "(one row is one approval).",
+        )
+    wrong = sorted(key for key in set(got) | set(expected) if got.get(key) != expected.get(key))
+    country, year = wrong[0]
+    return Feedback(
+        False,
+        f"the total is right but some cells are not, for example {country} in {year}: check "
+        "which year you take from `approval_date`.",
+    )

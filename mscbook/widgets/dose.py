@@ -1,0 +1,299 @@
+"""Dose planner: how many cells a dosing plan needs, and how long a culture takes to make them.
+
+`plan_dose` is the pure model; `make_widget` puts a form in front of it.
+
+The growth model is a **teaching model**, not a manufacturing protocol: real cultures have a lag
+after seeding, slow down as they age and lose cells at every harvest and thaw (see
+`plan_dose`'s docstring for the full list of assumptions).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+DOSE_UNITS = {
+    "cells/kg": "cells per kg of body weight, per injection",
+    "cells": "cells per injection (a fixed dose, whatever the weight)",
+}
+
+#: Bounds on each input: (lowest allowed, highest allowed, what the input is, its unit). Values
+#: outside them are rejected as typing mistakes. They are sanity bounds, not clinical limits:
+#: the highest doses in the book's trials (data/trial_arms.csv) are a few ×10^6 cells/kg and a few
+#: ×10^9 cells per injection, and the upper bounds sit far above them.
+BOUNDS = {
+    "weight_kg": (1.0, 300.0, "patient weight", "kg"),
+    "dose_per_kg": (1e3, 1e8, "dose per kg", "cells/kg"),
+    "dose_fixed": (1e3, 1e11, "fixed dose", "cells"),
+    "injections": (1, 100, "injections per patient", ""),
+    "patients": (1, 10_000, "number of patients", ""),
+    "starting_cells": (1.0, 1e11, "starting cells", "cells"),
+    "doubling_time_hours": (1.0, 2000.0, "doubling time", "hours"),
+    "max_doublings": (1.0, 100.0, "maximum population doublings", ""),
+    "split_ratio": (1.5, 20.0, "split ratio", ""),
+}
+INTEGER_INPUTS = {"injections", "patients"}
+
+
+class DoseInputError(ValueError):
+    """Inputs the planner cannot use: the message names each input and says why."""
+
+
+@dataclass(frozen=True)
+class DosePlan:
+    """What `plan_dose` returns. Cell numbers are counts of cells; time is in days."""
+
+    cells_per_injection: float
+    cells_per_patient: float
+    total_cells: float
+    expansion_fold: float
+    doublings: float
+    passages: int
+    culture_days: float
+    max_doublings: float
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def exceeds_doubling_limit(self) -> bool:
+        return self.doublings > self.max_doublings
+
+
+def parse_number(value: object, name: str) -> float:
+    """A finite number from a number or text such as '2e6' or '2 000 000'; DoseInputError if not.
+
+    `name` is the key of the input in `BOUNDS`; the message uses its plain-English label.
+    """
+    label = BOUNDS[name][2]
+    if isinstance(value, bool) or value is None:
+        raise DoseInputError(f"{label}: enter a number (got {value!r}).")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace(" ", "").replace("×10^", "e")
+        if not text:
+            raise DoseInputError(f"{label}: no value entered; type a number.")
+        try:
+            number = float(text)
+        except ValueError:
+            raise DoseInputError(
+                f"{label}: '{value}' is not a number; type digits, for example 2e6."
+            ) from None
+    elif isinstance(value, int | float):
+        number = float(value)
+    else:
+        raise DoseInputError(f"{label}: expected a number, got {type(value).__name__}.")
+    if math.isnan(number) or math.isinf(number):
+        raise DoseInputError(f"{label}: {value!r} is not a finite number.")
+    return number
+
+
+def _checked(value: object, name: str) -> float:
+    number = parse_number(value, name)
+    low, high, label, unit = BOUNDS[name]
+    shown_unit = f" {unit}" if unit else ""
+    if number <= 0:
+        raise DoseInputError(f"{label}: must be more than zero (got {number:g}{shown_unit}).")
+    if name in INTEGER_INPUTS and number != int(number):
+        raise DoseInputError(f"{label}: must be a whole number (got {number:g}).")
+    if not low <= number <= high:
+        raise DoseInputError(
+            f"{label}: {number:g}{shown_unit} is outside the range this planner accepts "
+            f"({low:g}–{high:g}{shown_unit}); check the number of zeros."
+        )
+    return number
+
+
+def plan_dose(
+    dose: object,
+    dose_unit: str = "cells/kg",
+    weight_kg: object = 70,
+    injections: object = 1,
+    patients: object = 1,
+    starting_cells: object = 1e7,
+    doubling_time_hours: object = 48,
+    max_doublings: object = 20,
+    split_ratio: object = 3,
+) -> DosePlan:
+    """Cells needed for a dosing plan, and the culture needed to grow them from `starting_cells`.
+
+    Inputs: `dose` in cells (not millions) per kg or per injection (`dose_unit` "cells/kg" or
+    "cells"); `weight_kg` (used only for cells/kg); `injections` per patient; `patients`;
+    `starting_cells` at the start of expansion; `doubling_time_hours`; `max_doublings`, the
+    population doublings the cells tolerate before they should not be used; `split_ratio` N for a
+    1:N split at each passage. Numbers may be given as text ('2e6').
+
+    Model (a teaching model, not a manufacturing protocol):
+    - total cells = dose × (weight, for cells/kg) × injections × patients, all from **one batch**
+      grown from `starting_cells` (an allogeneic bank; for autologous cells, plan one patient);
+    - growth is **exponential** with a constant doubling time: doublings = log2(total / start),
+      days = doublings × doubling time / 24 (no lag after seeding, no slowing with age);
+    - every passage splits 1:N and the culture regrows to confluence, so each passage gives
+      log2(N) doublings: passages = ceil(doublings / log2(N));
+    - **no cells are lost**: none at harvest, cryopreservation, thawing, release testing or
+      retained samples, and no batch fails release (real plans add an overage for these).
+
+    Raises DoseInputError naming every unusable input. The result's `warnings` say when the plan
+    needs more doublings than `max_doublings` or needs no expansion at all.
+    """
+    if dose_unit not in DOSE_UNITS:
+        raise DoseInputError(
+            f"dose unit: {dose_unit!r} is not one of {', '.join(map(repr, DOSE_UNITS))}."
+        )
+    per_kg = dose_unit == "cells/kg"
+    raw = {
+        "dose_per_kg" if per_kg else "dose_fixed": dose,
+        "injections": injections,
+        "patients": patients,
+        "starting_cells": starting_cells,
+        "doubling_time_hours": doubling_time_hours,
+        "max_doublings": max_doublings,
+        "split_ratio": split_ratio,
+    }
+    if per_kg:
+        raw["weight_kg"] = weight_kg
+    values: dict[str, float] = {}
+    problems: list[str] = []
+    for name, value in raw.items():
+        try:
+            values[name] = _checked(value, name)
+        except DoseInputError as error:
+            problems.append(str(error))
+    if problems:
+        raise DoseInputError("\n".join(problems))
+
+    per_injection = values["dose_per_kg"] * values["weight_kg"] if per_kg else values["dose_fixed"]
+    per_patient = per_injection * values["injections"]
+    total = per_patient * values["patients"]
+    fold = total / values["starting_cells"]
+    doublings = max(0.0, math.log2(fold))
+    passages = math.ceil(doublings / math.log2(values["split_ratio"]) - 1e-9) if doublings else 0
+    days = doublings * values["doubling_time_hours"] / 24
+    warnings = []
+    if doublings > values["max_doublings"]:
+        warnings.append(
+            f"The plan needs {doublings:.1f} population doublings, more than the "
+            f"{values['max_doublings']:g} these cells tolerate: start from more cells, "
+            "treat fewer patients per batch, or lower the dose."
+        )
+    if fold <= 1:
+        warnings.append(
+            "The starting cells already cover the plan: no expansion is needed (a real product "
+            "would still be cultured to select and test the cells)."
+        )
+    return DosePlan(
+        cells_per_injection=per_injection,
+        cells_per_patient=per_patient,
+        total_cells=total,
+        expansion_fold=fold,
+        doublings=doublings,
+        passages=passages,
+        culture_days=days,
+        max_doublings=values["max_doublings"],
+        warnings=tuple(warnings),
+    )
+
+
+def scientific(number: float) -> str:
+    """2.8e8 as '2.8 × 10⁸' (for pages and messages)."""
+    if number == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(number)))
+    mantissa = number / 10**exponent
+    superscript = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{mantissa:.3g} × 10{superscript}"
+
+
+def plan_rows(plan: DosePlan) -> list[tuple[str, str]]:
+    """The plan as (quantity, value) rows in plain words."""
+    return [
+        ("Cells per injection", scientific(plan.cells_per_injection)),
+        ("Cells per patient", scientific(plan.cells_per_patient)),
+        ("Cells for the whole plan", scientific(plan.total_cells)),
+        ("Expansion needed", f"{plan.expansion_fold:,.1f}-fold"),
+        ("Population doublings", f"{plan.doublings:.1f} (limit {plan.max_doublings:g})"),
+        ("Passages at the split ratio", str(plan.passages)),
+        ("Days of growth (exponential model)", f"{plan.culture_days:.1f}"),
+    ]
+
+
+def plan_table(plan: DosePlan):
+    """The plan as a two-column pandas table (quantity, value), for pages and notebooks."""
+    import pandas as pd
+
+    return pd.DataFrame(plan_rows(plan), columns=["Quantity", "Value"]).set_index("Quantity")
+
+
+def render_plan(plan: DosePlan) -> str:
+    """The plan and any warning as HTML (what the widget shows)."""
+    rows = "".join(
+        f"<tr><th scope='row'>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>"
+        for name, value in plan_rows(plan)
+    )
+    warnings = "".join(
+        f'<p role="alert"><strong>Warning:</strong> {html.escape(text)}</p>'
+        for text in plan.warnings
+    )
+    return (
+        f"{warnings}<table><tbody>{rows}</tbody></table>"
+        "<p><em>Exponential growth with no cell loss: a teaching model.</em></p>"
+    )
+
+
+def render_error(error: Exception) -> str:
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in str(error).splitlines())
+    heading = "<p><strong>Please check these inputs:</strong></p>"
+    return f'<div role="alert">{heading}<ul>{items}</ul></div>'
+
+
+EXAMPLE = {
+    "dose": "2e6",
+    "dose_unit": "cells/kg",
+    "weight_kg": "70",
+    "injections": "2",
+    "patients": "1",
+    "starting_cells": "1e7",
+    "doubling_time_hours": "48",
+    "max_doublings": "20",
+    "split_ratio": "3",
+}
+
+LABELS = {
+    "dose": "Dose (cells)",
+    "weight_kg": "Weight (kg)",
+    "injections": "Injections per patient",
+    "patients": "Patients per batch",
+    "starting_cells": "Starting cells",
+    "doubling_time_hours": "Doubling time (h)",
+    "max_doublings": "Doubling limit",
+    "split_ratio": "Split ratio (1:N)",
+}
+
+
+def make_widget(example: dict[str, object] | None = None):
+    """A form for the planner, filled with `example` (text inputs, so any typo gets a message)."""
+    import ipywidgets as widgets
+
+    from mscbook.widgets import layout
+
+    values = EXAMPLE | (example or {})
+    inputs = {name: layout.text_input(values[name], label) for name, label in LABELS.items()}
+    unit = layout.dropdown(
+        [("cells per kg", "cells/kg"), ("cells (fixed dose)", "cells")],
+        values["dose_unit"],
+        "Dose unit",
+    )
+    report = widgets.HTML()
+
+    def update(_change=None) -> None:
+        try:
+            plan = plan_dose(
+                dose_unit=unit.value, **{name: box.value for name, box in inputs.items()}
+            )
+            report.value = render_plan(plan)
+        except DoseInputError as error:
+            report.value = render_error(error)
+
+    for control in [*inputs.values(), unit]:
+        control.observe(update, names="value")
+    update()
+    box = layout.form([("The plan", [inputs["dose"], unit, *list(inputs.values())[1:]])], report)
+    return layout.LiveWidget(box, report.value)

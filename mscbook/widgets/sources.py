@@ -1,0 +1,136 @@
+"""Tissue comparison: two MSC sources side by side, each finding with the study behind it.
+
+`compare_sources` is the pure model; `make_widget` puts two drop-downs in front of it.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from mscbook.figures.biology import TISSUE_LABELS, study_label
+
+#: Plain-English names of the `msc_sources.parameter` codes.
+PARAMETER_LABELS = {
+    "colony_forming_cell_frequency": "Colony-forming cells",
+    "isolation_success": "Isolation success",
+    "doubling_time": "Population doubling time",
+    "colony_forming_efficiency": "Colony-forming efficiency",
+    "senescence_passage": "Passage at senescence",
+    "proliferation": "Proliferation",
+    "growth_and_colony_comparison": "Growth and colonies compared",
+    "ageing_in_culture": "Ageing in culture",
+    "cumulative_population_doublings": "Cumulative population doublings",
+}
+
+
+class SourceInputError(ValueError):
+    """A choice the comparison cannot use: the message names the input and lists valid ones."""
+
+
+def tissues_with_findings(sources: pd.DataFrame) -> list[str]:
+    """Tissue codes that have at least one finding of their own (not 'several')."""
+    present = set(sources["tissue"]) - {"several", "not_stated"}
+    return [code for code in TISSUE_LABELS if code in present]
+
+
+def describe(finding) -> str:
+    """One finding as text: its value and unit (if measured), the finding, and the study."""
+    study = study_label(finding.source)
+    if pd.isna(finding.value_low):
+        return f"{finding.finding} ({study})"
+    value = f"{finding.value_low:g}"
+    if pd.notna(finding.value_high):
+        value += f"–{finding.value_high:g}"
+    species = "" if finding.species == "human" else f", {finding.species.replace('_', ' ')}"
+    return f"{value} {finding.unit} ({study}{species})"
+
+
+def compare_sources(sources: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """Side-by-side findings for tissues `first` and `second` (codes such as 'bone_marrow').
+
+    One row per property that either tissue has a finding for; a cell lists every finding for
+    that tissue and property (studies that disagree both appear), or "no finding in the data".
+    Findings that compare several tissues at once are returned by `shared_findings`.
+    Raises SourceInputError for an unknown tissue or the same tissue twice.
+    """
+    known = tissues_with_findings(sources)
+    problems = []
+    for name, value in (("first tissue", first), ("second tissue", second)):
+        if value not in known:
+            labels = ", ".join(f"'{code}' ({TISSUE_LABELS[code]})" for code in known)
+            problems.append(
+                f"{name}: {value!r} has no findings in msc_sources; choose one of {labels}."
+            )
+    if not problems and first == second:
+        problems.append("second tissue: choose a different tissue from the first.")
+    if problems:
+        raise SourceInputError("\n".join(problems))
+    rows = []
+    for parameter, label in PARAMETER_LABELS.items():
+        cells = []
+        for tissue in (first, second):
+            found = sources[(sources["tissue"] == tissue) & (sources["parameter"] == parameter)]
+            cells.append("; ".join(describe(row) for row in found.itertuples()))
+        if any(cells):
+            rows.append([label, *(cell or "no finding in the data" for cell in cells)])
+    return pd.DataFrame(rows, columns=["Property", TISSUE_LABELS[first], TISSUE_LABELS[second]])
+
+
+def shared_findings(sources: pd.DataFrame) -> list[str]:
+    """Findings that compare several tissues in one study, as text with their study."""
+    return [describe(row) for row in sources[sources["tissue"] == "several"].itertuples()]
+
+
+def render_comparison(table: pd.DataFrame, shared: list[str]) -> str:
+    head = "".join(f"<th scope='col'>{html.escape(name)}</th>" for name in table.columns)
+    body = "".join(
+        "<tr>"
+        + f"<th scope='row'>{html.escape(row[0])}</th>"
+        + "".join(f"<td>{html.escape(cell)}</td>" for cell in row[1:])
+        + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    notes = "".join(f"<li>{html.escape(text)}</li>" for text in shared)
+    return (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<p><strong>Studies that compared several tissues at once:</strong></p><ul>{notes}</ul>"
+    )
+
+
+def render_error(error: Exception) -> str:
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in str(error).splitlines())
+    heading = "<p><strong>Please check these choices:</strong></p>"
+    return f'<div role="alert">{heading}<ul>{items}</ul></div>'
+
+
+def make_widget(sources: pd.DataFrame, first: str = "bone_marrow", second: str = "placenta"):
+    """Two drop-downs (tissues) and the comparison table, updated on every change."""
+    import ipywidgets as widgets
+
+    from mscbook.widgets import layout
+
+    options = [(TISSUE_LABELS[code], code) for code in tissues_with_findings(sources)]
+    first_box = layout.dropdown(options, first, "First tissue")
+    second_box = layout.dropdown(options, second, "Second tissue")
+    report = widgets.HTML()
+    shared = shared_findings(sources)
+
+    def update(_change=None) -> None:
+        try:
+            report.value = render_comparison(
+                compare_sources(sources, first_box.value, second_box.value), shared
+            )
+        except SourceInputError as error:
+            report.value = render_error(error)
+
+    for box in (first_box, second_box):
+        box.observe(update, names="value")
+    update()
+    box = layout.form(
+        [("Tissues to compare", [first_box, second_box])],
+        report,
+        hint="The table below updates when you pick another tissue.",
+    )
+    return layout.LiveWidget(box, report.value)

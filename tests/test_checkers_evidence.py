@@ -1,0 +1,183 @@
+"""The Evidence checkers: reference answers pass, typical wrong ones get distinct feedback.
+
+The expected answers are computed here from the CSV file itself (read without mscbook), the way
+the chapter's solutions compute them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from mscbook import checkers, data
+from mscbook.paths import book_root
+
+
+def raw_products() -> list[dict[str, str]]:
+    with (book_root() / "data" / "approved_products.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def products():
+    return data.load("approved_products")
+
+
+def check(label: str, products, **names) -> checkers.Feedback:
+    return checkers.check(label, {"products": products} | names)
+
+
+# ---------------------------------------------------------------- still approved
+
+STILL = "ex-safety-still-approved"
+
+
+def reference_still_approved() -> list[str]:
+    return [r["product_id"] for r in raw_products() if r["status"] not in ("withdrawn", "lapsed")]
+
+
+def test_still_approved_reference_passes(products):
+    expected = reference_still_approved()
+    assert "alofisel_eu_2018" not in expected and "alofisel_jp_2021" in expected
+    for answer in (expected, tuple(reversed(expected)), pd.Series(expected), set(expected)):
+        feedback = check(STILL, products, still_approved=answer)
+        assert feedback.passed, feedback
+
+
+def test_still_approved_not_answered(products):
+    feedback = check(STILL, products)
+    assert not feedback.answered and str(feedback).startswith("Not answered yet")
+
+
+WRONG_STILL = {
+    "withdrawn included": (
+        lambda: reference_still_approved() + ["alofisel_eu_2018"],
+        "['alofisel_eu_2018'] ended",
+    ),
+    "only in_force": (
+        lambda: [r["product_id"] for r in raw_products() if r["status"] == "in_force"],
+        "'not_checked' means nobody verified",
+    ),
+    "brand names": (
+        lambda: sorted({r["product"] for r in raw_products() if r["status"] != "withdrawn"}),
+        "You listed brand names",
+    ),
+    "one missing": (lambda: reference_still_approved()[1:], "1 approval(s)"),
+    "a typo": (lambda: reference_still_approved()[1:] + ["temcel_jp_2015"], "not product ids"),
+    "whole table": (lambda: pd.DataFrame({"product_id": reference_still_approved()}), "table"),
+    "a string": (lambda: "temcell_jp_2015", "should be a list of product ids"),
+    "duplicates": (lambda: reference_still_approved() * 2, "twice"),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_STILL)
+def test_still_approved_wrong_answers_get_distinct_feedback(products, case):
+    make, expected = WRONG_STILL[case]
+    feedback = check(STILL, products, still_approved=make())
+    assert not feedback.passed and feedback.answered
+    assert expected in feedback.message
+
+
+def test_still_approved_messages_are_distinct(products):
+    messages = {
+        case: check(STILL, products, still_approved=make()).message
+        for case, (make, _) in WRONG_STILL.items()
+    }
+    assert len(set(messages.values())) == len(messages)
+
+
+def test_still_approved_needs_the_data():
+    feedback = checkers.check(STILL, {"still_approved": ["x"]})
+    assert not feedback.passed and "`products` is missing" in feedback.message
+
+
+# ---------------------------------------------------------------- per country and year
+
+PER_YEAR = "ex-safety-approvals-per-year"
+
+
+def reference_counts() -> Counter:
+    return Counter((r["country_region"], int(r["approval_date"][:4])) for r in raw_products())
+
+
+def reference_series(products) -> pd.Series:
+    year = products["approval_date"].str[:4]
+    return products.groupby([products["country_region"], year]).size()
+
+
+def test_per_year_reference_passes(products):
+    expected = reference_counts()
+    assert expected[("South Korea", 2012)] == 2  # Cartistem and Cupistem
+    answer = reference_series(products)
+    assert {(c, int(y)): n for (c, y), n in answer.items()} == dict(expected)
+    assert check(PER_YEAR, products, per_country_year=answer).passed
+
+
+def test_per_year_equivalent_forms_pass(products):
+    series = reference_series(products)
+    as_int = series.copy()
+    as_int.index = as_int.index.set_levels(as_int.index.levels[1].astype(int), level=1)
+    long = series.rename("approvals").reset_index()
+    long.columns = ["country_region", "year", "approvals"]
+    wide = series.unstack(fill_value=0)
+    for answer in (as_int, long, wide):
+        feedback = check(PER_YEAR, products, per_country_year=answer)
+        assert feedback.passed, feedback
+
+
+def test_per_year_not_answered(products):
+    assert not check(PER_YEAR, products).answered
+
+
+WRONG_PER_YEAR = {
+    "grouped by the whole date": (
+        lambda p: p.groupby(["country_region", "approval_date"]).size(),
+        "is not a year",
+    ),
+    "grouped by country only": (
+        lambda p: p.groupby("country_region").size(),
+        "one index level",
+    ),
+    "withdrawn left out": (
+        lambda p: reference_series(p[p["status"] != "withdrawn"]),
+        "later withdrawn still count",
+    ),
+    "counted distinct brand names": (
+        lambda p: p.groupby(["country_region", p["approval_date"].str[:4]])["product"].first(),
+        "should be numbers of approvals",
+    ),
+    "one row dropped": (lambda p: reference_series(p.iloc[1:]), "add up to"),
+    "wrong year taken": (
+        lambda p: p.groupby(
+            [p["country_region"], p["status_date"].fillna(p["approval_date"]).str[:4]]
+        ).size(),
+        "The total is right but some cells are not",
+    ),
+    "a list": (lambda p: [1, 2, 3], "should be a pandas Series"),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_PER_YEAR)
+def test_per_year_wrong_answers_get_distinct_feedback(products, case):
+    make, expected = WRONG_PER_YEAR[case]
+    feedback = check(PER_YEAR, products, per_country_year=make(products))
+    assert not feedback.passed and feedback.answered
+    assert expected in feedback.message, feedback.message
+
+
+def test_per_year_messages_are_distinct(products):
+    messages = {
+        case: check(PER_YEAR, products, per_country_year=make(products)).message
+        for case, (make, _) in WRONG_PER_YEAR.items()
+    }
+    assert len(set(messages.values())) == len(messages)
+
+
+def test_checkers_are_registered_under_the_exercise_table_names():
+    table = data.load("exercises").set_index("label")
+    registered = checkers.registered()
+    for label in (STILL, PER_YEAR):
+        assert registered[label].name == table.loc[label, "checker"]

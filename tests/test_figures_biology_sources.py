@@ -1,0 +1,173 @@
+"""The tissue-source and manufacturing figures plot exactly what the CSV files hold.
+
+The expected values are read here with the csv module, not through mscbook, and compared with
+the artists on the figure: bar widths, plotted points and tick labels.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+
+import pytest
+from matplotlib.patches import Rectangle
+
+from mscbook import data, style
+from mscbook.figures import biology
+from mscbook.paths import book_root
+
+MSC_PRODUCTS = {"msc", "msc_like", "msc_derived"}
+
+
+def raw(name: str) -> list[dict[str, str]]:
+    with (book_root() / "data" / f"{name}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return {name: data.load(name) for name in ("trials", "trial_arms", "msc_sources")}
+
+
+def tick_labels(axes) -> dict[float, str]:
+    return {
+        round(position, 6): label.get_text()
+        for position, label in zip(axes.get_yticks(), axes.get_yticklabels(), strict=True)
+    }
+
+
+def plotted_points(axes) -> list[tuple[float, float]]:
+    """Every (x, y) vertex of the lines and markers drawn on `axes`."""
+    points = []
+    for line in axes.get_lines():
+        points += list(zip(line.get_xdata(), line.get_ydata(), strict=True))
+    return [(float(x), float(y)) for x, y in points]
+
+
+def test_dose_figure_has_every_dosed_msc_arm_at_its_dose(tables):
+    figure = biology.plot_trial_doses(tables["trials"], tables["trial_arms"])
+    names = {row["trial_id"]: row["short_name"] for row in raw("trials")}
+    expected = defaultdict(set)  # unit -> {(study, low, high)}
+    for arm in raw("trial_arms"):
+        if arm["intervention"] in MSC_PRODUCTS and arm["dose_value"]:
+            low = float(arm["dose_value"])
+            high = float(arm["dose_value_max"] or arm["dose_value"])
+            expected[arm["dose_unit"]].add((names[arm["trial_id"]], low, high))
+    assert len(figure.axes) == len(expected) == 2  # per-kg and fixed doses apart
+    for axes, unit in zip(figure.axes, ["×10^6 cells/kg", "×10^6 cells"], strict=True):
+        assert axes.get_xscale() == "log"
+        assert ("per kg" in axes.get_xlabel()) == (unit == "×10^6 cells/kg")
+        labels = tick_labels(axes)
+        shown = set()
+        for x, y in plotted_points(axes):
+            shown.add((labels[round(y, 6)], x))
+        for study, low, high in expected[unit]:
+            assert (study, low) in shown and (study, high) in shown, (study, low, high)
+        assert {study for study, _ in shown} == {study for study, _, _ in expected[unit]}
+        assert {x for _, x in shown} == {
+            value for _, low, high in expected[unit] for value in (low, high)
+        }
+
+
+def test_dose_figure_leaves_out_comparators(tables):
+    figure = biology.plot_trial_doses(tables["trials"], tables["trial_arms"])
+    shown = {label for axes in figure.axes for label in tick_labels(axes).values()}
+    comparators = {
+        row["short_name"] for row in raw("trials") if row["product_type"] not in MSC_PRODUCTS
+    }
+    assert comparators and not shown & comparators
+
+
+def test_trial_counts_match_the_table_with_comparators_apart(tables):
+    figure = biology.plot_trials_by_source(tables["trials"])
+    expected = Counter(
+        (
+            "MSC products" if row["product_type"] in MSC_PRODUCTS else "Comparators (not MSCs)",
+            biology.TISSUE_LABELS[row["cell_source"]],
+            row["donor"],
+        )
+        for row in raw("trials")
+    )
+    colour_to_donor = {colour.lower(): donor for donor, colour in biology.DONOR_COLOURS.items()}
+    tissues = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    found = Counter()
+    for axes, group in zip(figure.axes, ["MSC products", "Comparators (not MSCs)"], strict=True):
+        assert group in axes.get_xlabel()
+        for bar in axes.patches:
+            if not isinstance(bar, Rectangle) or bar.get_width() == 0:
+                continue
+            rgb = "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in bar.get_facecolor()[:3]))
+            tissue = tissues[round(bar.get_y() + bar.get_height() / 2)]
+            found[(group, tissue, colour_to_donor[rgb])] += bar.get_width()
+    assert found == expected
+    assert sum(found.values()) == len(raw("trials"))
+
+
+def test_source_measurements_show_every_quantitative_finding(tables):
+    figure = biology.plot_source_measurements(tables["msc_sources"])
+    rows = [
+        row
+        for row in raw("msc_sources")
+        if row["parameter"] in biology.SOURCE_PANELS and row["value_low"]
+    ]
+    panels = list(dict.fromkeys(row["parameter"] for row in rows))
+    assert len(figure.axes) == len(set(panels))
+    shown = set()
+    for axes in figure.axes:
+        labels = tick_labels(axes)
+        for x, y in plotted_points(axes):
+            shown.add((axes.get_xlabel(), labels[round(y, 6)], round(x, 6)))
+    for row in rows:
+        label = biology.SOURCE_PANELS[row["parameter"]]
+        matches = {entry for entry in shown if entry[0] == label}
+        study = biology.study_label(row["source"])
+        for value in (row["value_low"], row["value_high"] or row["value_low"]):
+            assert any(study in text and x == round(float(value), 6) for _, text, x in matches), (
+                row["finding_id"],
+                value,
+            )
+    plotted_rows = {(entry[0], entry[1]) for entry in shown}
+    assert len(plotted_rows) == len(rows)  # one labelled row per finding
+
+
+def test_source_rows_name_tissue_study_and_non_human_species(tables):
+    labels = biology.source_measurements(tables["msc_sources"])["row_label"].tolist()
+    assert "Bone marrow · Friedenstein 1970 (guinea pig)" in labels
+    assert "Placenta · Sung 2010, first trimester" in labels
+    assert len(labels) == len(set(labels))
+
+
+def test_enrolment_bars_match_enrolled_and_treated(tables):
+    ids = ["mohamed2020", "fernandez2018"]
+    figure = biology.plot_enrolment_to_dosing(tables["trials"], tables["trial_arms"], ids)
+    trials = {row["trial_id"]: row for row in raw("trials")}
+    treated = Counter()
+    for arm in raw("trial_arms"):
+        if arm["n_basis"] == "treated":
+            treated[arm["trial_id"]] += int(arm["n"])
+    widths = sorted(bar.get_width() for bar in figure.axes[0].patches)
+    expected = sorted(
+        [float(trials[trial]["n_total"]) for trial in ids] + [float(treated[t]) for t in ids]
+    )
+    assert widths == expected
+    assert treated["mohamed2020"] == 4 and int(trials["mohamed2020"]["n_total"]) == 12
+    assert int(trials["fernandez2018"]["n_total"]) - treated["fernandez2018"] == 4
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t: biology.plot_trial_doses(t["trials"], t["trial_arms"]),
+        lambda t: biology.plot_trials_by_source(t["trials"]),
+        lambda t: biology.plot_source_measurements(t["msc_sources"]),
+        lambda t: biology.plot_enrolment_to_dosing(
+            t["trials"], t["trial_arms"], ["mohamed2020", "fernandez2018"]
+        ),
+    ],
+    ids=["doses", "trials-by-source", "source-measurements", "enrolment"],
+)
+def test_figures_have_no_title_and_record_their_data(tables, make):
+    figure = make(tables)
+    assert all(axes.get_title() == "" for axes in figure.axes)
+    assert style.data_files(figure)
+    assert style.png_bytes(figure) == style.png_bytes(make(tables))

@@ -1,0 +1,171 @@
+"""The dose planner: hand-computed plans, the doubling-limit warning, every bad input, the form."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from mscbook.widgets import dose, layout
+
+
+def test_the_chapter_example_by_hand():
+    # 2x10^6 cells/kg x 70 kg x 2 injections = 2.8x10^8 cells; from 10^7 cells that is a
+    # 28-fold expansion: log2(28) = 4.807 doublings; at 1:3, log2(3) = 1.585 doublings per
+    # passage, so 4.807 / 1.585 = 3.03 -> 4 passages; 4.807 doublings x 48 h = 230.7 h = 9.61 d.
+    plan = dose.plan_dose(
+        2e6,
+        "cells/kg",
+        weight_kg=70,
+        injections=2,
+        patients=1,
+        starting_cells=1e7,
+        doubling_time_hours=48,
+        max_doublings=20,
+        split_ratio=3,
+    )
+    assert plan.cells_per_injection == pytest.approx(1.4e8)
+    assert plan.cells_per_patient == pytest.approx(2.8e8)
+    assert plan.total_cells == pytest.approx(2.8e8)
+    assert plan.expansion_fold == pytest.approx(28)
+    assert (
+        plan.doublings == pytest.approx(math.log2(2.8e8 / 1e7)) == pytest.approx(4.8074, abs=1e-4)
+    )
+    assert plan.passages == 4
+    assert plan.culture_days == pytest.approx(4.8074 * 2, abs=1e-3)
+    assert plan.warnings == () and not plan.exceeds_doubling_limit
+
+
+def test_a_fixed_dose_ignores_weight_and_counts_patients():
+    # 300x10^6 cells x 2 injections x 10 patients = 6x10^9 cells; from 10^8: 60-fold,
+    # log2(60) = 5.907 doublings; at 1:4 (2 doublings per passage) -> 3 passages.
+    plan = dose.plan_dose(
+        3e8,
+        "cells",
+        weight_kg="not used",
+        injections=2,
+        patients=10,
+        starting_cells=1e8,
+        doubling_time_hours=30,
+        split_ratio=4,
+    )
+    assert plan.total_cells == pytest.approx(6e9)
+    assert plan.doublings == pytest.approx(math.log2(60))
+    assert plan.passages == 3
+    assert plan.culture_days == pytest.approx(math.log2(60) * 30 / 24)
+
+
+def test_exact_powers_of_the_split_ratio_need_no_extra_passage():
+    plan = dose.plan_dose(8e7, "cells", starting_cells=1e7, split_ratio=2)  # 3 doublings
+    assert plan.doublings == pytest.approx(3) and plan.passages == 3
+
+
+def test_text_numbers_are_accepted():
+    plan = dose.plan_dose("2e6", "cells/kg", weight_kg="70", injections="2", starting_cells="1e7")
+    assert plan.total_cells == pytest.approx(2.8e8)
+    assert dose.plan_dose("2 000 000", weight_kg="70").cells_per_injection == pytest.approx(1.4e8)
+
+
+def test_the_doubling_limit_warns():
+    # 4x10^6 cells/kg x 80 kg x 4 injections x 50 patients = 6.4x10^10 cells from 10^5 cells:
+    # log2(640000) = 19.3 doublings, above a limit of 15 and below 20.
+    over = dose.plan_dose(
+        4e6,
+        "cells/kg",
+        weight_kg=80,
+        injections=4,
+        patients=50,
+        starting_cells=1e5,
+        max_doublings=15,
+    )
+    assert over.doublings == pytest.approx(math.log2(640000))
+    assert over.exceeds_doubling_limit
+    assert len(over.warnings) == 1 and "more than the 15" in over.warnings[0]
+    assert "Warning" in dose.render_plan(over)
+    under = dose.plan_dose(
+        4e6,
+        "cells/kg",
+        weight_kg=80,
+        injections=4,
+        patients=50,
+        starting_cells=1e5,
+        max_doublings=20,
+    )
+    assert not under.exceeds_doubling_limit and under.warnings == ()
+
+
+def test_no_expansion_needed_is_said():
+    plan = dose.plan_dose(1e6, "cells", starting_cells=1e7)
+    assert plan.doublings == 0 and plan.passages == 0 and plan.culture_days == 0
+    assert "no expansion is needed" in plan.warnings[0]
+
+
+BAD_INPUTS = [
+    ({"dose": 0}, "dose per kg: must be more than zero"),
+    ({"dose": -2e6}, "dose per kg: must be more than zero"),
+    ({"dose": "two million"}, "dose per kg: 'two million' is not a number"),
+    ({"dose": 1e9}, "dose per kg: 1e+09 cells/kg is outside the range"),
+    ({"dose": ""}, "dose per kg: no value entered"),
+    ({"dose": float("nan")}, "dose per kg: nan is not a finite number"),
+    ({"dose": None}, "dose per kg: enter a number"),
+    ({"dose": True}, "dose per kg: enter a number"),
+    ({"dose": [2e6]}, "dose per kg: expected a number, got list"),
+    ({"dose": 1e12, "dose_unit": "cells"}, "fixed dose: 1e+12 cells is outside the range"),
+    ({"weight_kg": 0}, "patient weight: must be more than zero"),
+    ({"weight_kg": -70}, "patient weight: must be more than zero"),
+    ({"weight_kg": 7000}, "patient weight: 7000 kg is outside the range"),
+    ({"weight_kg": "seventy"}, "patient weight: 'seventy' is not a number"),
+    ({"injections": 0}, "injections per patient: must be more than zero"),
+    ({"injections": 1.5}, "injections per patient: must be a whole number"),
+    ({"patients": -1}, "number of patients: must be more than zero"),
+    ({"patients": "ten"}, "number of patients: 'ten' is not a number"),
+    ({"starting_cells": 0}, "starting cells: must be more than zero"),
+    ({"starting_cells": "many"}, "starting cells: 'many' is not a number"),
+    ({"doubling_time_hours": 0}, "doubling time: must be more than zero"),
+    ({"doubling_time_hours": float("inf")}, "doubling time: inf is not a finite number"),
+    ({"max_doublings": -5}, "maximum population doublings: must be more than zero"),
+    ({"split_ratio": 1}, "split ratio: 1 is outside the range"),
+    ({"split_ratio": 0}, "split ratio: must be more than zero"),
+    ({"dose_unit": "mg"}, "dose unit: 'mg' is not one of"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_INPUTS, ids=[m for _, m in BAD_INPUTS])
+def test_every_bad_input_gets_a_message_naming_it(change, message):
+    inputs = {"dose": 2e6, "dose_unit": "cells/kg", "weight_kg": 70} | change
+    with pytest.raises(dose.DoseInputError) as raised:
+        dose.plan_dose(**inputs)
+    assert message in str(raised.value)
+
+
+def test_all_bad_inputs_are_listed_at_once():
+    with pytest.raises(dose.DoseInputError) as raised:
+        dose.plan_dose(0, weight_kg=-1, patients="x")
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 3
+    assert {line.split(":")[0] for line in lines} == {
+        "dose per kg",
+        "patient weight",
+        "number of patients",
+    }
+
+
+def test_scientific_notation_for_pages():
+    assert dose.scientific(2.8e8) == "2.8 × 10⁸"
+    assert dose.scientific(1.4e-3) == "1.4 × 10⁻³"
+
+
+def test_the_form_shows_the_example_plan_and_messages_not_tracebacks():
+    live = dose.make_widget()
+    report, inputs = layout.output_of(live.widget), layout.controls(live.widget)
+    assert "2.8 × 10⁸" in report.value and "teaching model" in report.value
+    assert "2.8 × 10⁸" in live.html()  # what the HTML book shows instead of the form
+    dose_box = inputs[0]
+    dose_box.value = "1e9"
+    assert 'role="alert"' in report.value and "dose per kg" in report.value
+    assert "Traceback" not in report.value
+    dose_box.value = "abc"
+    assert "&#x27;abc&#x27; is not a number" in report.value
+    dose_box.value = "2e6"
+    assert "2.8 × 10⁸" in report.value
+    assert all(child.description for child in inputs)  # screen readers need a name

@@ -1,0 +1,82 @@
+"""The tissue comparison: every finding of the two tissues, with its study; bad choices named."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from mscbook import data
+from mscbook.paths import book_root
+from mscbook.widgets import layout
+from mscbook.widgets import sources as widget
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return data.load("msc_sources")
+
+
+def raw_rows() -> list[dict[str, str]]:
+    with (book_root() / "data" / "msc_sources.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_finding_of_both_tissues_appears_with_its_study(sources):
+    table = widget.compare_sources(sources, "bone_marrow", "placenta")
+    assert list(table.columns) == ["Property", "Bone marrow", "Placenta"]
+    text = {column: " ".join(table[column]) for column in table.columns[1:]}
+    for row in raw_rows():
+        column = {"bone_marrow": "Bone marrow", "placenta": "Placenta"}.get(row["tissue"])
+        if column is None:
+            continue
+        study = widget.study_label(row["source"])
+        assert study in text[column], row["finding_id"]
+        if row["value_low"]:
+            assert f"{float(row['value_low']):g}" in text[column], row["finding_id"]
+
+
+def test_conflicting_findings_are_both_kept(sources):
+    table = widget.compare_sources(sources, "bone_marrow", "placenta").set_index("Property")
+    cell = table.loc["Colony-forming cells", "Bone marrow"]
+    assert "Friedenstein 1970, guinea pig" in cell and "Kuznetsov 2009" in cell
+    assert table.loc["Colony-forming cells", "Placenta"] == "no finding in the data"
+    placenta = table.loc["Cumulative population doublings", "Placenta"]
+    assert "31.7" in placenta and "15.7" in placenta
+
+
+def test_the_corrected_schellenberg_row_is_adipose(sources):
+    table = widget.compare_sources(sources, "adipose", "bone_marrow").set_index("Property")
+    assert "Schellenberg 2011" in table.loc["Ageing in culture", "Adipose tissue"]
+
+
+def test_studies_of_several_tissues_are_listed_apart(sources):
+    shared = widget.shared_findings(sources)
+    assert any("Heo 2016" in text for text in shared)
+    assert any("Kern 2006" in text for text in shared)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        ("bone", "placenta", "first tissue: 'bone' has no findings"),
+        ("bone_marrow", "several", "second tissue: 'several' has no findings"),
+        ("bone_marrow", "bone_marrow", "second tissue: choose a different tissue"),
+        (None, 3, "first tissue: None has no findings"),
+    ],
+)
+def test_bad_choices_get_a_message_naming_them(sources, first, second, message):
+    with pytest.raises(widget.SourceInputError) as raised:
+        widget.compare_sources(sources, first, second)
+    assert message in str(raised.value)
+
+
+def test_the_form_shows_the_example_and_a_message_for_the_same_tissue(sources):
+    live = widget.make_widget(sources)
+    report, menus = layout.output_of(live.widget), layout.controls(live.widget)
+    first, second = menus
+    assert "Sung 2010" in report.value and "Placenta" in report.value
+    assert "Sung 2010" in live.html()  # what the HTML book shows instead of the form
+    second.value = "bone_marrow"
+    assert 'role="alert"' in report.value and "different tissue" in report.value
+    assert all(menu.description for menu in menus)
