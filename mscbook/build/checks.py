@@ -345,12 +345,30 @@ def unused_reference_problems(root: Path) -> list[Problem]:
     ]
 
 
+def secretome_problems(root: Path) -> list[Problem]:
+    """A secretome `value` comes with its unit and meaning; a unit or meaning needs a value."""
+    shown, problems = _shown("secretome", root), []
+    for line, row in _rows("secretome", root):
+        has_value = row.get("value", "") != ""
+        for column in ("value_unit", "value_meaning"):
+            if has_value and not row.get(column):
+                problems.append(
+                    Problem(shown, line, column, "", "a value needs its unit and meaning")
+                )
+            if not has_value and row.get(column):
+                problems.append(
+                    Problem(shown, line, column, row[column], "no value for this to describe")
+                )
+    return problems
+
+
 def cross_table_problems(root: Path | None = None) -> list[Problem]:
     root = root or book_root()
     return (
         referential_problems(root)
         + range_problems(root)
         + glossary_problems(root)
+        + secretome_problems(root)
         + approved_products_problems(root)
         + bibliography_problems(root)
         + unused_reference_problems(root)

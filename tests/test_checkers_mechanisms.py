@@ -1,0 +1,207 @@
+"""The Mechanisms checkers: reference answers pass, untouched answers are "not answered", and
+typical wrong answers fail with distinct feedback that does not give the answer away.
+
+Expected answers are computed here from the raw CSV files (or by hand for the teaching model),
+not by the checker."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pandas as pd
+import pytest
+
+from mscbook import checkers, data
+from mscbook.paths import book_root
+from mscbook.widgets import ido
+
+MSC = ("msc", "msc_like", "msc_derived")
+
+
+def raw(name: str) -> list[dict[str, str]]:
+    with (book_root() / "data" / f"{name}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def secretome():
+    return data.load("secretome")
+
+
+@pytest.fixture(scope="module")
+def trials():
+    return data.load("trials")
+
+
+def assert_distinct_failures(label: str, namespace: dict, right: dict, wrongs: dict) -> None:
+    messages = []
+    for case, wrong in wrongs.items():
+        feedback = checkers.check(label, namespace | right | wrong)
+        assert not feedback.passed and feedback.answered, case
+        assert str(feedback).startswith("Not yet right"), case
+        messages.append(feedback.message)
+    assert len(set(messages)) == len(messages), "each wrong answer gets its own feedback"
+
+
+def assert_reference_and_untouched(label: str, namespace: dict, right: dict) -> None:
+    feedback = checkers.check(label, namespace | right)
+    assert feedback.passed and str(feedback).startswith("Correct"), feedback
+    untouched = checkers.check(label, namespace | dict.fromkeys(right, ...))
+    assert not untouched.passed and not untouched.answered
+    half = dict.fromkeys(right, ...) | dict([next(iter(right.items()))])
+    partial = checkers.check(label, namespace | half)
+    assert not partial.passed and partial.answered and "still `...`" in partial.message
+
+
+# --- angiogenesis -----------------------------------------------------------------------------
+
+
+def angio_answer():
+    rows = [row for row in raw("secretome") if row["mechanism"] == "angiogenesis"]
+    counts = {}
+    for row in rows:
+        counts[row["evidence_kind"]] = counts.get(row["evidence_kind"], 0) + 1
+    return counts, counts.get("in_vitro", 0) / len(rows)
+
+
+def test_angiogenesis_checker(secretome):
+    counts, share = angio_answer()
+    assert counts == {"in_vitro": 2, "animal": 1, "human": 1}  # hand count of the table
+    namespace = {"secretome": secretome}
+    right = {"counts": counts, "share_in_vitro": share}
+    assert_reference_and_untouched("ex-angio-evidence-code", namespace, right)
+    as_series = {"counts": pd.Series(counts), "share_in_vitro": share}
+    assert checkers.check("ex-angio-evidence-code", namespace | as_series).passed
+    whole = secretome["evidence_kind"].value_counts().to_dict()
+    assert_distinct_failures(
+        "ex-angio-evidence-code",
+        namespace,
+        right,
+        {
+            "whole table counted": {"counts": whole},
+            "counted per factor": {"counts": {"vegf_fgf2": 1, "hypoxia_induction": 1}},
+            "a whole DataFrame": {"counts": secretome},
+            "percentage": {"share_in_vitro": 100 * share},
+            "a count, not a share": {"share_in_vitro": counts["in_vitro"]},
+            "share of the whole table": {"share_in_vitro": whole["in_vitro"] / len(secretome)},
+            "text": {"share_in_vitro": "0.5"},
+        },
+    )
+
+
+def test_angiogenesis_checker_reports_lost_data():
+    feedback = checkers.check("ex-angio-evidence-code", {"counts": {}, "share_in_vitro": 0.5})
+    assert not feedback.passed and "run the cells above" in feedback.message
+
+
+# --- immunomodulation -------------------------------------------------------------------------
+
+FOLD_WITHOUT = math.exp(0.03 * 1 / 1.2 * 72)  # k = 0: exp(r W0 / (W0 + K) t)
+FOLD_WITH = (1.2 / (math.exp(-0.05 * 72) + 0.2)) ** (0.03 / 0.05)
+
+
+def test_ido_checker():
+    right = {"fold_without_ido": FOLD_WITHOUT, "fold_with_ido": FOLD_WITH}
+    assert_reference_and_untouched("ex-immuno-ido-code", {}, right)
+    at_96 = ido.compare([96]).set_index("condition")["fold"]
+    assert_distinct_failures(
+        "ex-immuno-ido-code",
+        {},
+        right,
+        {
+            "swapped": {"fold_without_ido": FOLD_WITH, "fold_with_ido": FOLD_WITHOUT},
+            "cell numbers": {"fold_without_ido": 50_000 * FOLD_WITHOUT},
+            "at 96 hours": {"fold_with_ido": at_96["with IDO"]},
+            "tryptophan": {"fold_with_ido": math.exp(-0.05 * 72)},
+            "a Series": {"fold_without_ido": pd.Series([FOLD_WITHOUT, 1.0])},
+            "unrelated number": {"fold_without_ido": 3.3},
+        },
+    )
+
+
+# --- homing -----------------------------------------------------------------------------------
+
+
+def route_count(route: str, products, exact: bool = False) -> int:
+    return sum(
+        1
+        for row in raw("trials")
+        if row["product_type"] in products
+        and (row["route"] == route if exact else route in row["route"].split(";"))
+    )
+
+
+def test_route_checker(trials):
+    iv, im = route_count("intravenous", MSC), route_count("intramuscular", MSC)
+    # hand count of trials.csv: 8 MS + 5 SSc intravenous; 9 CLI + 1 SSc (MANUS) intramuscular
+    assert (iv, im) == (13, 10)
+    namespace = {"trials": trials}
+    right = {"iv_msc_studies": iv, "im_msc_studies": im}
+    assert_reference_and_untouched("ex-homing-routes-code", namespace, right)
+    every = {row["product_type"] for row in raw("trials")}
+    assert_distinct_failures(
+        "ex-homing-routes-code",
+        namespace,
+        right,
+        {
+            "exact match misses combined routes": {
+                "iv_msc_studies": route_count("intravenous", MSC, exact=True)
+            },
+            "comparators included": {"im_msc_studies": route_count("intramuscular", every)},
+            "only plain msc": {"im_msc_studies": route_count("intramuscular", ("msc",))},
+            "nonsense": {"im_msc_studies": 99},
+            "a list": {"iv_msc_studies": [iv]},
+        },
+    )
+
+
+# --- anti-fibrosis ----------------------------------------------------------------------------
+
+
+def test_ssc_checker(trials):
+    rows = [
+        row
+        for row in raw("trials")
+        if row["disease_area"] == "systemic_sclerosis"
+        and row["randomised"] == "true"
+        and row["results_available"] != "not_found"
+    ]
+    expected = sorted(row["trial_id"] for row in rows)
+    # SCLERADEC II, the fat-graft trial, STAR and SCOT: comparators, none of them MSCs
+    assert expected == ["daumas2022", "delpapa2019", "khanna2022", "sullivan2018"]
+    n_msc = sum(row["product_type"] in MSC for row in rows)
+    assert n_msc == 0
+    namespace = {"trials": trials}
+    right = {"randomised_ssc": expected, "msc_among_them": n_msc}
+    assert_reference_and_untouched("ex-fibrosis-rct-code", namespace, right)
+    assert checkers.check(
+        "ex-fibrosis-rct-code", namespace | right | {"randomised_ssc": pd.Series(expected)}
+    ).passed
+    assert_distinct_failures(
+        "ex-fibrosis-rct-code",
+        namespace,
+        right,
+        {
+            "includes the not-yet-recruiting trial": {"randomised_ssc": [*expected, "nct06722105"]},
+            "includes a non-randomised study": {"randomised_ssc": [*expected, "zhang2017"]},
+            "includes another disease": {"randomised_ssc": [*expected, "petrou2020"]},
+            "misses one": {"randomised_ssc": expected[:1]},
+            "unknown id": {"randomised_ssc": ["scleradec2"]},
+            "one string": {"randomised_ssc": "daumas2022"},
+            "counts every product": {"msc_among_them": len(expected)},
+            "other count": {"msc_among_them": 1},
+        },
+    )
+
+
+def test_mechanism_checkers_are_registered_with_the_names_in_the_exercise_table():
+    table = {row["label"]: row["checker"] for row in raw("exercises") if row["checker"]}
+    registered = checkers.registered()
+    for label in (
+        "ex-angio-evidence-code",
+        "ex-immuno-ido-code",
+        "ex-homing-routes-code",
+        "ex-fibrosis-rct-code",
+    ):
+        assert registered[label].name == table[label]
