@@ -68,7 +68,7 @@ def test_outcome_rows_separate_ratios_and_arm_percentages(frames):
     assert effects[["value", "ci_low", "ci_high"]].iloc[0].tolist() == [0.93, 0.53, 1.63]
     assert percentages["outcome_id"].tolist() == [
         "pace_amp_death_plxpad", "pace_amp_death_placebo", "kwiatkowski2022_afs_12mo",
-        "kwiatkowski2022_afs_48mo", "pmid28713639_amp_6mo",
+        "kwiatkowski2022_afs_48mo", "ra2017_amp_6mo",
     ]  # fmt: skip
     assert percentages["value"].tolist() == [28.6, 33.0, 80.0, 80.0, 0.0]
     assert percentages["context"].tolist() == ["arm of a controlled trial"] * 2 + ["single arm"] * 3
@@ -95,7 +95,7 @@ def test_benchmark_band_and_points_equal_the_data(frames):
     assert results[["trial_id", "months", "percent_free", "deaths_counted"]].values.tolist() == [
         ["kwiatkowski2022", 12.0, 80.0, True],
         ["kwiatkowski2022", 48.0, 80.0, True],
-        ["pmid28713639", 6.0, 100.0, False],
+        ["ra2017", 6.0, 100.0, False],
     ]
     figure = diseases.plot_benchmark(
         frames["trial_outcomes"], frames["trials"], frames["epidemiology"]
