@@ -190,7 +190,5 @@ def static_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str):
         connected=False,
         classes="display compact",
         paging=False,
-        scrollY="28em",
-        scrollCollapse=True,
         showIndex=False,
     )
