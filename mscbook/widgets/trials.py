@@ -180,7 +180,8 @@ def static_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str):
     """The disease's trials as a searchable, sortable table that needs no kernel and no network.
 
     itables in offline mode: the DataTables bundle is embedded in the page once
-    (`itables.init_notebook_mode(connected=False)` must run in the notebook first).
+    (`itables.init_notebook_mode(all_interactive=False, connected=False)` must run first, so
+    that only this table, not every DataFrame, becomes interactive).
     """
     from itables import show
 
