@@ -30,6 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
         "bmac": "Comparator: marrow aspirate concentrate",
         "svf_adrc": "Comparator: stromal vascular fraction",
         "fat_graft": "Comparator: fat graft",
+        "hsct": "Comparator: haematopoietic stem-cell transplant",
     },
     "cell_source": {
         "bone_marrow": "bone marrow",

@@ -91,3 +91,21 @@ def test_claims_table_equals_seed_claims():
     assert "P=0.788" in table.loc["plxpad_improved_afs", "What the primary source says"]
     with pytest.raises(UnknownValueError, match="unknown claim topic"):
         claims_table(claims, "limbs")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "product_type",
+        "cell_source",
+        "donor",
+        "phase",
+        "blinding",
+        "control_type",
+        "allocation",
+        "status",
+    ],
+)
+def test_every_code_in_the_schema_has_plain_words(field):
+    fields = {f["name"]: f for f in data.schema("trials")["schema"]["fields"]}
+    assert set(fields[field]["constraints"]["enum"]) <= set(LABELS[field]), field

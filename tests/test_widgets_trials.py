@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mscbook import data
+from mscbook.widgets import layout
 from mscbook.widgets import trials as explorer
 
 
@@ -80,9 +81,10 @@ def test_explore_returns_the_plain_word_table(trials, arms):
 
 
 def test_form_shows_the_example_and_reports_errors_as_messages(trials, arms):
-    form = explorer.make_widget(trials, arms, disease_area="cli_clti", cell_source="adipose")
-    controls = form.children[0].children[0].children
-    report = form.children[1]
+    live = explorer.make_widget(trials, arms, disease_area="cli_clti", cell_source="adipose")
+    controls = layout.controls(live.widget)
+    report = layout.output_of(live.widget)
+    assert "4 trial(s) match" in live.html() and "make lab" in live.html()
     assert [control.description for control in controls] == [
         "Disease", "Cell source", "Donor", "Route", "Phase", "Randomised", "Product type"
     ]  # fmt: skip

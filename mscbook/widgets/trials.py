@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from mscbook.tables import DISEASES, LABELS, label, trials_table
+from mscbook.widgets import layout
 
 #: Filter name -> (trials column, what the reader sees).
 FILTERS = {
@@ -145,20 +146,16 @@ def _options(name: str) -> list[tuple[str, object]]:
     return [("any", ANY), *pairs]
 
 
-def make_widget(trials: pd.DataFrame, arms: pd.DataFrame, **example: object):
-    """Dropdowns for every filter (set to `example`), above the matching trials."""
+def make_widget(trials: pd.DataFrame, arms: pd.DataFrame, **example: object) -> layout.LiveWidget:
+    """Drop-down lists for every filter (set to `example`), the matching trials below.
+
+    Live in JupyterLab; in the HTML book, the table for the example (see `layout.LiveWidget`).
+    """
     import ipywidgets as widgets
 
     normalise_filters(example)
-    wide = {"description_width": "9em"}
     controls = {
-        name: widgets.Dropdown(
-            options=_options(name),
-            value=example.get(name, ANY),
-            description=words.capitalize(),
-            style=wide,
-            layout=widgets.Layout(width="24em"),
-        )
+        name: layout.dropdown(_options(name), example.get(name, ANY), words.capitalize())
         for name, (_, words) in FILTERS.items()
     }
     report = widgets.HTML()
@@ -173,7 +170,12 @@ def make_widget(trials: pd.DataFrame, arms: pd.DataFrame, **example: object):
     for control in controls.values():
         control.observe(update, names="value")
     update()
-    return widgets.VBox([widgets.HBox([widgets.VBox(list(controls.values()))]), report])
+    box = layout.form(
+        [("Show trials with", list(controls.values()))],
+        report,
+        hint="The table below updates when you change a filter.",
+    )
+    return layout.LiveWidget(box, report.value)
 
 
 def static_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str):
