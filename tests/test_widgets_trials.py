@@ -100,3 +100,11 @@ def test_form_shows_the_example_and_reports_errors_as_messages(trials, arms):
 def test_error_message_is_html_escaped():
     html = explorer.render_error(explorer.TrialFilterError("cell source: unknown value '<b>'"))
     assert "&lt;b&gt;" in html and 'role="alert"' in html
+
+
+def test_form_accepts_an_example_with_several_codes(trials, arms):
+    live = explorer.make_widget(trials, arms, product_type=["msc", "msc_like"], randomised=True)
+    product = layout.controls(live.widget)[-1]
+    assert product.value == ("msc", "msc_like")
+    assert product.label == "MSC or MSC-like cells"
+    assert "PACE (PLX-PAD)" in live.html() and "RESTORE-CLI" not in live.html()

@@ -154,10 +154,13 @@ def make_widget(trials: pd.DataFrame, arms: pd.DataFrame, **example: object) -> 
     import ipywidgets as widgets
 
     normalise_filters(example)
-    controls = {
-        name: layout.dropdown(_options(name), example.get(name, ANY), words.capitalize())
-        for name, (_, words) in FILTERS.items()
-    }
+    controls = {}
+    for name, (_, words) in FILTERS.items():
+        options, value = _options(name), example.get(name, ANY)
+        if isinstance(value, list | tuple):  # several codes: one extra option holding them all
+            value = tuple(value)
+            options.insert(1, (describe_filters({name: list(value)}).split(" = ", 1)[1], value))
+        controls[name] = layout.dropdown(options, value, words.capitalize())
     report = widgets.HTML()
 
     def update(_change=None) -> None:
