@@ -81,10 +81,11 @@ def test_widget_cells_show_their_output_and_how_to_run_live(visits):
     for page, visit in widget_pages.items():
         for output in visit.widget_outputs:
             assert output["visible"], page
-            assert output["verdict"].startswith(("Meets all", "Does not meet")), (page, output)
             assert output["rows"] > 0, f"{page}: the widget's table has no rows"
             assert "make lab" in output["text"], f"{page} does not say how to run it live"
     isct = widget_pages["chapters/biology/what-is-an-msc.html"].widget_outputs
+    # Only the ISCT checker reports a verdict; other widgets (dose plan, trial explorer) do not.
+    assert isct[0]["verdict"].startswith(("Meets all", "Does not meet"))
     assert isct[0]["verdict"] == "Does not meet the ISCT minimal criteria: 1 failed."
 
 
