@@ -16,6 +16,9 @@ REGISTRY_PATTERN = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|EudraCT \d{4}-\d{6}-\d{2}
 # an EMA product number (EMEA/H/C/004258) or an FDA biologics licence application (BLA 125000).
 REGULATOR_ID_PATTERN = re.compile(r"^(EMEA/H/C/\d{6}|BLA \d{6})$")
 PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
+# Last resort, for a paper with no DOI or PMID (some journals assign neither): the https address
+# of the publisher's page that was checked. The note must say that no DOI or PMID was seen.
+URL_PATTERN = re.compile(r"^https://\S+$")
 _ENTRY_START = re.compile(r"\s*@\w+\{([^,\s]+),")
 
 
@@ -26,6 +29,7 @@ class Reference:
     pmid: str | None
     registry: str | None
     regulator_id: str | None = None
+    url: str | None = None  # only when no DOI or PMID exists (see URL_PATTERN)
     note: str | None = None  # what the entry was checked against
     line: int | None = None  # where the entry starts in references.bib
 
@@ -36,7 +40,7 @@ class Reference:
             return f"doi:{self.doi}"
         if self.pmid:
             return f"PMID {self.pmid}"
-        return self.registry or self.regulator_id
+        return self.registry or self.regulator_id or self.url
 
 
 def load_references(path: Path | None = None) -> dict[str, Reference]:
@@ -56,6 +60,7 @@ def load_references(path: Path | None = None) -> dict[str, Reference]:
             pmid=fields.get("pmid"),
             registry=fields.get("registry"),
             regulator_id=fields.get("regulator_id"),
+            url=fields.get("url"),
             note=fields.get("note"),
             line=lines.get(key),
         )

@@ -89,6 +89,7 @@ def use() -> None:
     """Apply the book style and show `Figure` objects as provenance-stamped 2x PNGs."""
     mpl.rcParams.update(RC)
     pd.set_option("display.max_colwidth", None)  # tables show whole sentences, not "..."
+    pd.set_option("display.max_rows", 200)  # and every row of a chapter's table
     from IPython import get_ipython
 
     shell = get_ipython()

@@ -356,9 +356,18 @@ def test_entry_without_identifier_is_rejected(book):
     edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "noid2020")
     message = cross_error(book)
     assert (
-        f"references.bib, line {line}, column 'doi': entry has no doi, pmid, registry or "
-        f"regulator_id" in message
+        f"references.bib, line {line}, column 'doi': entry has no doi, pmid, registry, "
+        f"regulator_id or url" in message
     )
+
+
+def test_url_must_be_https(book):
+    line = append_bib(
+        book, "@article{web2020,\n  title = {X},\n  url = {www.example.org},\n  note = {C.}\n}\n"
+    )
+    edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "web2020")
+    message = cross_error(book)
+    assert f"references.bib, line {line}, column 'url': entry 'web2020': not an https" in message
 
 
 def test_entry_without_note_is_rejected(book):

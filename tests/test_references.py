@@ -49,7 +49,9 @@ def test_every_data_source_key_is_in_the_bibliography():
 
 def test_every_entry_is_traceable():
     for key, reference in load_references().items():
-        assert reference.identifier, f"{key}: needs a doi, pmid, registry or regulator_id field"
+        assert reference.identifier, (
+            f"{key}: needs a doi, pmid, registry, regulator_id or url field"
+        )
         if reference.doi:
             assert DOI_PATTERN.match(reference.doi), f"{key}: malformed DOI {reference.doi!r}"
         if reference.pmid:

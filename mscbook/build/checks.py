@@ -25,6 +25,7 @@ from mscbook.references import (
     PMID_PATTERN,
     REGISTRY_PATTERN,
     REGULATOR_ID_PATTERN,
+    URL_PATTERN,
     load_references,
     split_keys,
 )
@@ -281,6 +282,7 @@ IDENTIFIER_RULES = (
         "not a regulator record id (an EMA product number such as EMEA/H/C/004258, or an FDA "
         "BLA number such as BLA 125000)",
     ),
+    ("url", URL_PATTERN, "not an https address of the publisher's page"),
 )
 
 
@@ -295,7 +297,8 @@ def bibliography_problems(root: Path) -> list[Problem]:
                     *where,
                     "doi",
                     key,
-                    "entry has no doi, pmid, registry or regulator_id: a reader cannot trace it",
+                    "entry has no doi, pmid, registry, regulator_id or url: "
+                    "a reader cannot trace it",
                 )
             )
         for field, pattern, expected in IDENTIFIER_RULES:

@@ -379,7 +379,11 @@ def safety_trials_table(trials: pd.DataFrame) -> pd.DataFrame:
     safety = msc[msc["primary_endpoint"].str.contains("safety", case=False, na=False)]
 
     def design(row) -> str:
-        randomised = "randomised" if row["randomised"] else "not randomised"
+        value = row["randomised"]
+        if pd.isna(value):
+            randomised = "randomisation not stated"
+        else:
+            randomised = "randomised" if value else "not randomised"
         blinding = str(row["blinding"]).replace("_", "-")
         phase = str(row["phase"])
         phase = {"not_stated": "phase not stated", "pilot": "pilot"}.get(phase, f"phase {phase}")

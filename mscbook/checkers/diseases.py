@@ -1,0 +1,250 @@
+"""Checkers of the Disease areas part's coding exercises (see `mscbook.checkers`).
+
+Expected answers are computed from `data/` at check time, so a corrected fact corrects the check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+
+import pandas as pd
+
+from mscbook import data
+from mscbook.checkers import NOT_ANSWERED, Feedback, checker, not_answered
+from mscbook.widgets.trials import filter_trials
+
+BENCHMARK_12MO = "nooption_r56_afs_12mo"
+BENCHMARK_6MO = "nooption_r56_afs_6mo"
+SINGLE_ARM_RESULT = "kwiatkowski2022_afs_12mo"
+
+
+def _combine(answers: Mapping[str, object], parts: list[str | None], success: str) -> Feedback:
+    """One Feedback from the judgement of each answer (None = right, NOT_ANSWERED = still `...`)."""
+    if all(part is None for part in parts):
+        return Feedback(True, success)
+    missing = [name for name, part in zip(answers, parts, strict=True) if part == NOT_ANSWERED]
+    problems = [part for part in parts if part and part != NOT_ANSWERED]
+    if len(missing) == len(parts):
+        return not_answered()
+    message = " ".join(problems)
+    if missing:
+        message = f"`{'`, `'.join(missing)}` still `...`. {message}"
+    return Feedback(False, message.strip())
+
+
+def _number(name: str, value: object) -> float | str:
+    """The answer as a float, or what is wrong with it."""
+    if value is ...:
+        return NOT_ANSWERED
+    if isinstance(value, pd.Series | pd.DataFrame):
+        if value.size == 1:
+            return (
+                f"`{name}` is a pandas object holding one value; take the number, e.g. `.item()`."
+            )
+        return f"`{name}` holds {value.size} values; select one row and one column."
+    if isinstance(value, str):
+        return f"`{name}` is text ({value!r}); it should be a number."
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return f"`{name}` should be a number, not {type(value).__name__}."
+    number = float(value)
+    if math.isnan(number):
+        return f"`{name}` is NaN (not a number): you read an empty cell."
+    return number
+
+
+# ------------------------------------------------------------------ ex-cli-benchmark-afs
+
+
+@checker("ex-cli-benchmark-afs")
+def check_benchmark_afs(namespace: Mapping[str, object]) -> Feedback:
+    """`afs_percent` (the single-arm study's 12-month AFS, %), `benchmark_high` (upper end of the
+    benchmark's 95% CI at 12 months) and `beats_benchmark` (AFS above that upper end)."""
+    names = ("afs_percent", "benchmark_high", "beats_benchmark")
+    answers = {name: namespace.get(name, ...) for name in names}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    result = data.load("trial_outcomes").set_index("outcome_id").loc[SINGLE_ARM_RESULT]
+    benchmark = data.load("epidemiology").set_index("figure_id")
+    afs = 100 * float(result["events"]) / float(result["total"])
+    high = float(benchmark.loc[BENCHMARK_12MO, "ci_high"])
+    parts = [
+        _judge_afs(answers["afs_percent"], afs),
+        _judge_benchmark_high(answers["benchmark_high"], benchmark),
+        _judge_beats(answers["beats_benchmark"], afs > high),
+    ]
+    return _combine(answers, parts, "all three answers match the data.")
+
+
+def _judge_afs(value: object, expected: float) -> str | None:
+    number = _number("afs_percent", value)
+    if isinstance(number, str):
+        return number
+    if math.isclose(number, expected, abs_tol=0.05):
+        return None
+    if math.isclose(number, expected / 100, abs_tol=0.0005):
+        return "`afs_percent` looks like a fraction; the question asks for a percentage (0–100)."
+    if math.isclose(number, 100 - expected, abs_tol=0.05):
+        return (
+            "that is the share who died or lost the leg; amputation-free survival counts the "
+            "patients alive *without* a major amputation."
+        )
+    return (
+        f"{number:g}% is not the study's 12-month AFS: divide `events` by `total` in its "
+        "12-month row and multiply by 100."
+    )
+
+
+def _judge_benchmark_high(value: object, benchmark: pd.DataFrame) -> str | None:
+    number = _number("benchmark_high", value)
+    if isinstance(number, str):
+        return number
+    row12, row6 = benchmark.loc[BENCHMARK_12MO], benchmark.loc[BENCHMARK_6MO]
+    if math.isclose(number, float(row12["ci_high"])):
+        return None
+    if math.isclose(number, float(row12["value"])):
+        return (
+            "that is the benchmark's point estimate; the question asks for the upper end of its "
+            "95% confidence interval (`ci_high`)."
+        )
+    if math.isclose(number, float(row6["ci_high"])) or math.isclose(number, float(row6["value"])):
+        return "that is the 6-month benchmark; the study reported AFS at 12 months."
+    if math.isclose(number, float(row12["ci_low"])):
+        return "that is the lower end of the interval; take the upper end (`ci_high`)."
+    return (
+        f"{number:g} is not the benchmark's upper bound: read `ci_high` of the row whose "
+        f"`figure_id` is '{BENCHMARK_12MO}'."
+    )
+
+
+def _judge_beats(value: object, expected: bool) -> str | None:
+    if value is ...:
+        return NOT_ANSWERED
+    if not isinstance(value, bool):
+        return (
+            f"`beats_benchmark` should be True or False (a comparison such as `a > b`), "
+            f"not {type(value).__name__}."
+        )
+    if value == expected:
+        return None
+    return (
+        "`beats_benchmark` does not follow from your numbers: compare the study's AFS with the "
+        "upper end of the benchmark's interval."
+    )
+
+
+# ------------------------------------------------------------------ ex-cli-randomised-msc
+
+
+@checker("ex-cli-randomised-msc")
+def check_randomised_msc(namespace: Mapping[str, object]) -> Feedback:
+    """`rct_ids` (randomised limb-ischaemia trials of MSC or MSC-like products) and
+    `largest_completed_id` (the largest of them that completed and published results)."""
+    answers = {name: namespace.get(name, ...) for name in ("rct_ids", "largest_completed_id")}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    trials = data.load("trials")
+    expected = filter_trials(
+        trials, disease_area="cli_clti", randomised=True, product_type=["msc", "msc_like"]
+    )
+    done = expected[
+        (expected["status"] == "completed") & (expected["results_available"] == "published")
+    ]
+    largest = done.sort_values("n_total", ascending=False)["trial_id"].iloc[0]
+    parts = [
+        _judge_rct_ids(answers["rct_ids"], set(expected["trial_id"]), trials),
+        _judge_largest(answers["largest_completed_id"], largest, set(expected["trial_id"]), trials),
+    ]
+    return _combine(answers, parts, "both answers match the trials table.")
+
+
+def _ids(name: str, value: object) -> set[str] | str:
+    if value is ...:
+        return NOT_ANSWERED
+    if isinstance(value, pd.DataFrame):
+        return (
+            f"`{name}` is a whole table; take its `trial_id` column, e.g. `set(table['trial_id'])`."
+        )
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return f"`{name}` should be a set or list of trial ids, not {type(value).__name__}."
+    items = list(value)
+    bad = [item for item in items if not isinstance(item, str)]
+    if bad:
+        return f"every item of `{name}` should be a trial id (text); found {bad[0]!r}."
+    return set(items)
+
+
+def _judge_rct_ids(value: object, expected: set[str], trials: pd.DataFrame) -> str | None:
+    got = _ids("rct_ids", value)
+    if isinstance(got, str):
+        return got
+    info = trials.set_index("trial_id")
+    unknown = sorted(got - set(info.index))
+    if unknown:
+        return f"{unknown} are not trial ids in the `trials` table."
+    if got == expected:
+        return None
+    extra, missing = got - expected, expected - got
+    problems = []
+    other = sorted(item for item in extra if info.loc[item, "disease_area"] != "cli_clti")
+    comparators = sorted(
+        item
+        for item in extra - set(other)
+        if info.loc[item, "product_type"] not in {"msc", "msc_like"}
+    )
+    not_random = sorted(extra - set(other) - set(comparators))
+    if other:
+        problems.append(f"{other} are not limb-ischaemia trials.")
+    if comparators:
+        problems.append(
+            f"{comparators} tested comparator products, not MSCs: filter on `product_type`."
+        )
+    if not_random:
+        problems.append(
+            f"{not_random} were not randomised (or randomisation was not stated): a trial counts "
+            "only if `randomised` is True."
+        )
+    if missing:
+        like = sorted(item for item in missing if info.loc[item, "product_type"] == "msc_like")
+        if like:
+            problems.append(
+                f"{like} tested MSC-like cells, which the question includes: allow both 'msc' "
+                "and 'msc_like'."
+            )
+        if set(missing) - set(like):
+            problems.append(
+                f"{len(set(missing) - set(like))} randomised MSC trial(s) are missing from "
+                "`rct_ids`."
+            )
+    return " ".join(problems)
+
+
+def _judge_largest(
+    value: object, expected: str, candidates: set[str], trials: pd.DataFrame
+) -> str | None:
+    if value is ...:
+        return NOT_ANSWERED
+    if not isinstance(value, str):
+        return f"`largest_completed_id` should be one trial id (text), not {type(value).__name__}."
+    if value == expected:
+        return None
+    info = trials.set_index("trial_id")
+    if value not in info.index:
+        return f"{value!r} is not a trial id in the `trials` table."
+    if value not in candidates:
+        return f"{value!r} is not one of the randomised MSC trials of the first question."
+    row = info.loc[value]
+    if row["status"] != "completed":
+        return (
+            f"{value!r} is the right size but did not complete (status: {row['status']}); the "
+            "question asks for a completed trial."
+        )
+    if row["results_available"] != "published":
+        return (
+            f"{value!r} has no published results (its n is {row['n_total_basis']}); the question "
+            "asks for a trial that published results."
+        )
+    return (
+        f"{value!r} completed and published, but another such trial is larger: sort by `n_total`."
+    )

@@ -1,0 +1,500 @@
+"""Figures the disease chapters share: the evidence map, the outcomes chart, the benchmark chart.
+
+Each `*_data` function returns the tidy table its figure draws (tested against the data); each
+`plot_*` function draws that table and nothing else.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from mscbook.style import PALETTE, new_figure
+from mscbook.tables import MSC_FAMILY, check_disease, is_comparator, label
+
+#: Strength of design, weakest first (the evidence map's x axis).
+DESIGN_LEVELS = (
+    "case report",
+    "single arm",
+    "non-randomised, controlled",
+    "randomised, open",
+    "randomised, blinded",
+)
+BLINDED = {"single_blind", "double_blind", "triple_blind", "assessor_masked"}
+UNTREATED_CONTROLS = {"placebo", "sham", "standard_care", "active", "placebo_and_active"}
+SOURCE_COLOURS = {
+    "bone_marrow": PALETTE["blue"],
+    "adipose": PALETTE["orange"],
+    "umbilical_cord": PALETTE["green"],
+    "wharton_jelly": PALETTE["sky"],
+    "cord_blood": PALETTE["purple"],
+    "placenta": PALETTE["vermillion"],
+    "peripheral_blood": PALETTE["yellow"],
+    "not_stated": PALETTE["black"],
+}
+STOPPED = {"stopped_early", "terminated"}
+LEVEL_TICKS = {
+    "case report": "case\nreport",
+    "single arm": "single\narm",
+    "non-randomised, controlled": "non-randomised,\ncontrolled",
+    "randomised, open": "randomised,\nopen",
+    "randomised, blinded": "randomised,\nblinded",
+}
+
+
+def design_level(trial) -> str:
+    """Where a study sits on the ladder of design strength (`DESIGN_LEVELS`).
+
+    Randomised means `randomised` is true; a study whose randomisation was not found counts as
+    non-randomised (the weaker reading). A study counts as controlled only if some patients got
+    no cells or another treatment (placebo, sham, standard care, active comparator); dose
+    comparisons and before/after comparisons are single-arm evidence.
+    """
+    randomised = trial.randomised
+    if randomised is not None and not pd.isna(randomised) and bool(randomised):
+        return "randomised, blinded" if trial.blinding in BLINDED else "randomised, open"
+    if trial.control_type in UNTREATED_CONTROLS:
+        return "non-randomised, controlled"
+    if trial.phase == "not_applicable" and not pd.isna(trial.n_total) and trial.n_total <= 3:
+        return "case report"
+    return "single arm"
+
+
+def evidence_map_data(trials: pd.DataFrame, disease: str) -> pd.DataFrame:
+    """One row per study of `disease` with a known n: design level, n, source, product class.
+
+    Uses `trials` columns trial_id, short_name, disease_area, product_type, cell_source,
+    randomised, blinding, control_type, phase, n_total, status. Studies without n_total are
+    left out (they cannot be placed on the n axis); `missing_n` lists them.
+    """
+    check_disease(disease)
+    chosen = trials[trials["disease_area"] == disease]
+    rows = [
+        {
+            "trial_id": trial.trial_id,
+            "study": trial.short_name,
+            "design": design_level(trial),
+            "level": DESIGN_LEVELS.index(design_level(trial)),
+            "n": None if pd.isna(trial.n_total) else int(trial.n_total),
+            "cell_source": trial.cell_source,
+            "comparator": is_comparator(trial.product_type),
+            "product": label("product_type", trial.product_type),
+            "stopped": trial.status in STOPPED,
+        }
+        for trial in chosen.itertuples()
+    ]
+    frame = pd.DataFrame(rows)
+    frame.attrs["missing_n"] = list(frame.loc[frame["n"].isna(), "study"])
+    return frame[frame["n"].notna()].reset_index(drop=True).astype({"n": int})
+
+
+def plot_evidence_map(trials: pd.DataFrame, disease: str) -> Figure:
+    """Each study's n (log scale) against the strength of its design.
+
+    Colour: cell source. Filled circle: MSC, MSC-like or MSC-derived product; open square:
+    comparator product (not MSCs). A black ring marks studies stopped early or terminated.
+    Points that share a design level are spread sideways in data order so none hides another.
+    """
+    points = evidence_map_data(trials, disease)
+    figure, axes = new_figure(trials, width=7.0, height=5.2)
+    offsets = points.groupby("level").cumcount()
+    counts = points.groupby("level")["level"].transform("size")
+    x = points["level"] + (offsets - (counts - 1) / 2) * (0.7 / counts.clip(lower=2))
+    for index, point in points.iterrows():
+        colour = SOURCE_COLOURS[point["cell_source"]]
+        axes.scatter(
+            x[index],
+            point["n"],
+            s=60,
+            marker="s" if point["comparator"] else "o",
+            facecolors="white" if point["comparator"] else colour,
+            edgecolors=colour,
+            linewidths=1.8,
+            zorder=3,
+        )
+        if point["stopped"]:
+            axes.scatter(
+                x[index],
+                point["n"],
+                s=220,
+                marker="o",
+                facecolors="none",
+                edgecolors=PALETTE["black"],
+                linewidths=1.2,
+                zorder=2,
+            )
+    axes.set_yscale("log")
+    axes.set_xticks(
+        range(len(DESIGN_LEVELS)), [LEVEL_TICKS[level] for level in DESIGN_LEVELS], fontsize=9
+    )
+    axes.set_xlim(-0.5, len(DESIGN_LEVELS) - 0.5)
+    axes.set_xlabel("Design (weaker to stronger evidence)")
+    axes.set_ylabel("Participants (n, log scale)")
+    sources = [source for source in SOURCE_COLOURS if source in set(points["cell_source"])]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color=SOURCE_COLOURS[source],
+            label=label("cell_source", source),
+        )
+        for source in sources
+    ]
+    handles += [
+        Line2D([], [], marker="o", linestyle="", color=PALETTE["black"], label="MSC product"),
+        Line2D(
+            [],
+            [],
+            marker="s",
+            linestyle="",
+            markerfacecolor="white",
+            markeredgecolor=PALETTE["black"],
+            label="comparator (not MSCs)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=12,
+            markerfacecolor="none",
+            markeredgecolor=PALETTE["black"],
+            label="stopped early or terminated",
+        ),
+    ]
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
+    return figure
+
+
+# ------------------------------------------------------------------------------- outcomes
+
+EFFECT_LABELS = {
+    "hazard_ratio": "hazard ratio",
+    "risk_ratio": "risk ratio",
+    "odds_ratio": "odds ratio",
+    "rate_ratio": "rate ratio",
+}
+OUTCOME_LABELS = {
+    "major_amputation_or_death": "major amputation or death",
+    "amputation_free_survival": "alive without major amputation",
+    "major_amputation": "major amputation",
+    "abi": "ankle-brachial index",
+    "tcpo2": "TcPO2",
+    "edss": "EDSS",
+    "mrss": "skin score (mRSS)",
+}
+
+
+def short_study(name: str) -> str:
+    """'PACE (PLX-PAD)' stays; 'CIRCULATE N-O CLI pilot (Kwiatkowski 2022)' loses the bracket
+    only when the part before it is long enough to name the study."""
+    head = name.split(" (")[0]
+    return head if len(head) >= 12 else name
+
+
+def _when(row) -> str:
+    if pd.isna(row.timepoint_value):
+        return "time not stated"
+    return f"{row.timepoint_value:g} {row.timepoint_unit}"
+
+
+def outcome_rows(
+    outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.DataFrame, disease: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables the outcomes figure draws, in data order.
+
+    `effects`: between-arm ratios with a 95% CI (trial_outcomes rows with effect_measure,
+    effect_value, effect_ci_low and effect_ci_high). `percentages`: per-arm results reported as a
+    percentage (value_unit '%', no comparator arm), each labelled 'single arm' or 'arm of a
+    controlled trial' from the trial's design. Other results (P values only, counts, means) are
+    not drawn. Uses `trials` (trial_id, short_name, disease_area, allocation, product_type) and
+    `trial_arms` (trial_id, arm_id, arm_label).
+    """
+    check_disease(disease)
+    info = trials.set_index("trial_id")
+    chosen = outcomes[outcomes["trial_id"].isin(info.index[info["disease_area"] == disease])]
+    arm_labels = arms.set_index(["trial_id", "arm_id"])["arm_label"]
+    effect_rows, percent_rows = [], []
+    for row in chosen.itertuples():
+        trial = info.loc[row.trial_id]
+        study = short_study(trial["short_name"])
+        what = f"{OUTCOME_LABELS.get(row.outcome, row.outcome.replace('_', ' '))}, {_when(row)}"
+        if (
+            isinstance(row.effect_measure, str)
+            and not pd.isna(row.effect_ci_low)
+            and not pd.isna(row.effect_ci_high)
+        ):
+            effect_rows.append(
+                {
+                    "outcome_id": row.outcome_id,
+                    "label": f"{study}: {EFFECT_LABELS[row.effect_measure]}\n{what}",
+                    "measure": row.effect_measure,
+                    "value": float(row.effect_value),
+                    "ci_low": float(row.effect_ci_low),
+                    "ci_high": float(row.effect_ci_high),
+                    "comparator": is_comparator(trial["product_type"]),
+                }
+            )
+        elif row.value_unit == "%" and not pd.isna(row.value) and pd.isna(row.comparator_arm_id):
+            single = trial["allocation"] in {"single_group", "dose_escalation"}
+            arm = arm_labels[(row.trial_id, row.arm_id)].split(",")[0]
+            percent_rows.append(
+                {
+                    "outcome_id": row.outcome_id,
+                    "label": f"{study}: {arm}\n{what}",
+                    "outcome": row.outcome,
+                    "value": float(row.value),
+                    "context": "single arm" if single else "arm of a controlled trial",
+                    "comparator": is_comparator(trial["product_type"]),
+                }
+            )
+    return pd.DataFrame(effect_rows), pd.DataFrame(percent_rows)
+
+
+def plot_outcomes(
+    outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.DataFrame, disease: str
+) -> Figure:
+    """Top: between-arm ratios with 95% CI (log scale, dashed line at 1 = no difference).
+    Bottom: results reported as a percentage of one arm; open circle = single arm (no control),
+    filled = arm of a controlled trial. Rows are labelled with study, arm, outcome and time."""
+    effects, percentages = outcome_rows(outcomes, trials, arms, disease)
+    n_effects, n_percent = max(len(effects), 1), max(len(percentages), 1)
+    figure, (top, bottom) = new_figure(
+        outcomes,
+        trials,
+        arms,
+        width=7.5,
+        height=1.6 + 0.6 * (n_effects + n_percent),
+        nrows=2,
+        ncols=1,
+    )
+    rows = list(range(len(effects)))[::-1]
+    for row, effect in zip(rows, effects.itertuples(), strict=True):
+        top.errorbar(
+            effect.value,
+            row,
+            xerr=[[effect.value - effect.ci_low], [effect.ci_high - effect.value]],
+            fmt="D",
+            color=PALETTE["blue"],
+            capsize=4,
+        )
+        top.text(
+            effect.value,
+            row + 0.22,
+            f"{effect.value:g} ({effect.ci_low:g} to {effect.ci_high:g})",
+            ha="center",
+            fontsize=8,
+        )
+    top.axvline(1, color=PALETTE["black"], linewidth=0.8, linestyle="--")
+    top.set_xscale("log")
+    top.set_xlim(0.25, 4)
+    top.set_xticks([0.25, 0.5, 1, 2, 4], ["0.25", "0.5", "1", "2", "4"])
+    top.minorticks_off()
+    top.set_ylim(-0.6, n_effects - 0.3)
+    top.set_yticks(rows, list(effects["label"]) if len(effects) else [], fontsize=8)
+    top.set_xlabel("Ratio vs control with 95% CI (below 1 favours cells)", fontsize=9)
+    rows = list(range(len(percentages)))[::-1]
+    for row, result in zip(rows, percentages.itertuples(), strict=True):
+        single = result.context == "single arm"
+        bottom.scatter(
+            result.value,
+            row,
+            s=50,
+            marker="o",
+            zorder=3,
+            facecolors="white" if single else PALETTE["orange"],
+            edgecolors=PALETTE["orange"],
+            linewidths=1.8,
+        )
+        right = result.value < 60
+        bottom.text(
+            result.value + (3 if right else -3),
+            row,
+            f"{result.value:g}% ({result.context})",
+            ha="left" if right else "right",
+            va="center",
+            fontsize=8,
+        )
+    bottom.set_xlim(0, 100)
+    bottom.set_ylim(-0.6, n_percent - 0.4)
+    bottom.set_yticks(rows, list(percentages["label"]) if len(percentages) else [], fontsize=8)
+    bottom.set_xlabel("Patients in the arm with the outcome (%)", fontsize=9)
+    return figure
+
+
+# ------------------------------------------------------------------------------ benchmark
+
+
+def benchmark_data(
+    epidemiology: pd.DataFrame,
+    figure_ids: tuple[str, ...] = ("nooption_r56_afs_6mo", "nooption_r56_afs_12mo"),
+) -> pd.DataFrame:
+    """The natural-history benchmark: AFS % with 95% CI at each time point (months).
+
+    Uses `epidemiology` columns figure_id, value, ci_low, ci_high, time_frame.
+    """
+    rows = epidemiology.set_index("figure_id").loc[list(figure_ids)]
+    months = rows["time_frame"].str.extract(r"(\d+) months", expand=False).astype(float)
+    return pd.DataFrame(
+        {
+            "months": months.to_numpy(),
+            "afs": rows["value"].to_numpy(dtype=float),
+            "ci_low": rows["ci_low"].to_numpy(dtype=float),
+            "ci_high": rows["ci_high"].to_numpy(dtype=float),
+        }
+    )
+
+
+def single_arm_results(
+    outcomes: pd.DataFrame, trials: pd.DataFrame, disease: str = "cli_clti"
+) -> pd.DataFrame:
+    """Single-arm studies' reported AFS, or share free of major amputation, by time point.
+
+    AFS rows are taken as reported; a major-amputation percentage p becomes 100 - p and is marked
+    `deaths_counted` False (survival was not reported, so it is not AFS). Uses `trial_outcomes`
+    (trial_id, outcome, value, value_unit, timepoint_value, timepoint_unit) and `trials`
+    (trial_id, short_name, disease_area, allocation, product_type).
+    """
+    check_disease(disease)
+    info = trials.set_index("trial_id")
+    single = info.index[
+        (info["disease_area"] == disease)
+        & info["allocation"].isin(["single_group", "dose_escalation"])
+    ]
+    chosen = outcomes[
+        outcomes["trial_id"].isin(single)
+        & outcomes["outcome"].isin(["amputation_free_survival", "major_amputation"])
+        & (outcomes["value_unit"] == "%")
+        & (outcomes["timepoint_unit"] == "months")
+    ]
+    rows = []
+    for row in chosen.itertuples():
+        afs = row.outcome == "amputation_free_survival"
+        rows.append(
+            {
+                "trial_id": row.trial_id,
+                "study": info.loc[row.trial_id, "short_name"],
+                "months": float(row.timepoint_value),
+                "percent_free": float(row.value) if afs else 100.0 - float(row.value),
+                "deaths_counted": afs,
+                "comparator": is_comparator(info.loc[row.trial_id, "product_type"]),
+                "n": None if pd.isna(row.total) else int(row.total),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def plot_benchmark(
+    outcomes: pd.DataFrame, trials: pd.DataFrame, epidemiology: pd.DataFrame
+) -> Figure:
+    """Single-arm limb-ischaemia results against the no-option natural-history band.
+
+    Grey bars: the benchmark AFS with its 95% CI at 6 and 12 months. Points: each single-arm
+    study's result at its time point; filled = AFS (deaths counted), open = free of major
+    amputation only (deaths not reported); circle = MSC product, square = comparator.
+    """
+    band = benchmark_data(epidemiology)
+    results = single_arm_results(outcomes, trials)
+    figure, axes = new_figure(outcomes, trials, epidemiology, width=6.5, height=4.2)
+    for point in band.itertuples():
+        axes.bar(
+            point.months,
+            point.ci_high - point.ci_low,
+            bottom=point.ci_low,
+            width=2.2,
+            color=PALETTE["grey"],
+            alpha=0.7,
+            zorder=1,
+        )
+        axes.hlines(
+            point.afs,
+            point.months - 1.1,
+            point.months + 1.1,
+            color=PALETTE["black"],
+            linewidth=1.5,
+            zorder=2,
+        )
+        axes.text(
+            point.months,
+            point.ci_low - 3,
+            f"{point.afs:.1f}%\nat {point.months:g} mo",
+            ha="center",
+            va="top",
+            fontsize=8,
+        )
+    for result in results.itertuples():
+        axes.scatter(
+            result.months,
+            result.percent_free,
+            s=60,
+            zorder=3,
+            marker="s" if result.comparator else "o",
+            facecolors=PALETTE["blue"] if result.deaths_counted else "white",
+            edgecolors=PALETTE["blue"],
+            linewidths=1.8,
+        )
+    for _, first in results.groupby("trial_id", sort=False).head(1).iterrows():
+        size = "" if first["n"] is None or pd.isna(first["n"]) else f" (n={int(first['n'])})"
+        axes.text(
+            first["months"] + 1.5,
+            first["percent_free"] - 7,
+            f"{short_study(first['study'])}{size}",
+            fontsize=8,
+        )
+    axes.set_xlim(0, max([54.0, *(results["months"] + 6 if len(results) else [])]))
+    axes.set_ylim(0, 105)
+    axes.set_xlabel("Months after treatment")
+    axes.set_ylabel("Alive without major amputation (%)")
+    handles = [
+        Patch(
+            color=PALETTE["grey"],
+            alpha=0.7,
+            label="no-option Rutherford 5-6 benchmark AFS (line) with 95% CI (bar)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color=PALETTE["blue"],
+            label="single-arm MSC study: AFS (deaths counted)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markerfacecolor="white",
+            markeredgecolor=PALETTE["blue"],
+            label="single-arm MSC study: free of major amputation (deaths not reported)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="s",
+            linestyle="",
+            markerfacecolor="white",
+            markeredgecolor=PALETTE["blue"],
+            label="comparator product (not MSCs)",
+        ),
+    ]
+    figure.legend(handles=handles, loc="outside lower center", fontsize=8, ncols=1)
+    return figure
+
+
+__all__ = [
+    "DESIGN_LEVELS",
+    "MSC_FAMILY",
+    "benchmark_data",
+    "design_level",
+    "evidence_map_data",
+    "outcome_rows",
+    "plot_benchmark",
+    "plot_evidence_map",
+    "plot_outcomes",
+    "single_arm_results",
+]

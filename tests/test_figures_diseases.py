@@ -1,0 +1,117 @@
+"""The disease figures draw exactly the data: points, values, order and labels."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.collections import PathCollection
+
+from mscbook import data, style
+from mscbook.figures import diseases
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return {
+        name: data.load(name) for name in ("trials", "trial_arms", "trial_outcomes", "epidemiology")
+    }
+
+
+def test_design_levels_follow_the_design_columns(frames):
+    points = diseases.evidence_map_data(frames["trials"], "cli_clti").set_index("trial_id")
+    assert points.loc["norgren2024", "design"] == "randomised, blinded"
+    assert points.loc["qin2016", "design"] == "randomised, open"  # blinding not stated
+    assert points.loc["nct01484574", "design"] == "non-randomised, controlled"  # standard care arm
+    assert points.loc["shirbaghaee2023", "design"] == "single arm"  # dose groups only
+    assert points.loc["kwiatkowski2022", "design"] == "single arm"
+    ssc = diseases.evidence_map_data(frames["trials"], "systemic_sclerosis").set_index("trial_id")
+    assert ssc.loc["wehbe2016", "design"] == "case report"
+
+
+def test_evidence_map_has_one_marker_per_study_with_n(frames):
+    trials = frames["trials"]
+    points = diseases.evidence_map_data(trials, "cli_clti")
+    cli = trials[trials["disease_area"] == "cli_clti"]
+    assert points["trial_id"].tolist() == cli.loc[cli["n_total"].notna(), "trial_id"].tolist()
+    assert points["n"].tolist() == cli["n_total"].dropna().astype(int).tolist()
+    assert points.attrs["missing_n"] == cli.loc[cli["n_total"].isna(), "short_name"].tolist()
+    assert set(points.loc[points["stopped"], "trial_id"]) == {
+        "norgren2024",
+        "nct03111238",
+        "nct03174522",
+    }
+    assert set(points.loc[points["comparator"], "trial_id"]) == {
+        "powell2012",
+        "nct03111238",
+        "nct03174522",
+    }
+    figure = diseases.plot_evidence_map(trials, "cli_clti")
+    axes = figure.axes[0]
+    markers = [c for c in axes.collections if isinstance(c, PathCollection)]
+    plotted = [c.get_offsets()[0][1] for c in markers if c.get_sizes()[0] == 60]
+    assert plotted == points["n"].tolist()
+    rings = [c for c in markers if c.get_sizes()[0] == 220]
+    assert len(rings) == points["stopped"].sum()
+    assert axes.get_yscale() == "log"
+    assert [t.get_text() for t in axes.get_xticklabels()] == [
+        level.replace(" ", "\n", 1) if level in {"case report", "single arm"} else
+        level.replace(", ", ",\n") for level in diseases.DESIGN_LEVELS
+    ]  # fmt: skip
+    assert style.data_files(figure) == ("data/trials.csv",)
+
+
+def test_outcome_rows_separate_ratios_and_arm_percentages(frames):
+    effects, percentages = diseases.outcome_rows(
+        frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti"
+    )
+    # PACE: HR 0.93 (0.53-1.63) is the only between-arm ratio with a CI (Norgren 2024).
+    assert effects["outcome_id"].tolist() == ["pace_amp_death_hr"]
+    assert effects[["value", "ci_low", "ci_high"]].iloc[0].tolist() == [0.93, 0.53, 1.63]
+    assert percentages["outcome_id"].tolist() == [
+        "pace_amp_death_plxpad", "pace_amp_death_placebo", "kwiatkowski2022_afs_12mo",
+        "kwiatkowski2022_afs_48mo", "ra2017_amp_6mo",
+    ]  # fmt: skip
+    assert percentages["value"].tolist() == [28.6, 33.0, 80.0, 80.0, 0.0]
+    assert percentages["context"].tolist() == ["arm of a controlled trial"] * 2 + ["single arm"] * 3
+
+
+def test_outcomes_figure_draws_the_rows(frames):
+    args = (frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti")
+    effects, percentages = diseases.outcome_rows(*args)
+    figure = diseases.plot_outcomes(*args)
+    top, bottom = figure.axes
+    assert [t.get_text() for t in top.get_yticklabels()] == effects["label"].tolist()
+    assert [t.get_text() for t in bottom.get_yticklabels()] == percentages["label"].tolist()
+    dots = [c.get_offsets()[0][0] for c in bottom.collections]
+    assert dots == percentages["value"].tolist()
+    assert top.get_xscale() == "log"
+    assert "95% CI" in top.get_xlabel()
+
+
+def test_benchmark_band_and_points_equal_the_data(frames):
+    band = diseases.benchmark_data(frames["epidemiology"])
+    # Ghare 2021: risk-adjusted AFS 42.0% (32.8-51.2) at 6 months, 33.3% (21.1-45.5) at 12.
+    assert band.values.tolist() == [[6.0, 42.0, 32.8, 51.2], [12.0, 33.3, 21.1, 45.5]]
+    results = diseases.single_arm_results(frames["trial_outcomes"], frames["trials"])
+    assert results[["trial_id", "months", "percent_free", "deaths_counted"]].values.tolist() == [
+        ["kwiatkowski2022", 12.0, 80.0, True],
+        ["kwiatkowski2022", 48.0, 80.0, True],
+        ["ra2017", 6.0, 100.0, False],
+    ]
+    figure = diseases.plot_benchmark(
+        frames["trial_outcomes"], frames["trials"], frames["epidemiology"]
+    )
+    axes = figure.axes[0]
+    bars = [
+        (p.get_x() + p.get_width() / 2, p.get_y(), p.get_y() + p.get_height()) for p in axes.patches
+    ]
+    assert [value for bar in bars for value in bar] == pytest.approx(
+        [6, 32.8, 51.2, 12, 21.1, 45.5]
+    )
+    points = [tuple(c.get_offsets()[0]) for c in axes.collections if isinstance(c, PathCollection)]
+    assert points == [(12.0, 80.0), (48.0, 80.0), (6.0, 100.0)]
+    assert axes.get_ylabel() == "Alive without major amputation (%)"
+
+
+def test_unknown_disease_is_rejected(frames):
+    with pytest.raises(ValueError, match="unknown disease 'lupus'"):
+        diseases.plot_evidence_map(frames["trials"], "lupus")

@@ -1,0 +1,110 @@
+"""The trial explorer's filter on hand-checked combinations, its messages and its form."""
+
+from __future__ import annotations
+
+import pytest
+
+from mscbook import data
+from mscbook.widgets import layout
+from mscbook.widgets import trials as explorer
+
+
+@pytest.fixture(scope="module")
+def trials():
+    return data.load("trials")
+
+
+@pytest.fixture(scope="module")
+def arms():
+    return data.load("trial_arms")
+
+
+def ids(frame) -> list[str]:
+    return frame["trial_id"].tolist()
+
+
+def test_randomised_msc_trials_in_limb_ischaemia(trials):
+    # Hand-checked from the abstracts and registry records: Gupta 2013, Lu 2011, NOMA, PACE,
+    # Qin 2016 and SAIL are randomised; RESTORE-CLI and both REX-001 trials are comparators.
+    found = explorer.filter_trials(
+        trials, disease_area="cli_clti", randomised=True, product_type=["msc", "msc_like"]
+    )
+    assert ids(found) == [
+        "gupta2013", "lu2011", "soriajuan2021", "norgren2024", "qin2016", "wijnand2018"
+    ]  # fmt: skip
+
+
+def test_wharton_jelly_and_routes(trials):
+    found = explorer.filter_trials(trials, cell_source="wharton_jelly", disease_area="cli_clti")
+    assert ids(found) == ["arangorodriguez2023", "kwiatkowski2022", "ashoobi2024"]
+    # Kwiatkowski gave cells both into an artery and into muscle: it matches either route.
+    arterial = explorer.filter_trials(trials, route="intra_arterial", product_type="msc")
+    assert ids(arterial) == ["das2013", "kwiatkowski2022"]
+    assert "kwiatkowski2022" in ids(explorer.filter_trials(trials, route="intramuscular"))
+
+
+def test_comparators_and_unstated_randomisation(trials):
+    comparators = explorer.filter_trials(
+        trials, disease_area="cli_clti", product_type=["bm_mnc", "bm_multicellular"]
+    )
+    assert ids(comparators) == ["powell2012", "nct03111238", "nct03174522"]
+    # Arango-Rodriguez 2023: randomisation not found, so neither randomised nor non-randomised.
+    assert "arangorodriguez2023" not in ids(explorer.filter_trials(trials, randomised=True))
+    assert "arangorodriguez2023" not in ids(explorer.filter_trials(trials, randomised=False))
+
+
+def test_any_and_none_mean_no_filter(trials):
+    assert len(explorer.filter_trials(trials, cell_source="any", donor=None)) == len(trials)
+
+
+def test_empty_result_names_the_filters(trials, arms):
+    result = explorer.explore(trials, arms, cell_source="placenta", donor="autologous")
+    assert result == ("No trials match cell source = placenta and donor = own cells (autologous).")
+    assert "No trials match" in explorer.render(result)
+
+
+def test_unknown_filter_values_are_rejected_with_the_allowed_ones(trials):
+    with pytest.raises(explorer.TrialFilterError) as error:
+        explorer.filter_trials(trials, cell_source="fat", colour="blue", randomised="yes")
+    message = str(error.value)
+    assert "cell source: unknown value 'fat'; allowed values: 'bone_marrow'" in message
+    assert "unknown filter 'colour'" in message
+    assert "randomised: unknown value 'yes'; allowed values: True, False" in message
+    with pytest.raises(explorer.TrialFilterError, match="phase: unknown value True"):
+        explorer.filter_trials(trials, phase=True)
+
+
+def test_explore_returns_the_plain_word_table(trials, arms):
+    table = explorer.explore(trials, arms, disease_area="cli_clti", cell_source="placenta")
+    assert table.index.tolist() == ["shirbaghaee2023", "norgren2024"]
+    assert table["Cell source"].tolist() == ["placenta", "placenta"]
+
+
+def test_form_shows_the_example_and_reports_errors_as_messages(trials, arms):
+    live = explorer.make_widget(trials, arms, disease_area="cli_clti", cell_source="adipose")
+    controls = layout.controls(live.widget)
+    report = layout.output_of(live.widget)
+    assert "4 trial(s) match" in live.html() and "make lab" in live.html()
+    assert [control.description for control in controls] == [
+        "Disease", "Cell source", "Donor", "Route", "Phase", "Randomised", "Product type"
+    ]  # fmt: skip
+    assert "4 trial(s) match" in report.value  # ACellDREAM, NOMA, Lee 2012, Buerger 2017
+    controls[2].value = "allogeneic"
+    assert "NOMA (protocol)" in report.value and "ACellDREAM" not in report.value
+    controls[1].value = "placenta"
+    controls[2].value = "autologous"
+    assert "No trials match" in report.value
+    assert "Traceback" not in report.value
+
+
+def test_error_message_is_html_escaped():
+    html = explorer.render_error(explorer.TrialFilterError("cell source: unknown value '<b>'"))
+    assert "&lt;b&gt;" in html and 'role="alert"' in html
+
+
+def test_form_accepts_an_example_with_several_codes(trials, arms):
+    live = explorer.make_widget(trials, arms, product_type=["msc", "msc_like"], randomised=True)
+    product = layout.controls(live.widget)[-1]
+    assert product.value == ("msc", "msc_like")
+    assert product.label == "MSC or MSC-like cells"
+    assert "PACE (PLX-PAD)" in live.html() and "RESTORE-CLI" not in live.html()
