@@ -12,6 +12,9 @@ from pathlib import Path
 from mscbook.build.execution import notebook_documents
 from mscbook.paths import book_root
 
+#: No jupytext version in a chapter's header: it would change with every upgrade of jupytext.
+VERSION_FILTER = "-jupytext.text_representation.jupytext_version"
+
 
 def canonical(path: Path) -> str:
     """The text jupytext writes for `path` when a running python3 kernel saves it."""
@@ -23,6 +26,10 @@ def canonical(path: Path) -> str:
     notebook = jupytext.read(path, config=config)
     for cell in notebook.cells:  # a folded `caption: >` ends in a newline that means nothing
         cell.metadata = _stripped(cell.metadata)
+    # The filter also lives in each chapter's own header, so that jupytext applies it wherever
+    # the chapter is converted (the command line ignores jupytext.toml when writing to stdout).
+    header = notebook.metadata.setdefault("jupytext", {})
+    header["notebook_metadata_filter"] = VERSION_FILTER
     spec = KernelSpecManager().get_kernel_spec("python3")
     notebook.metadata["kernelspec"] = {
         "display_name": spec.display_name, "language": spec.language, "name": "python3",
