@@ -154,7 +154,13 @@ def write_manifest(app: Sphinx, exception: Exception | None) -> None:
     for docname in sorted(getattr(app.env, "mscbook_figures", {})):
         for record in app.env.mscbook_figures[docname]:
             entry = dict(record)
-            name = copied.get(entry.pop("source_image"))
+            source = entry.pop("source_image")
+            name = copied.get(source)
+            if name is None:
+                # An incremental build (make preview) copies only the images of the pages it
+                # writes; an unchanged page's image is still in the site from the last build.
+                kept = Path(app.outdir, app.builder.imagedir, Path(source).name)
+                name = kept.name if kept.is_file() else None
             if name is None:
                 message = "figure audit: %s, cell %s: image was not copied into the site"
                 logger.warning(message, docname, entry["cell"], type="mscbook", subtype="figure")
