@@ -65,3 +65,25 @@ def test_flat_and_drawn_images_are_told_apart(tmp_path):
     Image.fromarray(pixels).save(drawn)
     assert is_blank(flat) and not is_blank(drawn)
     assert provenance(drawn) == []
+
+
+def test_an_incremental_build_finds_unchanged_pages_images_in_the_site(tmp_path):
+    """`make preview` writes only changed pages; the manifest still lists the others' images."""
+    import json
+    from types import SimpleNamespace
+
+    from mscbook.build.audit import MANIFEST_NAME, write_manifest
+
+    (tmp_path / "_images").mkdir()
+    (tmp_path / "_images" / "abc123.png").write_bytes(b"png")
+    record = {"cell": 3, "label": "fig-x", "source_image": str(tmp_path / "exec" / "abc123.png")}
+    missing = dict(record, cell=4, source_image=str(tmp_path / "exec" / "gone.png"))
+    app = SimpleNamespace(
+        builder=SimpleNamespace(format="html", images={}, imagedir="_images"),
+        srcdir=str(tmp_path),
+        outdir=str(tmp_path),
+        env=SimpleNamespace(mscbook_figures={"page": [record, missing]}),
+    )
+    write_manifest(app, None)
+    figures = json.loads((tmp_path / MANIFEST_NAME).read_text())["figures"]
+    assert [figure["image"] for figure in figures] == ["_images/abc123.png", ""]
