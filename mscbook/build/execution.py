@@ -88,6 +88,7 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
     `fresh=True` (the official build) empties the cache first, so every chapter re-executes.
     """
     from jupyter_cache import get_cache
+    from jupyter_cache.cache.main import JupyterCacheBase
     from jupyter_cache.executors import load_executor
 
     root = root or book_root()
@@ -112,6 +113,11 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
     for uri in notebooks:
         if uri not in known:
             cache.add_nb_to_project(uri, read_data=MYST_READER)
+    # jupyter-cache's parallel workers each truncate the shared SQLite index after caching and,
+    # racing, can delete a record another worker just wrote (seen here: a notebook re-executed on
+    # the next preview, or a KeyError). The book empties its cache on every official build, so
+    # truncation is never needed; the forked workers inherit this no-op.
+    JupyterCacheBase.truncate_caches = _keep_every_cached_notebook
     executor = load_executor("local-parallel", cache=cache)
     result = executor.run_and_cache(filter_uris=notebooks, timeout=timeout, allow_errors=False)
     succeeded, excepted, errored = result.succeeded, result.excepted, result.errored
@@ -131,6 +137,10 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
     stamp.write_text(fingerprint)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _keep_every_cached_notebook(self) -> None:
+    """Stands in for JupyterCacheBase.truncate_caches (see pre_execute)."""
 
 
 def _short(uri: str, root: Path) -> str:
