@@ -344,56 +344,45 @@ def _continuous(columns: dict, studies: Sequence[str] | None) -> tuple[dict, lis
     return arrays, names
 
 
-def pool_mean_differences(
-    mean_treat,
-    sd_treat,
-    n_treat,
-    mean_control,
-    sd_control,
-    n_control,
-    method: str = "dl",
-    studies: Sequence[str] | None = None,
-) -> Pooled:
-    """Pool raw mean differences (treatment minus control); every study in the same unit."""
-    _check_method(method)
-    columns = dict(
-        mean_treat=mean_treat, sd_treat=sd_treat, n_treat=n_treat,
-        mean_control=mean_control, sd_control=sd_control, n_control=n_control,
-    )  # fmt: skip
-    a, names = _continuous(columns, studies)
-    effect = a["mean_treat"] - a["mean_control"]
-    variance = a["sd_treat"] ** 2 / a["n_treat"] + a["sd_control"] ** 2 / a["n_control"]
-    table = pd.DataFrame({"study": names, **{name: a[name] for name in columns}})
-    return _pool("MD", method, effect, variance, table, data_files=_data_files(*columns.values()))
-
-
-def pool_standardised_mean_differences(
-    mean_treat,
-    sd_treat,
-    n_treat,
-    mean_control,
-    sd_control,
-    n_control,
-    method: str = "dl",
-    studies: Sequence[str] | None = None,
-) -> Pooled:
-    """Pool standardised mean differences (Hedges' g, bias-corrected), for outcomes measured on
-    different scales."""
+def _pool_continuous(measure: str, method: str, columns: dict, studies) -> Pooled:
+    """Pool MD (treatment minus control) or SMD (Hedges' g, statsmodels) from per-arm summaries."""
     from statsmodels.stats.meta_analysis import effectsize_smd
 
     _check_method(method)
+    a, names = _continuous(columns, studies)
+    if measure == "MD":
+        effect = a["mean_treat"] - a["mean_control"]
+        variance = a["sd_treat"] ** 2 / a["n_treat"] + a["sd_control"] ** 2 / a["n_control"]
+    else:
+        effect, variance = effectsize_smd(*(a[name] for name in columns))
+    table = pd.DataFrame({"study": names, **{name: a[name] for name in columns}})
+    files = _data_files(*columns.values())
+    return _pool(measure, method, np.asarray(effect), np.asarray(variance), table, data_files=files)
+
+
+def pool_mean_differences(
+    mean_treat, sd_treat, n_treat, mean_control, sd_control, n_control,
+    method: str = "dl", studies: Sequence[str] | None = None,
+) -> Pooled:  # fmt: skip
+    """Pool raw mean differences (treatment minus control); every study in the same unit."""
     columns = dict(
         mean_treat=mean_treat, sd_treat=sd_treat, n_treat=n_treat,
         mean_control=mean_control, sd_control=sd_control, n_control=n_control,
     )  # fmt: skip
-    a, names = _continuous(columns, studies)
-    effect, variance = effectsize_smd(
-        a["mean_treat"], a["sd_treat"], a["n_treat"],
-        a["mean_control"], a["sd_control"], a["n_control"],
+    return _pool_continuous("MD", method, columns, studies)
+
+
+def pool_standardised_mean_differences(
+    mean_treat, sd_treat, n_treat, mean_control, sd_control, n_control,
+    method: str = "dl", studies: Sequence[str] | None = None,
+) -> Pooled:  # fmt: skip
+    """Pool standardised mean differences (Hedges' g, bias-corrected), for outcomes measured on
+    different scales."""
+    columns = dict(
+        mean_treat=mean_treat, sd_treat=sd_treat, n_treat=n_treat,
+        mean_control=mean_control, sd_control=sd_control, n_control=n_control,
     )  # fmt: skip
-    table = pd.DataFrame({"study": names, **{name: a[name] for name in columns}})
-    files = _data_files(*columns.values())
-    return _pool("SMD", method, np.asarray(effect), np.asarray(variance), table, data_files=files)
+    return _pool_continuous("SMD", method, columns, studies)
 
 
 def leave_one_out(result: Pooled) -> pd.DataFrame:
