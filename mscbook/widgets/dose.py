@@ -13,6 +13,8 @@ import html
 import math
 from dataclasses import dataclass, field
 
+from mscbook.widgets import inputs
+
 DOSE_UNITS = {
     "cells/kg": "cells per kg of body weight, per injection",
     "cells": "cells per injection (a fixed dose, whatever the weight)",
@@ -64,26 +66,11 @@ def parse_number(value: object, name: str) -> float:
 
     `name` is the key of the input in `BOUNDS`; the message uses its plain-English label.
     """
-    label = BOUNDS[name][2]
-    if isinstance(value, bool) or value is None:
-        raise DoseInputError(f"{label}: enter a number (got {value!r}).")
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace(" ", "").replace("×10^", "e")
-        if not text:
-            raise DoseInputError(f"{label}: no value entered; type a number.")
-        try:
-            number = float(text)
-        except ValueError:
-            raise DoseInputError(
-                f"{label}: '{value}' is not a number; type digits, for example 2e6."
-            ) from None
-    elif isinstance(value, int | float):
-        number = float(value)
-    else:
-        raise DoseInputError(f"{label}: expected a number, got {type(value).__name__}.")
-    if math.isnan(number) or math.isinf(number):
-        raise DoseInputError(f"{label}: {value!r} is not a finite number.")
-    return number
+    return inputs.parse_number(value, BOUNDS[name][2], error=DoseInputError, normalise=_digits_only)
+
+
+def _digits_only(text: str) -> str:
+    return text.strip().replace(",", "").replace(" ", "").replace("×10^", "e")
 
 
 def _checked(value: object, name: str) -> float:

@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from mscbook.widgets import layout
+from mscbook.widgets import inputs, layout
 
 LINEAGE_LABELS = {
     "osteoblast": "osteoblasts",
@@ -51,24 +50,14 @@ class IsctResult:
 
 def parse_percentage(value: object, label: str) -> float:
     """A percentage of cells from a number or text; IsctInputError if it is not one."""
-    if isinstance(value, bool) or value is None:
-        raise IsctInputError(f"{label}: enter a percentage between 0 and 100 (got {value!r}).")
-    if isinstance(value, str):
-        text = value.strip().rstrip("%").strip()
-        if not text:
-            raise IsctInputError(f"{label}: no value entered; type a percentage between 0 and 100.")
-        try:
-            number = float(text)
-        except ValueError:
-            raise IsctInputError(
-                f"{label}: '{value}' is not a number; type a percentage such as 97.5."
-            ) from None
-    elif isinstance(value, int | float):
-        number = float(value)
-    else:
-        raise IsctInputError(f"{label}: expected a number, got {type(value).__name__}.")
-    if math.isnan(number) or math.isinf(number):
-        raise IsctInputError(f"{label}: {value!r} is not a finite number.")
+    number = inputs.parse_number(
+        value,
+        label,
+        error=IsctInputError,
+        expected="a percentage between 0 and 100",
+        hint="type a percentage such as 97.5",
+        normalise=lambda text: text.strip().rstrip("%").strip(),
+    )
     if not 0 <= number <= 100:
         raise IsctInputError(
             f"{label}: {number:g}% is outside 0–100; a percentage of cells must lie in that range."
