@@ -43,6 +43,22 @@ def read_rows(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
+def raw_table(name: str) -> list[dict[str, str]]:
+    """A data table as the CSV file holds it (text, not parsed by the loader under test)."""
+    with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def trials():
+    return data.load("trials")
+
+
+@pytest.fixture(scope="module")
+def secretome():
+    return data.load("secretome")
+
+
 def write_rows(path: Path, rows: list[list[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)

@@ -6,32 +6,15 @@ not by the checker."""
 
 from __future__ import annotations
 
-import csv
 import math
 
 import pandas as pd
-import pytest
 
-from mscbook import checkers, data
-from mscbook.paths import book_root
+from mscbook import checkers
 from mscbook.widgets import ido
+from tests.conftest import raw_table
 
 MSC = ("msc", "msc_like", "msc_derived")
-
-
-def raw(name: str) -> list[dict[str, str]]:
-    with (book_root() / "data" / f"{name}.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def secretome():
-    return data.load("secretome")
-
-
-@pytest.fixture(scope="module")
-def trials():
-    return data.load("trials")
 
 
 def assert_distinct_failures(label: str, namespace: dict, right: dict, wrongs: dict) -> None:
@@ -58,7 +41,7 @@ def assert_reference_and_untouched(label: str, namespace: dict, right: dict) -> 
 
 
 def angio_answer():
-    rows = [row for row in raw("secretome") if row["mechanism"] == "angiogenesis"]
+    rows = [row for row in raw_table("secretome") if row["mechanism"] == "angiogenesis"]
     counts = {}
     for row in rows:
         counts[row["evidence_kind"]] = counts.get(row["evidence_kind"], 0) + 1
@@ -126,7 +109,7 @@ def test_ido_checker():
 def route_count(route: str, products, exact: bool = False) -> int:
     return sum(
         1
-        for row in raw("trials")
+        for row in raw_table("trials")
         if row["product_type"] in products
         and (row["route"] == route if exact else route in row["route"].split(";"))
     )
@@ -140,7 +123,7 @@ def test_route_checker(trials):
     namespace = {"trials": trials}
     right = {"iv_msc_studies": iv, "im_msc_studies": im}
     assert_reference_and_untouched("ex-homing-routes-code", namespace, right)
-    every = {row["product_type"] for row in raw("trials")}
+    every = {row["product_type"] for row in raw_table("trials")}
     assert_distinct_failures(
         "ex-homing-routes-code",
         namespace,
@@ -163,7 +146,7 @@ def test_route_checker(trials):
 def test_ssc_checker(trials):
     rows = [
         row
-        for row in raw("trials")
+        for row in raw_table("trials")
         if row["disease_area"] == "systemic_sclerosis"
         and row["randomised"] == "true"
         and row["results_available"] != "not_found"
@@ -197,7 +180,7 @@ def test_ssc_checker(trials):
 
 
 def test_mechanism_checkers_are_registered_with_the_names_in_the_exercise_table():
-    table = {row["label"]: row["checker"] for row in raw("exercises") if row["checker"]}
+    table = {row["label"]: row["checker"] for row in raw_table("exercises") if row["checker"]}
     registered = checkers.registered()
     for label in (
         "ex-angio-evidence-code",

@@ -6,7 +6,6 @@ the artists on the figure: bar widths, plotted points and tick labels.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
 
 import pytest
@@ -14,14 +13,9 @@ from matplotlib.patches import Rectangle
 
 from mscbook import data, style
 from mscbook.figures import biology
-from mscbook.paths import book_root
+from tests.conftest import raw_table
 
 MSC_PRODUCTS = {"msc", "msc_like", "msc_derived"}
-
-
-def raw(name: str) -> list[dict[str, str]]:
-    with (book_root() / "data" / f"{name}.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +40,9 @@ def plotted_points(axes) -> list[tuple[float, float]]:
 
 def test_dose_figure_has_every_dosed_msc_arm_at_its_dose(tables):
     figure = biology.plot_trial_doses(tables["trials"], tables["trial_arms"])
-    names = {row["trial_id"]: row["short_name"] for row in raw("trials")}
+    names = {row["trial_id"]: row["short_name"] for row in raw_table("trials")}
     expected = defaultdict(set)  # unit -> {(study, low, high)}
-    for arm in raw("trial_arms"):
+    for arm in raw_table("trial_arms"):
         if arm["intervention"] in MSC_PRODUCTS and arm["dose_value"]:
             low = float(arm["dose_value"])
             high = float(arm["dose_value_max"] or arm["dose_value"])
@@ -73,7 +67,7 @@ def test_dose_figure_leaves_out_comparators(tables):
     figure = biology.plot_trial_doses(tables["trials"], tables["trial_arms"])
     shown = {label for axes in figure.axes for label in tick_labels(axes).values()}
     comparators = {
-        row["short_name"] for row in raw("trials") if row["product_type"] not in MSC_PRODUCTS
+        row["short_name"] for row in raw_table("trials") if row["product_type"] not in MSC_PRODUCTS
     }
     assert comparators and not shown & comparators
 
@@ -86,7 +80,7 @@ def test_trial_counts_match_the_table_with_comparators_apart(tables):
             biology.TISSUE_LABELS[row["cell_source"]],
             row["donor"],
         )
-        for row in raw("trials")
+        for row in raw_table("trials")
     )
     colour_to_donor = {colour.lower(): donor for donor, colour in biology.DONOR_COLOURS.items()}
     tissues = [label.get_text() for label in figure.axes[0].get_yticklabels()]
@@ -100,14 +94,14 @@ def test_trial_counts_match_the_table_with_comparators_apart(tables):
             tissue = tissues[round(bar.get_y() + bar.get_height() / 2)]
             found[(group, tissue, colour_to_donor[rgb])] += bar.get_width()
     assert found == expected
-    assert sum(found.values()) == len(raw("trials"))
+    assert sum(found.values()) == len(raw_table("trials"))
 
 
 def test_source_measurements_show_every_quantitative_finding(tables):
     figure = biology.plot_source_measurements(tables["msc_sources"])
     rows = [
         row
-        for row in raw("msc_sources")
+        for row in raw_table("msc_sources")
         if row["parameter"] in biology.SOURCE_PANELS and row["value_low"]
     ]
     panels = list(dict.fromkeys(row["parameter"] for row in rows))
@@ -140,9 +134,9 @@ def test_source_rows_name_tissue_study_and_non_human_species(tables):
 def test_enrolment_bars_match_enrolled_and_treated(tables):
     ids = ["mohamed2020", "fernandez2018"]
     figure = biology.plot_enrolment_to_dosing(tables["trials"], tables["trial_arms"], ids)
-    trials = {row["trial_id"]: row for row in raw("trials")}
+    trials = {row["trial_id"]: row for row in raw_table("trials")}
     treated = Counter()
-    for arm in raw("trial_arms"):
+    for arm in raw_table("trial_arms"):
         if arm["n_basis"] == "treated":
             treated[arm["trial_id"]] += int(arm["n"])
     widths = sorted(bar.get_width() for bar in figure.axes[0].patches)

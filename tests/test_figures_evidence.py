@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 import matplotlib.dates as mdates
 import pandas as pd
 import pytest
@@ -11,12 +9,7 @@ from matplotlib.collections import PathCollection
 
 from mscbook import data
 from mscbook.figures import evidence
-from mscbook.paths import book_root
-
-
-def raw(name: str) -> list[dict[str, str]]:
-    with (book_root() / "data" / f"{name}.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+from tests.conftest import raw_table
 
 
 def earliest_day(text: str) -> float:
@@ -39,7 +32,7 @@ def marks(figure, gid: str) -> list[tuple[float, float]]:
 
 def test_one_approval_mark_per_row_at_the_approval_date(products):
     figure = evidence.plot_approvals_timeline(products)
-    rows = raw("approved_products")
+    rows = raw_table("approved_products")
     points = marks(figure, "approval")
     assert len(points) == len(rows)
     assert sorted(x for x, _ in points) == pytest.approx(
@@ -49,7 +42,9 @@ def test_one_approval_mark_per_row_at_the_approval_date(products):
 
 def test_one_mark_per_withdrawal_or_lapse_at_its_date(products):
     figure = evidence.plot_approvals_timeline(products)
-    ended = [row for row in raw("approved_products") if row["status"] in ("withdrawn", "lapsed")]
+    ended = [
+        row for row in raw_table("approved_products") if row["status"] in ("withdrawn", "lapsed")
+    ]
     assert ended, "the data hold at least one withdrawal (Alofisel, EU)"
     points = marks(figure, "withdrawal") + marks(figure, "lapse")
     assert len(points) == len(ended)
@@ -64,7 +59,7 @@ def test_one_mark_per_withdrawal_or_lapse_at_its_date(products):
 def test_each_row_label_names_its_country_and_indication(products):
     figure = evidence.plot_approvals_timeline(products)
     labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
-    rows = raw("approved_products")
+    rows = raw_table("approved_products")
     assert len(labels) == len(rows)
     countries = [label.split("\n")[-2].rsplit("· ", 1)[-1] for label in labels]
     assert sorted(countries) == sorted(row["country_region"] for row in rows)
@@ -75,7 +70,7 @@ def test_each_row_label_names_its_country_and_indication(products):
 
 def test_modified_and_news_only_rows_are_marked(products):
     rows = evidence.timeline_rows(products)
-    raw_rows = {row["product_id"]: row for row in raw("approved_products")}
+    raw_rows = {row["product_id"]: row for row in raw_table("approved_products")}
     for row in rows.itertuples():
         source = raw_rows[row.product_id]
         assert ("(modified MSCs)" in row.label) == (source["modified"] == "true")
@@ -101,7 +96,7 @@ def test_bad_dates_get_a_clear_message(products):
 
 def test_approvals_table_speaks_plain_words(products):
     table = evidence.approvals_table(products)
-    rows = raw("approved_products")
+    rows = raw_table("approved_products")
     assert len(table) == len(rows)
     assert sorted(table["Approved"]) == sorted(row["approval_date"] for row in rows)
     assert sorted(table["Where"]) == sorted(row["country_region"] for row in rows)
@@ -116,7 +111,9 @@ def test_approvals_table_speaks_plain_words(products):
 def test_relative_risks_are_the_table_values():
     estimates = data.load("safety_meta_analyses")
     figure = evidence.plot_safety_relative_risks(estimates)
-    rows = [row for row in raw("safety_meta_analyses") if row["effect_measure"] == "relative_risk"]
+    rows = [
+        row for row in raw_table("safety_meta_analyses") if row["effect_measure"] == "relative_risk"
+    ]
     axes = figure.axes[0]
     squares = [line for line in axes.lines if line.get_marker() == "s"]
     assert sorted(float(line.get_xdata()[0]) for line in squares) == pytest.approx(
@@ -140,7 +137,7 @@ def test_adverse_event_bars_equal_the_outcome_rows():
     figure = evidence.plot_adverse_events(trials, arms, outcomes)
     expected = [
         float(row["value"])
-        for row in raw("trial_outcomes")
+        for row in raw_table("trial_outcomes")
         if row["outcome"] in evidence.AE_OUTCOMES and row["value_unit"] == "events"
     ]
     bars = [p for p in figure.axes[0].patches if p.get_gid() == "adverse-event-bar"]
@@ -155,7 +152,7 @@ def test_safety_trials_table_lists_only_msc_safety_trials():
     names = set(table["Study"])
     expected = {
         row["short_name"]
-        for row in raw("trials")
+        for row in raw_table("trials")
         if row["product_type"] in ("msc", "msc_like", "msc_derived")
         and "safety" in row["primary_endpoint"].lower()
     }

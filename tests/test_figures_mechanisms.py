@@ -4,7 +4,6 @@ of the trial figures is a count or size computed from trials.csv."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 
@@ -15,25 +14,10 @@ from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from mscbook import data, style
+from mscbook import style
 from mscbook.figures import mechanisms as m
-from mscbook.paths import book_root
 from mscbook.widgets import ido
-
-
-def raw(name: str) -> list[dict[str, str]]:
-    with (book_root() / "data" / f"{name}.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def secretome():
-    return data.load("secretome")
-
-
-@pytest.fixture(scope="module")
-def trials():
-    return data.load("trials")
+from tests.conftest import raw_table
 
 
 def markers(axes) -> dict[str, PathCollection]:
@@ -56,7 +40,7 @@ def same_colour(collection: PathCollection, expected: str) -> bool:
 def test_mechanism_matrix_has_one_marker_per_row_in_its_cell(secretome):
     axes = m.plot_mechanism_matrix(secretome).axes[0]
     found = markers(axes)
-    rows = raw("secretome")
+    rows = raw_table("secretome")
     assert set(found) == {row["factor_id"] for row in rows}
     for row in rows:
         marker = found[row["factor_id"]]
@@ -77,7 +61,7 @@ def test_rows_sharing_a_cell_are_side_by_side_not_on_top(secretome):
 def test_immune_target_figure_shows_the_immunomodulation_rows(secretome):
     axes = m.plot_immune_targets(secretome).axes[0]
     found = markers(axes)
-    rows = [row for row in raw("secretome") if row["mechanism"] == "immunomodulation"]
+    rows = [row for row in raw_table("secretome") if row["mechanism"] == "immunomodulation"]
     assert set(found) == {row["factor_id"] for row in rows}
     for row in rows:
         x, y = found[row["factor_id"]].get_offsets()[0]
@@ -93,7 +77,7 @@ def test_immune_target_figure_shows_the_immunomodulation_rows(secretome):
 def test_evidence_ladder_puts_each_row_on_its_rung(secretome, mechanisms):
     axes = m.plot_evidence_ladder(secretome, mechanisms).axes[0]
     found = markers(axes)
-    rows = [row for row in raw("secretome") if row["mechanism"] in mechanisms]
+    rows = [row for row in raw_table("secretome") if row["mechanism"] in mechanisms]
     assert set(found) == {row["factor_id"] for row in rows}
     texts = [text.get_text() for text in axes.texts]
     for row in rows:
@@ -116,7 +100,7 @@ def test_source_labels():
 
 def expected_route_counts() -> Counter:
     counts = Counter()
-    for row in raw("trials"):
+    for row in raw_table("trials"):
         group = "msc" if row["product_type"] in ("msc", "msc_like", "msc_derived") else "comparator"
         for route in (row["route"] or "not_reported").split(";"):
             counts[(row["disease_area"], route, group)] += 1
@@ -155,7 +139,7 @@ def test_route_bars_sit_on_their_route_label_in_every_panel(trials):
 def test_study_design_bars_are_the_study_sizes(trials):
     axes = m.plot_study_designs(trials, "systemic_sclerosis").axes[0]
     bars = {p.get_gid(): p for p in axes.patches if isinstance(p, Rectangle) and p.get_gid()}
-    rows = [row for row in raw("trials") if row["disease_area"] == "systemic_sclerosis"]
+    rows = [row for row in raw_table("trials") if row["disease_area"] == "systemic_sclerosis"]
     assert set(bars) == {row["trial_id"] for row in rows}
     texts = " | ".join(text.get_text() for text in axes.texts)
     for row in rows:
