@@ -151,6 +151,22 @@ def _evidence_legend(figure: Figure, kinds) -> None:
     figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
 
 
+def evidence_marker(axes, row, size: float) -> None:
+    """One factor's mark, shaped and coloured by the kind of evidence (gid: the factor's id)."""
+    style = EVIDENCE_STYLE[row.evidence_kind]
+    axes.scatter(
+        [row.x],
+        [row.y],
+        s=size,
+        marker=style["marker"],
+        color=style["color"],
+        edgecolors="black",
+        linewidths=0.6,
+        zorder=3,
+        gid=row.factor_id,
+    )
+
+
 def _plot_matrix(
     secretome: pd.DataFrame,
     column: str,
@@ -163,18 +179,7 @@ def _plot_matrix(
     n_rows = cells["factor_label"].nunique()
     figure, axes = new_figure(secretome, width=width, height=0.34 * n_rows + 2.3)
     for row in cells.itertuples():
-        style = EVIDENCE_STYLE[row.evidence_kind]
-        axes.scatter(
-            [row.x],
-            [row.y],
-            s=70,
-            marker=style["marker"],
-            color=style["color"],
-            edgecolors="black",
-            linewidths=0.6,
-            zorder=3,
-            gid=row.factor_id,
-        )
+        evidence_marker(axes, row, size=70)
     y_labels = cells.drop_duplicates("factor_label")
     axes.set_yticks(list(y_labels["y"]), list(y_labels["factor_label"]))
     axes.set_xticks(range(len(order)), [labels[key] for key in order], fontsize=8.5)
@@ -247,19 +252,8 @@ def plot_evidence_ladder(secretome: pd.DataFrame, mechanisms: tuple[str, ...]) -
     rows = ladder_rows(secretome, mechanisms)
     figure, axes = new_figure(secretome, width=7.2, height=0.42 * len(rows) + 1.9)
     for row in rows.itertuples():
-        style = EVIDENCE_STYLE[row.evidence_kind]
         axes.plot([-0.3, row.x], [row.y, row.y], color=PALETTE["grey"], linewidth=1, zorder=1)
-        axes.scatter(
-            [row.x],
-            [row.y],
-            s=80,
-            marker=style["marker"],
-            color=style["color"],
-            edgecolors="black",
-            linewidths=0.6,
-            zorder=3,
-            gid=row.factor_id,
-        )
+        evidence_marker(axes, row, size=80)
         sources = "; ".join(source_label(key.strip()) for key in row.source.split(";"))
         axes.text(row.x + 0.15, row.y, sources, va="center", fontsize=8.5)
     axes.set_yticks(list(rows["y"]), list(rows["factor_label"]))
