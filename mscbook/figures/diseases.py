@@ -424,9 +424,7 @@ def primary_results(
     verdicts = {}
     for trial_id, group in frame.groupby("trial_id", sort=False):
         tests = [*group["significant"].dropna(), *group["ci_excludes_1"].dropna()]
-        verdicts[trial_id] = (
-            "no test reported" if not tests else "met" if any(tests) else "not met"
-        )
+        verdicts[trial_id] = "no test reported" if not tests else "met" if any(tests) else "not met"
     frame["verdict"] = frame["trial_id"].map(verdicts).astype(object)
     return frame
 
