@@ -1,4 +1,4 @@
-"""The multiple sclerosis checkers: reference answers pass, typical wrong ones get distinct feedback.
+"""The multiple sclerosis checkers: reference answers pass, typical wrong answers get feedback.
 
 Expected values come from the sources: Petrou 2020's results table gives treatment failure at 6
 months in 2/30 (intrathecal), 3/31 (intravenous) and 13/31 (sham), and 9/29 and 23/30 by its second
