@@ -115,3 +115,60 @@ def test_benchmark_band_and_points_equal_the_data(frames):
 def test_unknown_disease_is_rejected(frames):
     with pytest.raises(ValueError, match="unknown disease 'lupus'"):
         diseases.plot_evidence_map(frames["trials"], "lupus")
+
+
+def test_primary_results_are_the_randomised_trials_primary_rows(frames):
+    results = diseases.primary_results(
+        frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "multiple_sclerosis"
+    )
+    # Hand-checked: Petrou 2020 table (2/30, 3/31, 13/31; P=0.0003, 0.0008), Harris 2024 abstract
+    # (33% vs 37%, no P), Llufriu 2014 abstract (3.1 (1.1-8.8) vs 12.3 (4.4-34.5), P=0.064),
+    # MESEMS abstract (rate ratio 0.94 (0.58-1.50), P=0.78). Fernandez 2018's primary was safety.
+    assert results["outcome_id"].tolist() == [
+        "petrou2020_failure_it", "petrou2020_failure_iv", "petrou2020_failure_sham",
+        "harris2024_edssplus_np", "harris2024_edssplus_saline", "llufriu2014_gel_msc",
+        "llufriu2014_gel_placebo", "uccelli2021_gel_24w",
+    ]  # fmt: skip
+    assert results["value"].tolist() == [6.7, 9.7, 41.9, 33.0, 37.0, 3.1, 12.3, 0.94]
+    assert results.loc[7, ["ci_low", "ci_high"]].tolist() == [0.58, 1.5]
+    assert results.loc[5, ["ci_low", "ci_high"]].tolist() == [1.1, 8.8]
+    assert results["events"].tolist()[:3] == [2, 3, 13]
+    assert results["kind"].tolist() == ["arm"] * 7 + ["effect"]
+    verdicts = results.drop_duplicates("trial_id").set_index("trial_id")["verdict"].to_dict()
+    assert verdicts == {
+        "petrou2020": "met",
+        "harris2024": "no test reported",
+        "llufriu2014": "not met",
+        "uccelli2021": "not met",
+    }
+    assert "primary progressive" not in " ".join(results["what"])
+
+
+def test_primary_results_skip_rows_not_named_primary(frames):
+    cli = diseases.primary_results(
+        frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti"
+    )
+    assert cli.empty and list(cli.columns) == diseases.PRIMARY_COLUMNS
+
+
+def test_primary_results_figure_draws_one_panel_per_trial(frames):
+    args = (frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "multiple_sclerosis")
+    results = diseases.primary_results(*args)
+    figure = diseases.plot_primary_results(*args)
+    assert len(figure.axes) == results["trial_id"].nunique() == 4
+    drawn = []
+    for axis, (_, group) in zip(figure.axes, results.groupby("trial_id", sort=False), strict=True):
+        assert [t.get_text() for t in axis.get_yticklabels()] == group["label"].tolist()
+        drawn += [container.lines[0].get_xdata()[0] for container in axis.containers]
+        heading = axis.texts[-1].get_text()
+        assert heading == diseases.panel_heading(group)
+    assert drawn == results["value"].tolist()
+    petrou, _, _, mesems = figure.axes
+    assert petrou.texts[-1].get_text() == (
+        "Petrou 2020, n=48: primary endpoint met (P=0.0003; P=0.0008)"
+    )
+    assert mesems.get_xscale() == "log" and "ratio vs control" in mesems.get_xlabel()
+    assert petrou.get_xlim() == (0.0, 100.0)
+    assert style.data_files(figure) == (
+        "data/trial_arms.csv", "data/trial_outcomes.csv", "data/trials.csv",
+    )  # fmt: skip

@@ -6,6 +6,8 @@ Each `*_data` function returns the tidy table its figure draws (tested against t
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -326,6 +328,196 @@ def plot_outcomes(
     return figure
 
 
+# ------------------------------------------------------------------ randomised primary results
+
+#: An outcome row is a primary result when its definition says so ("primary endpoint",
+#: "primary efficacy endpoint"); "primary progressive" does not match.
+PRIMARY_PATTERN = r"\bprimary (?:efficacy )?endpoint"
+#: Two-sided significance level used to read a reported P value or 95% CI as a met endpoint.
+ALPHA = 0.05
+VERDICTS = ("met", "not met", "no test reported")
+PRIMARY_COLUMNS = [
+    "trial_id", "study", "n_total", "outcome_id", "kind", "role", "label", "what", "value",
+    "ci_low", "ci_high", "unit", "events", "total", "p_text", "significant", "ci_excludes_1",
+    "verdict",
+]  # fmt: skip
+
+
+def _p_text(row) -> str:
+    relation = "<" if row.p_relation == "<" else "="
+    return f"P{relation}{row.p_value:g}"
+
+
+def _significant(row) -> bool:
+    """A reported P below ALPHA (an upper bound counts when it is at or below ALPHA)."""
+    if row.p_relation == "<":
+        return float(row.p_value) <= ALPHA
+    return float(row.p_value) < ALPHA
+
+
+def primary_results(
+    outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.DataFrame, disease: str
+) -> pd.DataFrame:
+    """The primary results of the randomised MSC-family trials of `disease`, one row per reported
+    number, in data order.
+
+    A trial counts when `randomised` is true and its product is an MSC, MSC-like or MSC-derived
+    product; a result counts when its `outcome_detail` names it the primary endpoint
+    (`PRIMARY_PATTERN`). `kind` is 'arm' (one arm's value, with its 95% CI when reported) or
+    'effect' (a between-arm ratio with its 95% CI). `verdict` is per trial: 'met' when a reported
+    P is below 0.05 or a ratio's CI excludes 1, 'not met' when a P or CI was reported and is not,
+    and 'no test reported' when the data hold neither. Uses `trial_outcomes` (outcome_id,
+    trial_id, arm_id, comparator_arm_id, outcome_detail, timepoint_value, timepoint_unit, events,
+    total, value, value_unit, ci_low, ci_high, effect_measure, effect_value, effect_ci_low,
+    effect_ci_high, p_value, p_relation), `trials` (trial_id, short_name, disease_area,
+    randomised, product_type, n_total) and `trial_arms` (trial_id, arm_id, arm_label, arm_role).
+    """
+    check_disease(disease)
+    info = trials.set_index("trial_id")
+    randomised = info["randomised"].map(lambda v: False if pd.isna(v) else bool(v))
+    chosen_ids = info.index[
+        (info["disease_area"] == disease) & randomised & info["product_type"].isin(MSC_FAMILY)
+    ]
+    primary = outcomes["outcome_detail"].str.contains(PRIMARY_PATTERN, case=False, regex=True)
+    chosen = outcomes[outcomes["trial_id"].isin(chosen_ids) & primary.fillna(False)]
+    arm_info = arms.set_index(["trial_id", "arm_id"])
+    rows = []
+    for row in chosen.itertuples():
+        trial = info.loc[row.trial_id]
+        effect = isinstance(row.effect_measure, str) and not pd.isna(row.effect_value)
+        arm = arm_info.loc[(row.trial_id, row.arm_id)]
+        name = str(arm["arm_label"]).split(",")[0]
+        if effect:
+            other = str(arm_info.loc[(row.trial_id, row.comparator_arm_id), "arm_label"])
+            label_text = f"{name} vs {other.split(',')[0]}\n({EFFECT_LABELS[row.effect_measure]})"
+        else:
+            label_text = name
+        what = row.outcome_detail.split(" (")[0]
+        if _when(row) not in what:
+            what = f"{what}, {_when(row)}"
+        rows.append(
+            {
+                "trial_id": row.trial_id,
+                "study": short_study(trial["short_name"]),
+                "n_total": None if pd.isna(trial["n_total"]) else int(trial["n_total"]),
+                "outcome_id": row.outcome_id,
+                "kind": "effect" if effect else "arm",
+                "role": "effect" if effect else arm["arm_role"],
+                "label": label_text,
+                "what": what,
+                "value": float(row.effect_value if effect else row.value),
+                "ci_low": float(row.effect_ci_low if effect else row.ci_low),
+                "ci_high": float(row.effect_ci_high if effect else row.ci_high),
+                "unit": "ratio" if effect else row.value_unit,
+                "events": None if pd.isna(row.events) else int(row.events),
+                "total": None if pd.isna(row.total) else int(row.total),
+                "p_text": "" if pd.isna(row.p_value) else _p_text(row),
+                "significant": None if pd.isna(row.p_value) else _significant(row),
+                "ci_excludes_1": (
+                    (row.effect_ci_high < 1 or row.effect_ci_low > 1)
+                    if effect and not pd.isna(row.effect_ci_low)
+                    else None
+                ),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=PRIMARY_COLUMNS[:-1])
+    verdicts = {}
+    for trial_id, group in frame.groupby("trial_id", sort=False):
+        tests = [*group["significant"].dropna(), *group["ci_excludes_1"].dropna()]
+        verdicts[trial_id] = "no test reported" if not tests else "met" if any(tests) else "not met"
+    frame["verdict"] = frame["trial_id"].map(verdicts).astype(object)
+    return frame
+
+
+HEADINGS = {
+    "met": "primary endpoint met",
+    "not met": "primary endpoint not met",
+    "no test reported": "no test of the primary endpoint in the data",
+}
+
+
+def panel_heading(group: pd.DataFrame) -> str:
+    """'Petrou 2020, n=48: primary endpoint met (P=0.0003; P=0.0008)' for one trial's rows."""
+    first = group.iloc[0]
+    size = "" if pd.isna(first["n_total"]) else f", n={int(first['n_total'])}"
+    tests = "; ".join(text for text in group["p_text"] if text)
+    return f"{first['study']}{size}: {HEADINGS[first['verdict']]}" + (
+        f" ({tests})" if tests else ""
+    )
+
+
+def plot_primary_results(
+    outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.DataFrame, disease: str
+) -> Figure:
+    """The randomised trials' primary results side by side: one panel per trial, each on its own
+    scale (percentages 0-100, counts from 0, ratios on a log scale with a dashed line at 1).
+
+    Dots: blue = cell arm, grey = control arm, black diamond = between-arm ratio; bars: 95% CI
+    where the source reported one. Above each panel: study, n, verdict (see `primary_results`)
+    and the reported P values. Uses the columns listed in `primary_results`.
+    """
+    results = primary_results(outcomes, trials, arms, disease)
+    if results.empty:
+        raise ValueError(f"no randomised MSC-family trial of {disease!r} has a primary result")
+    groups = list(results.groupby("trial_id", sort=False))
+    heights = [len(group) for _, group in groups]
+    figure, axes = new_figure(
+        outcomes, trials, arms, width=7.0, height=1.0 * len(groups) + 0.5 * sum(heights),
+        nrows=len(groups), ncols=1,
+    )  # fmt: skip
+    axes = [axes] if len(groups) == 1 else list(axes)
+    colours = {"experimental": PALETTE["blue"], "control": PALETTE["black"], "effect": "black"}
+    for axis, (_, group) in zip(axes, groups, strict=True):
+        positions = list(range(len(group)))[::-1]
+        for position, row in zip(positions, group.itertuples(), strict=True):
+            has_ci = not (pd.isna(row.ci_low) or pd.isna(row.ci_high))
+            colour = colours.get(row.role, PALETTE["black"])
+            axis.errorbar(
+                row.value,
+                position,
+                xerr=[[row.value - row.ci_low], [row.ci_high - row.value]] if has_ci else None,
+                fmt="D" if row.kind == "effect" else "o",
+                color=colour if row.role != "control" else PALETTE["grey"],
+                markeredgecolor=colour,
+                markersize=7,
+                capsize=4,
+            )
+            text = f"{row.value:g}"
+            if row.unit == "%":
+                text += "%"
+            if pd.notna(row.events) and pd.notna(row.total):
+                text += f" ({row.events:g}/{row.total:g})"
+            if has_ci:
+                text += f" (95% CI {row.ci_low:g} to {row.ci_high:g})"
+            axis.annotate(
+                text, (row.value, position), xytext=(0, 8), textcoords="offset points",
+                ha="center", fontsize=8,
+            )  # fmt: skip
+        axis.set_yticks(positions, list(group["label"]), fontsize=8)
+        axis.set_ylim(-0.7, len(group) - 0.1)
+        first = group.iloc[0]
+        if first["unit"] == "ratio":
+            axis.axvline(1, color=PALETTE["black"], linewidth=0.8, linestyle="--")
+            axis.set_xscale("log")
+            axis.set_xlim(0.25, 4)
+            axis.set_xticks([0.25, 0.5, 1, 2, 4], ["0.25", "0.5", "1", "2", "4"])
+            axis.minorticks_off()
+            unit = "ratio vs control, log scale (below 1: fewer with cells)"
+        elif first["unit"] == "%":
+            axis.set_xlim(0, 100)
+            unit = "% of patients in the arm"
+        else:
+            top = max(group["ci_high"].max(), group["value"].max())
+            axis.set_xlim(0, 1.1 * top)
+            unit = first["unit"]
+        axis.set_xlabel(textwrap.fill(f"{first['what']} ({unit})", 80), fontsize=8)
+        axis.text(
+            0, 1.06, panel_heading(group), transform=axis.transAxes, fontsize=9,
+            fontweight="bold", va="bottom",
+        )  # fmt: skip
+    return figure
+
+
 # ------------------------------------------------------------------------------ benchmark
 
 
@@ -496,5 +688,7 @@ __all__ = [
     "plot_benchmark",
     "plot_evidence_map",
     "plot_outcomes",
+    "plot_primary_results",
+    "primary_results",
     "single_arm_results",
 ]

@@ -1,0 +1,257 @@
+"""Checkers of the multiple sclerosis chapter's coding exercises (see `mscbook.checkers`).
+
+Expected answers are computed from `data/` at check time, so a corrected fact corrects the check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+
+import pandas as pd
+
+from mscbook import data
+from mscbook.checkers import WAITING, Feedback, checker, combine
+from mscbook.figures.diseases import primary_results
+from mscbook.tables import MSC_FAMILY
+from mscbook.widgets.trials import filter_trials
+
+DISEASE = "multiple_sclerosis"
+#: Petrou 2020's primary result rows: treatment failure at 6 months (first definition).
+FAILURE_ROWS = {
+    "it": "petrou2020_failure_it",
+    "iv": "petrou2020_failure_iv",
+    "sham": "petrou2020_failure_sham",
+}
+SECOND_DEFINITION = {"it": "petrou2020_failure_def2_it", "sham": "petrou2020_failure_def2_sham"}
+#: How far a proportion may be from the exact one: rounding the table's percentages is fine.
+TOLERANCE = 0.001
+
+
+def _proportion(name: str, value: object) -> float | str:
+    """The answer as a float, or what is wrong with it."""
+    if value is ...:
+        return WAITING
+    if isinstance(value, pd.Series | pd.DataFrame):
+        if value.size == 1:
+            return f"`{name}` is a pandas object holding one value; take the number with `.item()`."
+        return f"`{name}` holds {value.size} values; select one row and one column."
+    if isinstance(value, str):
+        return f"`{name}` is text ({value!r}); it should be a number."
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return f"`{name}` should be a number, not {type(value).__name__}."
+    number = float(value)
+    if math.isnan(number):
+        return f"`{name}` is NaN (not a number): you read an empty cell."
+    return number
+
+
+def _risks(outcomes: pd.DataFrame, rows: Mapping[str, str]) -> dict[str, float]:
+    table = outcomes.set_index("outcome_id")
+    return {
+        arm: float(table.loc[row, "events"]) / float(table.loc[row, "total"])
+        for arm, row in rows.items()
+    }
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, abs_tol=TOLERANCE)
+
+
+# ------------------------------------------------------------- ex-ms-petrou-risk-difference
+
+
+@checker("ex-ms-petrou-risk-difference")
+def check_petrou_risk_difference(namespace: Mapping[str, object]) -> Feedback:
+    """`risk_it`, `risk_sham` (proportions of treatment failure at 6 months in Petrou 2020) and
+    `risk_difference` (intrathecal minus sham, as a proportion)."""
+    names = ("risk_it", "risk_sham", "risk_difference")
+    answers = {name: namespace.get(name, ...) for name in names}
+    outcomes = data.load("trial_outcomes")
+    risks = _risks(outcomes, FAILURE_ROWS)
+    second = _risks(outcomes, SECOND_DEFINITION)
+    verdicts = {
+        "risk_it": _judge_risk("risk_it", answers["risk_it"], risks, second, "it"),
+        "risk_sham": _judge_risk("risk_sham", answers["risk_sham"], risks, second, "sham"),
+        "risk_difference": _judge_difference(answers["risk_difference"], risks, second),
+    }
+    return combine(verdicts, "All three answers match the counts in the data.")
+
+
+def _judge_risk(
+    name: str, value: object, risks: dict[str, float], second: dict[str, float], arm: str
+) -> str | None:
+    number = _proportion(name, value)
+    if isinstance(number, str):
+        return number
+    expected = risks[arm]
+    if _close(number, expected):
+        return None
+    if _close(number / 100, expected):
+        return f"`{name}` looks like a percentage; give a proportion between 0 and 1."
+    if _close(number, second[arm]):
+        return (
+            f"`{name}` comes from the second treatment-failure definition; use the primary rows "
+            f"(`{FAILURE_ROWS[arm]}`)."
+        )
+    if arm == "it" and _close(number, risks["iv"]):
+        return "`risk_it` is the intravenous arm's risk; the question asks for the intrathecal arm."
+    if _close(number, 1 - expected):
+        return f"`{name}` is the share *without* treatment failure; divide `events` by `total`."
+    return f"`{name}` ({number:g}) is not `events / total` of the row `{FAILURE_ROWS[arm]}`."
+
+
+def _judge_difference(
+    value: object, risks: dict[str, float], second: dict[str, float]
+) -> str | None:
+    number = _proportion("risk_difference", value)
+    if isinstance(number, str):
+        return number
+    expected = risks["it"] - risks["sham"]
+    if _close(number, expected):
+        return None
+    if _close(number, -expected):
+        return (
+            "`risk_difference` has the wrong sign: subtract the sham arm's risk from the "
+            "intrathecal arm's (a negative difference means fewer failures with cells)."
+        )
+    if _close(number / 100, expected):
+        return "`risk_difference` is in percentage points; give it as a difference of proportions."
+    if _close(number, risks["iv"] - risks["sham"]):
+        return "`risk_difference` compares the intravenous arm with sham; use the intrathecal arm."
+    if _close(number, second["it"] - second["sham"]):
+        return (
+            "`risk_difference` uses the second treatment-failure definition; use the primary one."
+        )
+    if risks["sham"] and _close(number, risks["it"] / risks["sham"]):
+        return "`risk_difference` is a ratio of the risks; the question asks for their difference."
+    return f"`risk_difference` ({number:g}) is not the intrathecal risk minus the sham risk."
+
+
+# ---------------------------------------------------------------- ex-ms-randomised-primary
+
+
+@checker("ex-ms-randomised-primary")
+def check_randomised_primary(namespace: Mapping[str, object]) -> Feedback:
+    """`randomised_ids` (randomised MS trials of MSC-family products) and `met_ids` (those whose
+    primary endpoint was met, by `primary_results`)."""
+    answers = {name: namespace.get(name, ...) for name in ("randomised_ids", "met_ids")}
+    trials = data.load("trials")
+    expected = set(
+        filter_trials(trials, disease_area=DISEASE, randomised=True, product_type=list(MSC_FAMILY))[
+            "trial_id"
+        ]
+    )
+    results = primary_results(data.load("trial_outcomes"), trials, data.load("trial_arms"), DISEASE)
+    verdicts = results.drop_duplicates("trial_id").set_index("trial_id")["verdict"]
+    met = set(verdicts.index[verdicts == "met"])
+    verdicts_all = {
+        "randomised_ids": _judge_randomised(answers["randomised_ids"], expected, trials),
+        "met_ids": _judge_met(answers["met_ids"], met, expected, verdicts, trials),
+    }
+    return combine(verdicts_all, "Both answers match the trials and their primary results.")
+
+
+def _ids(name: str, value: object) -> set[str] | str:
+    if value is ...:
+        return WAITING
+    if isinstance(value, pd.DataFrame):
+        return (
+            f"`{name}` is a whole table; take its `trial_id` column, e.g. `set(table['trial_id'])`."
+        )
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return f"`{name}` should be a set or list of trial ids, not {type(value).__name__}."
+    items = list(value)
+    bad = [item for item in items if not isinstance(item, str)]
+    if bad:
+        return f"every item of `{name}` should be a trial id (text); found {bad[0]!r}."
+    return set(items)
+
+
+def _unknown_or_other_disease(name: str, got: set[str], trials: pd.DataFrame) -> str | None:
+    info = trials.set_index("trial_id")
+    unknown = sorted(got - set(info.index))
+    if unknown:
+        return f"{unknown} in `{name}` are not trial ids in the `trials` table."
+    other = sorted(item for item in got if info.loc[item, "disease_area"] != DISEASE)
+    if other:
+        return f"{other} in `{name}` are not multiple sclerosis trials."
+    return None
+
+
+def _judge_randomised(value: object, expected: set[str], trials: pd.DataFrame) -> str | None:
+    got = _ids("randomised_ids", value)
+    if isinstance(got, str):
+        return got
+    problem = _unknown_or_other_disease("randomised_ids", got, trials)
+    if problem:
+        return problem
+    if got == expected:
+        return None
+    info = trials.set_index("trial_id")
+    problems = []
+    extra = sorted(got - expected)
+    if extra:
+        problems.append(
+            f"{extra} were not randomised (single-arm or before/after studies): a trial counts "
+            "only if `randomised` is True."
+        )
+    missing = expected - got
+    derived = sorted(item for item in missing if info.loc[item, "product_type"] != "msc")
+    if derived:
+        problems.append(
+            f"{derived} tested MSC-derived products, which the question includes: allow every "
+            "product type in `MSC_FAMILY`."
+        )
+    if missing - set(derived):
+        problems.append(
+            f"{len(missing - set(derived))} randomised MSC trial(s) are missing from "
+            "`randomised_ids`."
+        )
+    return " ".join(problems)
+
+
+def _judge_met(
+    value: object,
+    met: set[str],
+    randomised: set[str],
+    verdicts: pd.Series,
+    trials: pd.DataFrame,
+) -> str | None:
+    got = _ids("met_ids", value)
+    if isinstance(got, str):
+        return got
+    problem = _unknown_or_other_disease("met_ids", got, trials)
+    if problem:
+        return problem
+    if got == met:
+        return None
+    problems = []
+    not_randomised = sorted(got - randomised)
+    if not_randomised:
+        problems.append(
+            f"{not_randomised} in `met_ids` were not randomised; an uncontrolled study cannot "
+            "meet a comparative primary endpoint."
+        )
+    for item in sorted((got & randomised) - met):
+        if item not in verdicts.index:
+            problems.append(
+                f"{item!r} has no primary efficacy result in the data (its primary endpoint was "
+                "safety): it did not show a benefit."
+            )
+        elif verdicts[item] == "not met":
+            problems.append(
+                f"{item!r} reported a P value of 0.05 or more (or a CI that includes 1) for its "
+                "primary endpoint: not met."
+            )
+        else:
+            problems.append(
+                f"{item!r} reported no test for its primary endpoint, so the data do not show "
+                "that it was met."
+            )
+    if met - got:
+        problems.append(
+            f"{len(met - got)} trial(s) that met the primary endpoint are missing from `met_ids`."
+        )
+    return " ".join(problems)

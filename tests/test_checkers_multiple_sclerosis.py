@@ -1,0 +1,122 @@
+"""The multiple sclerosis checkers: reference answers pass, typical wrong answers get feedback.
+
+Expected values come from the sources: Petrou 2020's results table gives treatment failure at 6
+months in 2/30 (intrathecal), 3/31 (intravenous) and 13/31 (sham), and 9/29 and 23/30 by its second
+definition. The randomised MS trials of MSC-family products were hand-checked against their
+abstracts: Petrou 2020 (met, P=0.0003), MESEMS (rate ratio 0.94, 0.58-1.50, not met), Llufriu 2014
+(P=0.064, not met), Harris 2024 (no difference, no P in the abstract) and Fernandez 2018 (primary
+endpoint safety).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mscbook import checkers
+
+RISK_IT, RISK_IV, RISK_SHAM = 2 / 30, 3 / 31, 13 / 31
+RANDOMISED = {"petrou2020", "harris2024", "llufriu2014", "uccelli2021", "fernandez2018"}
+MET = {"petrou2020"}
+
+
+def risk(**names) -> checkers.Feedback:
+    empty = {"risk_it": ..., "risk_sham": ..., "risk_difference": ...}
+    return checkers.check("ex-ms-petrou-risk-difference", empty | names)
+
+
+def primary(**names) -> checkers.Feedback:
+    empty = {"randomised_ids": ..., "met_ids": ...}
+    return checkers.check("ex-ms-randomised-primary", empty | names)
+
+
+REFERENCE = {"risk_it": RISK_IT, "risk_sham": RISK_SHAM, "risk_difference": RISK_IT - RISK_SHAM}
+
+
+def test_risk_reference_answer_passes():
+    feedback = risk(**REFERENCE)
+    assert feedback.passed, feedback
+    # the table's rounded percentages, as proportions, are close enough
+    assert risk(risk_it=0.067, risk_sham=0.419, risk_difference=0.067 - 0.419).passed
+
+
+def test_risk_untouched_is_not_answered():
+    feedback = risk()
+    assert not feedback.answered and str(feedback).startswith("Not answered yet")
+
+
+@pytest.mark.parametrize(
+    ("names", "says"),
+    [
+        ({"risk_it": 6.67}, "looks like a percentage"),
+        ({"risk_it": RISK_IV}, "intravenous arm"),
+        ({"risk_it": 9 / 29}, "second treatment-failure definition"),
+        ({"risk_sham": 1 - RISK_SHAM}, "*without* treatment failure"),
+        ({"risk_sham": 0.5}, "is not `events / total`"),
+        ({"risk_difference": RISK_SHAM - RISK_IT}, "wrong sign"),
+        ({"risk_difference": 100 * (RISK_IT - RISK_SHAM)}, "percentage points"),
+        ({"risk_difference": RISK_IV - RISK_SHAM}, "intravenous arm with sham"),
+        ({"risk_difference": 9 / 29 - 23 / 30}, "second treatment-failure definition"),
+        ({"risk_difference": RISK_IT / RISK_SHAM}, "ratio of the risks"),
+        ({"risk_it": "2/30"}, "is text"),
+        ({"risk_it": float("nan")}, "NaN"),
+        ({"risk_it": pd.Series([RISK_IT])}, "`.item()`"),
+    ],
+)
+def test_risk_wrong_answers_get_distinct_feedback(names, says):
+    feedback = risk(**(REFERENCE | names))
+    assert not feedback.passed
+    assert says in feedback.message
+
+
+def test_risk_partly_answered_names_what_is_missing():
+    feedback = risk(risk_it=RISK_IT)
+    assert feedback.answered and not feedback.passed
+    assert any("`risk_sham` is still `...`" in point for point in feedback.points)
+
+
+def test_broken_answer_gives_feedback_not_a_traceback():
+    class Broken:
+        def __float__(self):
+            raise RuntimeError("boom")
+
+    feedback = risk(risk_it=Broken(), risk_sham=RISK_SHAM, risk_difference=0.0)
+    assert not feedback.passed
+    assert "should be a number" in str(feedback)
+
+
+def test_primary_reference_answer_passes():
+    feedback = primary(randomised_ids=RANDOMISED, met_ids=MET)
+    assert feedback.passed, feedback
+    assert primary(randomised_ids=sorted(RANDOMISED), met_ids=["petrou2020"]).passed
+
+
+@pytest.mark.parametrize(
+    ("names", "says"),
+    [
+        ({"randomised_ids": RANDOMISED | {"petrou2021"}}, "were not randomised"),
+        ({"randomised_ids": RANDOMISED - {"harris2024"}}, "MSC-derived products"),
+        ({"randomised_ids": RANDOMISED - {"uccelli2021"}}, "1 randomised MSC trial(s) are missing"),
+        ({"randomised_ids": RANDOMISED | {"norgren2024"}}, "not multiple sclerosis trials"),
+        ({"randomised_ids": RANDOMISED | {"mesems"}}, "not trial ids"),
+        ({"randomised_ids": "petrou2020"}, "set or list of trial ids"),
+        ({"randomised_ids": pd.DataFrame({"trial_id": ["petrou2020"]})}, "whole table"),
+        ({"met_ids": MET | {"petrou2021"}}, "were not randomised"),
+        ({"met_ids": MET | {"llufriu2014"}}, "P value of 0.05 or more"),
+        ({"met_ids": MET | {"uccelli2021"}}, "CI that includes 1"),
+        ({"met_ids": MET | {"harris2024"}}, "reported no test"),
+        ({"met_ids": MET | {"fernandez2018"}}, "primary endpoint was safety"),
+        ({"met_ids": set()}, "missing from `met_ids`"),
+        ({"met_ids": [1]}, "should be a trial id"),
+    ],
+)
+def test_primary_wrong_answers_get_distinct_feedback(names, says):
+    feedback = primary(**({"randomised_ids": RANDOMISED, "met_ids": MET} | names))
+    assert not feedback.passed
+    assert says in feedback.message
+
+
+def test_checkers_are_registered_by_label():
+    registered = checkers.registered()
+    assert registered["ex-ms-petrou-risk-difference"].name == "petrou_risk_difference"
+    assert registered["ex-ms-randomised-primary"].name == "randomised_primary"
