@@ -43,6 +43,8 @@ CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNO
 
 
 def setup(app: Sphinx) -> dict:
+    # The trial explorer's DataTables, on the pages that have its table only.
+    app.setup_extension("mscbook.build.explorer")
     app.connect("config-inited", add_assets)
     app.connect("doctree-read", drop_widget_state)
     # After myst-nb (500), which adds the widget scripts in its own handler.
