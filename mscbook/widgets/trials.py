@@ -10,6 +10,7 @@ served from the site itself, enhances).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -193,6 +194,8 @@ LIST_FILTER_COLUMNS = (
 )  # fmt: skip
 #: Columns sorted by the number they start with ("72 (treated)" after "8"), not as text.
 NUMERIC_COLUMNS = ("n total",)
+#: Columns of long text and the class that gives them more width in the book.
+WIDE_COLUMNS = {"Study": "mscbook-wide", "Product": "mscbook-wide", "n per arm": "mscbook-widest"}
 HELP_TEXT = (
     "Type in the search box to keep the rows that contain your words (in any column), choose a "
     "value in a drop-down list to keep the rows with exactly that design, and click a column "
@@ -219,24 +222,22 @@ class TrialsTable:
 
 
 def _sort_key(text: str) -> str:
-    """The leading number of a cell such as '72 (treated)'; -1 for 'not found'."""
-    digits = ""
-    for char in text:
-        if not char.isdigit():
-            break
-        digits += char
-    return digits or "-1"
+    """The number a cell such as '72 (treated)' starts with; -1 for 'not found'."""
+    number = re.match(r"\d+", text)
+    return number.group() if number else "-1"
+
+
+def _header(column: str) -> str:
+    css = f' class="{WIDE_COLUMNS[column]}"' if column in WIDE_COLUMNS else ""
+    kind = "list" if column in LIST_FILTER_COLUMNS else "text"
+    return f'<th scope="col"{css} data-mscbook-filter="{kind}">{html.escape(column)}</th>'
 
 
 def table_html(table: pd.DataFrame, caption: str) -> str:
     """`table` as an accessible HTML table with the marker class: a caption, column headers
     (with the kind of filter each column gets), every row, all text escaped."""
     esc = html.escape
-    headers = "".join(
-        f'<th scope="col" data-mscbook-filter="'
-        f'{"list" if column in LIST_FILTER_COLUMNS else "text"}">{esc(str(column))}</th>'
-        for column in table.columns
-    )
+    headers = "".join(_header(str(column)) for column in table.columns)
     body = []
     for row in table.itertuples(index=False):
         cells = []
@@ -262,5 +263,5 @@ def static_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str) -> Tria
     contain one (`mscbook.build.explorer`).
     """
     table = trials_table(trials, arms, disease).reset_index(drop=True)
-    caption = f"{DISEASES[disease]}: {len(table)} trials, each with its design."
+    caption = f"{DISEASES[disease]}: {len(table)} studies, each with its design."
     return TrialsTable(table, table_html(table, caption))
