@@ -70,6 +70,17 @@
     });
     var container = api.table().container();
     container.parentNode.insertBefore(filters, container);
+    // DataTables 3 gives every event it handles a read-only `delegateTarget`. The copy buttons of
+    // the code cells (clipboard.js, delegated from <body>) assign that property to find their
+    // button; unable to, they took a click on a heading for a copy and threw an error. Once the
+    // event leaves the table, make the property an ordinary one again.
+    container.parentNode.addEventListener("click", function (event) {
+      Object.defineProperty(event, "delegateTarget", {
+        configurable: true,
+        writable: true,
+        value: undefined,
+      });
+    });
     var help = container.parentNode.querySelector(".mscbook-trials-help");
     if (help) {
       help.hidden = false;
