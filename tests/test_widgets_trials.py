@@ -158,7 +158,7 @@ def test_static_table_holds_every_row_of_the_trials_table(trials, arms):
     assert [text for text, _ in page.headers] == list(expected.columns)
     assert [[text for text, _ in row] for row in page.rows] == expected.to_numpy().tolist()
     assert page.caption == (
-        f"Critical or chronic limb-threatening ischaemia: {len(expected)} studies, each with its "
+        f"Critical or chronic limb-threatening ischaemia: {len(expected)} trials, each with its "
         "design."
     )
     # The same table as a DataFrame, for code (and the plain-text repr in a terminal).

@@ -186,8 +186,8 @@ def make_widget(trials: pd.DataFrame, arms: pd.DataFrame, **example: object) -> 
 #: CSS class that marks the trials table of `static_table`: the build loads the table scripts
 #: (DataTables) only on pages that contain it (mscbook.build.explorer).
 TABLE_CLASS = "mscbook-trials-table"
-#: Design columns that get a filter by value (a list of the column's values to tick); every
-#: other column gets a text filter.
+#: Design columns that get a drop-down list of their values in the book (their headings carry
+#: data-mscbook-filter="list"; the others "text": the search box covers every column).
 LIST_FILTER_COLUMNS = (
     "Product", "Cell source", "Donor", "Route", "Phase", "Randomised", "Blinding", "Control",
     "Design", "Status",
@@ -263,5 +263,5 @@ def static_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str) -> Tria
     contain one (`mscbook.build.explorer`).
     """
     table = trials_table(trials, arms, disease).reset_index(drop=True)
-    caption = f"{DISEASES[disease]}: {len(table)} studies, each with its design."
+    caption = f"{DISEASES[disease]}: {len(table)} trials, each with its design."
     return TrialsTable(table, table_html(table, caption))
