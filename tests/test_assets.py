@@ -8,7 +8,12 @@ import pytest
 
 from mscbook.build import assets
 
-PINNED = {"mathjax": "3.2.2", "axe-core": "4.14.1"}
+PINNED = {
+    "mathjax": "3.2.2",
+    "axe-core": "4.14.1",
+    "datatables.net": "3.1.2",
+    "datatables.net-dt": "3.1.2",
+}
 
 
 def test_lockfile_pins_the_packages_with_integrity_hashes():
@@ -67,6 +72,12 @@ def fake_install(tmp_path, monkeypatch):
     files = {
         "mathjax": {"es5/tex-chtml.js": "", "es5/input/tex/a.js": "", "LICENSE": ""},
         "axe-core": {"axe.min.js": "axe", "axe.js": "not copied"},
+        "datatables.net": {
+            "js/dataTables.min.js": "dt",
+            "js/dataTables.min.mjs": "module: not copied",
+            "License.txt": "MIT",
+        },
+        "datatables.net-dt": {"css/dataTables.dataTables.min.css": "css", "js/x.js": ""},
     }
     for name, version in PINNED.items():
         _fake_package(modules, name, version, files[name])
@@ -81,6 +92,12 @@ def test_ensure_copies_once_and_records_a_stamp(fake_install, capsys):
     assert assets.axe_js().read_text() == "axe"
     assert (folder / "static" / "mathjax" / "tex-chtml.js").exists()
     assert (folder / "static" / "favicon.svg").exists()
+    # The trial explorer: DataTables' classic script and style, and the book's own script.
+    tables = folder / "static" / "datatables"
+    assert sorted(p.name for p in tables.iterdir()) == [
+        "License.txt", "dataTables.dataTables.min.css", "dataTables.min.js"
+    ]  # fmt: skip
+    assert (folder / "static" / "trials-table.js").exists()
     assert assets.is_current()
     assets.ensure()
     assert capsys.readouterr().out == ""  # current: nothing copied again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from mscbook import data
@@ -108,3 +109,91 @@ def test_form_accepts_an_example_with_several_codes(trials, arms):
     assert product.value == ("msc", "msc_like")
     assert product.label == "MSC or MSC-like cells"
     assert "PACE (PLX-PAD)" in live.html() and "RESTORE-CLI" not in live.html()
+
+
+def _parse_table(markup: str):
+    """(caption, headers with their attributes, rows of cell texts) of the one table in `markup`,
+    read with the standard library's HTML parser (entities decoded)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tables, self.caption, self.headers, self.rows = [], "", [], []
+            self.where, self.text = None, ""
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append(dict(attrs))
+            if tag == "tr" and self.where == "tbody":
+                self.rows.append([])
+            if tag in ("thead", "tbody"):
+                self.where = tag
+            if tag in ("caption", "th", "td"):
+                self.text, self.attrs = "", dict(attrs)
+
+        def handle_data(self, data):
+            self.text += data
+
+        def handle_endtag(self, tag):
+            if tag == "caption":
+                self.caption = self.text
+            elif tag == "th":
+                self.headers.append((self.text, self.attrs))
+            elif tag == "td":
+                self.rows[-1].append((self.text, self.attrs))
+
+    reader = Reader()
+    reader.feed(markup)
+    return reader
+
+
+def test_static_table_holds_every_row_of_the_trials_table(trials, arms):
+    from mscbook.tables import trials_table
+
+    expected = trials_table(trials, arms, "cli_clti")
+    shown = explorer.static_table(trials, arms, "cli_clti")
+    page = _parse_table(shown._repr_html_())
+    assert [table["class"] for table in page.tables] == ["mscbook-trials-table"]
+    assert [text for text, _ in page.headers] == list(expected.columns)
+    assert [[text for text, _ in row] for row in page.rows] == expected.to_numpy().tolist()
+    assert page.caption == (
+        f"Critical or chronic limb-threatening ischaemia: {len(expected)} trials, each with its "
+        "design."
+    )
+    # The same table as a DataFrame, for code (and the plain-text repr in a terminal).
+    assert shown.frame.to_numpy().tolist() == expected.to_numpy().tolist()
+    assert "RESTORE-CLI" in repr(shown)
+
+
+def test_static_table_marks_filters_and_sort_numbers(trials, arms):
+    page = _parse_table(explorer.static_table(trials, arms, "cli_clti").html)
+    kinds = {text: attrs["data-mscbook-filter"] for text, attrs in page.headers}
+    assert kinds["Phase"] == kinds["Randomised"] == kinds["Control"] == kinds["Donor"] == "list"
+    assert kinds["Study"] == kinds["n per arm"] == kinds["n total"] == "text"
+    assert all(attrs["scope"] == "col" for _, attrs in page.headers)
+    column = [text for text, _ in page.headers].index("n total")
+    # "n total" sorts by the number of patients in the data (-1 when none was found), not as text.
+    cli = trials[trials["disease_area"] == "cli_clti"]
+    expected = ["-1" if pd.isna(n) else str(int(n)) for n in cli["n_total"]]
+    assert [row[column][1]["data-order"] for row in page.rows] == expected
+    restore = [row for row in page.rows if row[0][0].startswith("RESTORE-CLI")][0]
+    assert restore[column][1]["data-order"] == "72"  # 72 treated (PMID 22453769)
+
+
+def test_static_table_escapes_text(trials, arms):
+    risky = trials[trials["disease_area"] == "cli_clti"].head(1).copy()
+    risky["short_name"] = '<script>alert("x")</script> & Co'
+    markup = explorer.static_table(risky, arms, "cli_clti").html
+    assert "<script>" not in markup
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in markup
+    page = _parse_table(markup)
+    assert page.rows[0][0][0] == '<script>alert("x")</script> & Co'
+
+
+def test_static_table_of_each_disease_and_an_unknown_one(trials, arms):
+    for disease in ("multiple_sclerosis", "systemic_sclerosis"):
+        rows = _parse_table(explorer.static_table(trials, arms, disease).html).rows
+        assert len(rows) == (trials["disease_area"] == disease).sum()
+    with pytest.raises(ValueError, match="unknown disease 'gout'"):
+        explorer.static_table(trials, arms, "gout")

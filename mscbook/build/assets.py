@@ -1,6 +1,6 @@
 """Browser assets the book serves itself, so that the site works with no network.
 
-MathJax (which the stock HTML loads from a CDN) and
+MathJax (which the stock HTML loads from a CDN), DataTables (the trial explorer's table) and
 axe-core (used by the browser tests) are npm packages pinned in the root `package.json` and
 `package-lock.json`; the set-up step (`make book`) installs them with `npm ci --ignore-scripts`,
 and npm checks every tarball against the lockfile's integrity hash. This module only copies the
@@ -63,6 +63,10 @@ COPIES: tuple[Copy, ...] = (
         strip="es5",
     ),
     Copy("axe-core", "test/axe-core", ("axe.min.js", "LICENSE")),
+    # The trial explorer's table (mscbook.build.explorer adds them only to pages that have one):
+    # DataTables' classic (UMD) script, which also runs from file://, and its default style.
+    Copy("datatables.net", "static/datatables", ("js/dataTables.min.js", "License.txt"), "js"),
+    Copy("datatables.net-dt", "static/datatables", ("css/dataTables.dataTables.min.css",), "css"),
 )
 
 STAMP_NAME = ".mscbook-assets.json"

@@ -15,7 +15,9 @@
   `nb_ipywidgets_js`) that is not in the build, and on any page that still embeds widgets (a
   widget view or widget state: it would need a widget manager and a kernel to respond).
 - Fixes accessibility faults in the theme's markup that axe-core reports as serious, and drops
-  the theme's redundant 1.5 MB fontawesome.js (see `THEME_FIXES`).
+  the theme's redundant 1.5 MB fontawesome.js (see `THEME_FIXES`) and, on every page but the
+  search page, the search scripts and index that only search-as-you-type uses (`INLINE_SEARCH`).
+- Adds DataTables to the pages with a trial explorer table only (`mscbook.build.explorer`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNO
 
 
 def setup(app: Sphinx) -> dict:
+    # The trial explorer's DataTables, on the pages that have its table only.
+    app.setup_extension("mscbook.build.explorer")
     app.connect("config-inited", add_assets)
     app.connect("doctree-read", drop_widget_state)
     # After myst-nb (500), which adds the widget scripts in its own handler.
@@ -169,6 +173,8 @@ def check_built_site(app: Sphinx, exception: Exception | None) -> None:
             continue
         text = page.read_text(encoding="utf-8")
         fixed = fix_theme_markup(text)
+        if relative != SEARCH_PAGE and not search_as_you_type(app):
+            fixed = drop_inline_search(fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
         scanner = scan_page(fixed)
@@ -214,6 +220,28 @@ THEME_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     # which swaps each <i> for an SVG). The web font alone draws the same icons.
     (re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'), ""),
 )  # fmt: skip
+
+
+#: The page that runs the search (it keeps its search scripts).
+SEARCH_PAGE = "search.html"
+#: pydata-sphinx-theme 0.17 loads Sphinx's search scripts and the whole search index on every page
+#: (its layout.html), for an optional search-as-you-type that this book leaves off; without it
+#: the search field only opens search.html, which loads them itself. 0.13 MB a page, and the index
+#: grows with every chapter.
+INLINE_SEARCH = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)">'
+    r"</script>"
+)
+
+
+def search_as_you_type(app: Sphinx) -> bool:
+    options = getattr(app.config, "html_theme_options", None) or {}
+    return str(options.get("search_as_you_type", False)).lower() == "true"
+
+
+def drop_inline_search(text: str) -> str:
+    """Remove the search scripts that only search-as-you-type would use (see INLINE_SEARCH)."""
+    return INLINE_SEARCH.sub("", text)
 
 
 def fix_theme_markup(text: str) -> str:

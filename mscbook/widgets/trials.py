@@ -2,13 +2,15 @@
 randomisation and product type.
 
 `filter_trials` is the pure model (tested directly); `make_widget` puts dropdowns in front of it
-for JupyterLab; `static_table` is what the HTML book shows: a searchable, sortable table that works
-without a kernel and offline (itables in its offline mode).
+for JupyterLab; `static_table` is what the HTML book shows: a searchable, sortable, filterable table
+that works without a kernel and offline (a plain HTML table that the build's DataTables script,
+served from the site itself, enhances).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -181,20 +183,85 @@ def make_widget(trials: pd.DataFrame, arms: pd.DataFrame, **example: object) -> 
     return layout.LiveWidget(box, report.value)
 
 
-def static_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str):
-    """The disease's trials as a searchable, sortable table that needs no kernel and no network.
+#: CSS class that marks the trials table of `static_table`: the build loads the table scripts
+#: (DataTables) only on pages that contain it (mscbook.build.explorer).
+TABLE_CLASS = "mscbook-trials-table"
+#: Design columns that get a drop-down list of their values in the book (their headings carry
+#: data-mscbook-filter="list"; the others "text": the search box covers every column).
+LIST_FILTER_COLUMNS = (
+    "Product", "Cell source", "Donor", "Route", "Phase", "Randomised", "Blinding", "Control",
+    "Design", "Status",
+)  # fmt: skip
+#: Columns sorted by the number they start with ("72 (treated)" after "8"), not as text.
+NUMERIC_COLUMNS = ("n total",)
+#: Columns of long text and the class that gives them more width in the book.
+WIDE_COLUMNS = {"Study": "mscbook-wide", "Product": "mscbook-wide", "n per arm": "mscbook-widest"}
+HELP_TEXT = (
+    "Type in the search box to keep the rows that contain your words (in any column), choose a "
+    "value in a drop-down list to keep the rows with exactly that design, and click a column "
+    "heading to sort by it (click again to reverse)."
+)
 
-    itables in offline mode: the DataTables bundle is embedded in the page once
-    (`itables.init_notebook_mode(all_interactive=False, connected=False)` must run first, so
-    that only this table, not every DataFrame, becomes interactive).
+
+class TrialsTable:
+    """A disease's trials table as plain HTML (`html`), with its DataFrame (`frame`).
+
+    Notebooks show the HTML as an ordinary table; in the HTML book, the build's script turns every
+    table with `TABLE_CLASS` into a searchable, sortable, filterable one (no kernel, no network).
     """
-    from itables import show
 
-    table = trials_table(trials, arms, disease).reset_index(drop=True)
-    show(
-        table,
-        connected=False,
-        classes="display compact",
-        paging=False,
-        showIndex=False,
+    def __init__(self, frame: pd.DataFrame, html_text: str) -> None:
+        self.frame = frame
+        self.html = html_text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def _sort_key(text: str) -> str:
+    """The number a cell such as '72 (treated)' starts with; -1 for 'not found'."""
+    number = re.match(r"\d+", text)
+    return number.group() if number else "-1"
+
+
+def _header(column: str) -> str:
+    css = f' class="{WIDE_COLUMNS[column]}"' if column in WIDE_COLUMNS else ""
+    kind = "list" if column in LIST_FILTER_COLUMNS else "text"
+    return f'<th scope="col"{css} data-mscbook-filter="{kind}">{html.escape(column)}</th>'
+
+
+def table_html(table: pd.DataFrame, caption: str) -> str:
+    """`table` as an accessible HTML table with the marker class: a caption, column headers
+    (with the kind of filter each column gets), every row, all text escaped."""
+    esc = html.escape
+    headers = "".join(_header(str(column)) for column in table.columns)
+    body = []
+    for row in table.itertuples(index=False):
+        cells = []
+        for column, value in zip(table.columns, row, strict=True):
+            text = "" if pd.isna(value) else str(value)
+            order = f' data-order="{_sort_key(text)}"' if column in NUMERIC_COLUMNS else ""
+            cells.append(f"<td{order}>{esc(text)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<div class="mscbook-trials">'
+        f'<p class="mscbook-trials-help" hidden>{esc(HELP_TEXT)}</p>'
+        f'<table class="{TABLE_CLASS}"><caption>{esc(caption)}</caption>'
+        f"<thead><tr>{headers}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+def static_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str) -> TrialsTable:
+    """The disease's trials (every row of `trials_table`) as a table the HTML book lets the reader
+    search, sort and filter without a kernel and offline.
+
+    The HTML is a plain table (readable without JavaScript and in JupyterLab) marked with
+    `TABLE_CLASS`; the build adds DataTables, served from the site itself, to the pages that
+    contain one (`mscbook.build.explorer`).
+    """
+    table = trials_table(trials, arms, disease).reset_index(drop=True)
+    caption = f"{DISEASES[disease]}: {len(table)} trials, each with its design."
+    return TrialsTable(table, table_html(table, caption))
