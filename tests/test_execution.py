@@ -71,3 +71,21 @@ def test_a_failing_chapter_is_reported(tiny_book):
     summary = execution.pre_execute(tiny_book, fresh=True)
     assert summary.failed == ["two.md"] and summary.executed == ["one.md"]
     assert "1 FAILED: two.md" in summary.describe()
+
+
+def test_a_preview_rebuilds_after_an_edit_to_the_sites_own_scripts_or_pinned_assets(tiny_book):
+    from mscbook.build.book import sources_fingerprint
+
+    static = tiny_book / "mscbook" / "build" / "static"
+    static.mkdir(parents=True)
+    (static / "table.js").write_text("// one\n")
+    (tiny_book / "package-lock.json").write_text("{}\n")
+    before = sources_fingerprint(tiny_book)
+    assert sources_fingerprint(tiny_book) == before
+
+    (static / "table.js").write_text("// two\n")
+    after_script = sources_fingerprint(tiny_book)
+    assert after_script != before
+
+    (tiny_book / "package-lock.json").write_text('{"lockfileVersion": 3}\n')
+    assert sources_fingerprint(tiny_book) != after_script

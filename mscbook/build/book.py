@@ -24,15 +24,22 @@ SOURCES_STAMP = "mscbook-sources.sha256"
 
 
 def sources_fingerprint(root: Path) -> str:
-    """Hash of every file the rendered book depends on."""
+    """Hash of every file the rendered book depends on.
+
+    Besides the chapters' inputs: the pages, the site's own scripts and styles
+    (`mscbook/build/static/`) and the pinned browser assets (`package-lock.json`), so that a
+    preview rebuilds after an edit to any of them.
+    """
     files = [
         *root.glob("*.md"),
         *root.glob("*.yml"),
         *root.joinpath("chapters").rglob("*.md"),
+        *root.joinpath("mscbook", "build", "static").rglob("*"),
         root / "references.bib",
+        root / "package-lock.json",
     ]
     digest = hashlib.sha256(execution.inputs_fingerprint(root).encode())
-    for path in sorted(files):
+    for path in sorted(path for path in files if path.is_file()):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
