@@ -448,7 +448,8 @@ def leave_one_out(result: Pooled) -> pd.DataFrame:
 
 PRODUCT_NAMES = {
     "msc": "MSC", "msc_like": "MSC-like", "msc_derived": "MSC-derived",
-    "cd34_cells": "CD34+ cells", "bm_mnc": "BM-MNC", "bm_multicellular": "bone-marrow multicellular",
+    "cd34_cells": "CD34+ cells", "bm_mnc": "BM-MNC",
+    "bm_multicellular": "bone-marrow multicellular",
     "bmac": "BMAC", "svf_adrc": "SVF/ADRC", "fat_graft": "fat graft", "hsct": "HSCT",
 }  # fmt: skip
 CONTINUOUS_STATISTICS = {"mean", "mean_change"}
@@ -468,8 +469,9 @@ def two_arm_comparisons(outcomes: pd.DataFrame, arms: pd.DataFrame) -> pd.DataFr
     keyed = outcomes.assign(
         timepoint=[
             "" if pd.isna(value) else f"{value:g} {unit}"
-            for value, unit in zip(outcomes["timepoint_value"], outcomes["timepoint_unit"],
-                                   strict=True)
+            for value, unit in zip(
+                outcomes["timepoint_value"], outcomes["timepoint_unit"], strict=True
+            )
         ]  # fmt: skip
     )
     rows = []
