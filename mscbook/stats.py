@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,7 @@ class Pooled:
     prediction_high: float | None
     studies: pd.DataFrame  # study, effect, variance, se, ci_low, ci_high, weight (+ inputs)
     excluded: tuple[str, ...] = ()  # double-zero studies left out of a ratio measure
+    notes: tuple[str, ...] = ()  # the zero-cell warnings, kept for display
 
     @property
     def k(self) -> int:
@@ -271,13 +272,13 @@ def _pool_binary(
     if measure not in RATIO_MEASURES:  # a risk difference of 0 is information: keep the study
         double_zero = np.zeros_like(double_zero)
     excluded = tuple(name for name, flag in zip(names, double_zero, strict=True) if flag)
+    notes = []
     if excluded:
-        warnings.warn(
+        notes.append(
             f"excluded from the pooled {MEASURE_NAMES[measure]}: {', '.join(excluded)} "
-            "(no events, or only events, in both arms: no information on a ratio)",
-            ZeroCellWarning,
-            stacklevel=3,
+            "(no events, or only events, in both arms: no information on a ratio)"
         )
+        warnings.warn(notes[-1], ZeroCellWarning, stacklevel=3)
     keep = ~double_zero
     if not keep.any():
         raise MetaAnalysisError(f"every study has no events in either arm: {', '.join(names)}")
@@ -286,12 +287,11 @@ def _pool_binary(
     zero = (e1 == 0) | (e2 == 0) | (e1 == n1) | (e2 == n2)
     if zero.any():
         corrected = [name for name, flag in zip(kept, zero, strict=True) if flag]
-        warnings.warn(
+        notes.append(
             f"continuity correction: {continuity} added to every cell of {', '.join(corrected)} "
-            "(a zero cell)",
-            ZeroCellWarning,
-            stacklevel=3,
+            "(a zero cell)"
         )
+        warnings.warn(notes[-1], ZeroCellWarning, stacklevel=3)
     add = np.where(zero, continuity, 0.0)
     # statsmodels takes counts and totals; adding to both cells of an arm adds 2x to its total
     effect, variance = effectsize_2proportions(
@@ -308,7 +308,10 @@ def _pool_binary(
         }
     )
     files = _data_files(events_treat, n_treat, events_control, n_control)
-    return _pool(measure, method, np.asarray(effect), np.asarray(variance), table, excluded, files)
+    result = _pool(
+        measure, method, np.asarray(effect), np.asarray(variance), table, excluded, files
+    )
+    return replace(result, notes=tuple(notes))
 
 
 def pool_risk_ratios(
@@ -577,3 +580,73 @@ def _pooling_reason(trial_ids, usable, usable_trials, compared, by_trial) -> tup
         caveats.append(f"different products ({', '.join(products)})")
     reason = f"{len(usable_trials)} controlled trials with numbers for both arms"
     return (reason + ("; " + "; ".join(caveats) if caveats else ""), "pool, with caveats")
+
+
+OUTCOME_WORDS = {
+    "abi": "Ankle-brachial index",
+    "edss": "EDSS",
+    "mrss": "Modified Rodnan skin score",
+    "tcpo2": "Transcutaneous oxygen pressure",
+    "gd_enhancing_lesions": "Gadolinium-enhancing lesions",
+    "lcla_improvement": "Low-contrast letter acuity improved",
+    "msws12_improvement": "MSWS-12 improved",
+    "nine_hpt_improvement": "Nine-hole peg test improved",
+    "sdmt_improvement": "SDMT improved",
+    "t25fw_improvement": "Timed 25-foot walk improved",
+    "edss_plus_improvement": "EDSS-Plus improved",
+    "t25fw_or_nine_hpt_improvement": "Timed walk or peg test improved",
+}
+
+
+def outcome_words(code: str) -> str:
+    """An outcome code in plain words ("cochin_hand_score" -> "Cochin hand score")."""
+    if code in OUTCOME_WORDS:
+        return OUTCOME_WORDS[code]
+    words = code.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def pooling_table(candidates: pd.DataFrame) -> pd.DataFrame:
+    """`pooling_candidates` for a reader: plain headers and outcome names, poolable rows first."""
+    table = candidates.assign(
+        outcome=[outcome_words(code) for code in candidates["outcome"]],
+        order=candidates["verdict"] != "pool, with caveats",
+    ).sort_values(["order", "n_trials", "outcome"], ascending=[True, False, True], kind="stable")
+    return (
+        table.drop(columns="order")
+        .rename(
+            columns={
+                "outcome": "Outcome",
+                "trials": "Trials reporting it",
+                "n_trials": "Trials",
+                "n_with_arm_data": "With numbers for both arms",
+                "verdict": "Verdict",
+                "reason": "Why",
+            }  # fmt: skip
+        )
+        .reset_index(drop=True)
+    )
+
+
+def summary_table(results: dict[str, Pooled]) -> pd.DataFrame:
+    """One row per labelled result: the pooled effect on its natural scale, its 95% CI, tau²,
+    I² (%), the 95% prediction interval (random effects, k ≥ 3) and k."""
+    rows = []
+    for label, result in results.items():
+        has_prediction = result.prediction_low is not None
+        rows.append(
+            {
+                "Analysis": label,
+                "Estimate": result.value,
+                "95% CI": f"{result.ci_low:.3g} to {result.ci_high:.3g}",
+                "tau²": result.tau2,
+                "I² (%)": 100 * result.i2,
+                "95% prediction interval": (
+                    f"{result.prediction_low:.3g} to {result.prediction_high:.3g}"
+                    if has_prediction
+                    else "none"
+                ),
+                "Studies": result.k,
+            }
+        )
+    return pd.DataFrame(rows)
