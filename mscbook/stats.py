@@ -650,3 +650,47 @@ def summary_table(results: dict[str, Pooled]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+POOLERS = {
+    "risk_ratio": pool_risk_ratios,
+    "odds_ratio": pool_odds_ratios,
+    "risk_difference": pool_risk_differences,
+}
+BCG_ARMS = ("events_vaccinated", "n_vaccinated", "events_control", "n_control")
+
+
+def reproduce_published(
+    benchmarks: pd.DataFrame, studies: pd.DataFrame, arms: Sequence[str] = BCG_ARMS
+) -> pd.DataFrame:
+    """Each published pooled result in `benchmarks` beside the same analysis run here on
+    `studies`, both rounded to the published decimals, and whether they agree.
+
+    Uses `meta_analysis_benchmarks` columns benchmark_id, measure, method, estimate, ci_low,
+    ci_high, tau2, i2_percent, q, decimals; `studies` columns named by `arms` (events and
+    totals, treatment arm first).
+    """
+    rows = []
+    for row in benchmarks.itertuples():
+        ours = POOLERS[row.measure](*(studies[column] for column in arms), method=row.method)
+        places = int(row.decimals)
+        published = {"estimate": row.estimate, "ci_low": row.ci_low, "ci_high": row.ci_high,
+                     "tau2": row.tau2, "i2_percent": row.i2_percent, "q": row.q}  # fmt: skip
+        mine = {"estimate": ours.value, "ci_low": ours.ci_low, "ci_high": ours.ci_high,
+                "tau2": ours.tau2, "i2_percent": 100 * ours.i2, "q": ours.q}  # fmt: skip
+        compared = [name for name, value in published.items() if pd.notna(value)]
+        agree = all(
+            abs(round(mine[name], places) - round(published[name], places)) <= 10 ** (-places) / 2
+            for name in compared
+        )
+        rows.append(
+            {
+                "benchmark_id": row.benchmark_id,
+                "measure": row.measure,
+                "method": row.method,
+                **{f"published_{name}": published[name] for name in compared},
+                **{f"ours_{name}": round(mine[name], places) for name in compared},
+                "agrees": agree,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -328,3 +328,20 @@ def test_the_bcg_table_in_data_holds_the_published_counts():
     assert table["n_vaccinated"].tolist() == (BCG["tpos"] + BCG["tneg"]).tolist()
     assert table["events_control"].tolist() == BCG["cpos"].tolist()
     assert table["n_control"].tolist() == (BCG["cpos"] + BCG["cneg"]).tolist()
+
+
+def test_every_published_benchmark_is_reproduced_to_its_decimals():
+    from mscbook import data
+
+    benchmarks = data.load("meta_analysis_benchmarks")
+    table = stats.reproduce_published(benchmarks, data.load("bcg_trials"))
+    assert table["benchmark_id"].tolist() == benchmarks["benchmark_id"].tolist()
+    assert table["agrees"].all(), table[~table["agrees"]]
+    dl = table.set_index("benchmark_id").loc["bcg_rr_dl"]
+    assert (dl["ours_estimate"], dl["ours_tau2"], dl["ours_i2_percent"]) == (
+        0.4896,
+        0.3088,
+        92.1173,
+    )
+    wrong = benchmarks.assign(estimate=benchmarks["estimate"] + 0.001)
+    assert not stats.reproduce_published(wrong, data.load("bcg_trials"))["agrees"].any()
