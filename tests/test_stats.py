@@ -345,3 +345,48 @@ def test_every_published_benchmark_is_reproduced_to_its_decimals():
     )
     wrong = benchmarks.assign(estimate=benchmarks["estimate"] + 0.001)
     assert not stats.reproduce_published(wrong, data.load("bcg_trials"))["agrees"].any()
+
+
+def test_zero_cell_notes_are_kept_on_the_result():
+    with pytest.warns(stats.ZeroCellWarning):
+        result = stats.pool_risk_ratios(
+            [3, 0, 0], [20, 25, 30], [6, 4, 0], [20, 25, 30], studies=["A", "B", "C"]
+        )
+    assert len(result.notes) == 2
+    assert result.notes[0].startswith("excluded from the pooled risk ratio: C")
+    assert result.notes[1] == "continuity correction: 0.5 added to every cell of B (a zero cell)"
+    quiet = stats.pool_risk_ratios([3, 4], [20, 25], [6, 5], [20, 25])
+    assert quiet.notes == ()
+
+
+def test_the_pooling_table_speaks_plain_words_and_puts_poolable_outcomes_first():
+    candidates = pd.DataFrame(
+        {
+            "outcome": ["abi", "cochin_hand_score", "relapse_free"],
+            "trials": ["Lu 2011", "SCLERADEC II, STAR", "Petrou 2020"],
+            "n_trials": [1, 2, 1],
+            "n_with_arm_data": [0, 2, 1],
+            "verdict": ["cannot pool", "pool, with caveats", "cannot pool"],
+            "reason": ["only one trial (Lu 2011)", "2 controlled trials", "only one trial"],
+        }
+    )
+    table = stats.pooling_table(candidates)
+    assert list(table.columns) == ["Outcome", "Trials reporting it", "Trials",
+                                   "With numbers for both arms", "Verdict", "Why"]  # fmt: skip
+    assert table["Outcome"].tolist() == [
+        "Cochin hand score",
+        "Ankle-brachial index",
+        "Relapse free",
+    ]
+
+
+def test_the_summary_table_shows_each_result_on_its_natural_scale():
+    fixed, dl = bcg(stats.pool_risk_ratios, "fixed"), bcg(stats.pool_risk_ratios, "dl")
+    table = stats.summary_table({"FE": fixed, "RE": dl}).set_index("Analysis")
+    assert table.loc["RE", "Estimate"] == pytest.approx(0.4896, abs=5e-5)
+    assert table.loc["RE", "95% CI"] == "0.345 to 0.695"
+    assert table.loc["RE", "tau²"] == pytest.approx(0.3088, abs=5e-5)
+    assert table.loc["RE", "I² (%)"] == pytest.approx(92.1173, abs=5e-4)
+    assert table.loc["FE", "95% prediction interval"] == "none"
+    assert table.loc["RE", "95% prediction interval"].count(" to ") == 1
+    assert table["Studies"].tolist() == [13, 13]
