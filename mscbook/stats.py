@@ -5,15 +5,20 @@
 first) and return a `Pooled` result: the pooled effect with its 95% confidence interval, the
 between-study variance tau², I², Cochran's Q, a prediction interval, and the per-study table that
 was pooled. Methods: `"fixed"` (inverse variance), `"dl"` (DerSimonian-Laird) and `"pm"`
-(Paule-Mandel), from `statsmodels.stats.meta_analysis.combine_effects`.
+(Paule-Mandel), from `statsmodels.stats.meta_analysis.combine_effects`. `leave_one_out` refits
+without each study in turn.
 
-Zero cells: for ratio measures a study with a zero cell gets `continuity` (0.5) added to all four
-of its cells, with a warning naming it; a study with no events in either arm carries no
-information on a ratio and is excluded, with a warning naming it. A risk difference keeps such a
-study (a difference of 0 is information) and corrects it like any other zero-cell study, since
-otherwise its variance would be 0. Malformed input (unequal
-lengths, negative or non-integer counts, more events than patients) raises `MetaAnalysisError`
-naming the study.
+Zero cells: a study with a zero cell gets `continuity` (0.5) added to all four of its cells, with
+a warning naming it; for ratio measures a study with no events in either arm carries no
+information and is excluded, with a warning naming it. A risk difference keeps such a study (a
+difference of 0 is information), corrected like any zero-cell study so that its variance is not
+0. The warnings are also kept on the result (`Pooled.notes`). Malformed input (unequal lengths,
+negative or non-integer counts, more events than patients) raises `MetaAnalysisError` naming the
+study.
+
+For the book's data: `two_arm_comparisons` pairs the arms of `trial_outcomes`,
+`pooling_candidates` says for each outcome whether (and with what caveats) it can be pooled, and
+`reproduce_published` sets published pooled results beside ours.
 """
 
 from __future__ import annotations

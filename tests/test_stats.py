@@ -390,3 +390,38 @@ def test_the_summary_table_shows_each_result_on_its_natural_scale():
     assert table.loc["FE", "95% prediction interval"] == "none"
     assert table.loc["RE", "95% prediction interval"].count(" to ") == 1
     assert table["Studies"].tolist() == [13, 13]
+
+
+def test_two_odds_ratios_by_hand():
+    # 10/100 vs 20/100: OR = (10*80)/(90*20), variance of log OR 1/10 + 1/90 + 1/20 + 1/80.
+    # 15/200 vs 30/200: OR = (15*170)/(185*30), variance 1/15 + 1/185 + 1/30 + 1/170.
+    y = [math.log(800 / 1800), math.log(2550 / 5550)]
+    v = [1 / 10 + 1 / 90 + 1 / 20 + 1 / 80, 1 / 15 + 1 / 185 + 1 / 30 + 1 / 170]
+    w = [1 / v[0], 1 / v[1]]
+    mu = (w[0] * y[0] + w[1] * y[1]) / sum(w)
+    q = w[0] * (y[0] - mu) ** 2 + w[1] * (y[1] - mu) ** 2
+    for method in stats.METHODS:
+        result = stats.pool_odds_ratios([10, 15], [100, 200], [20, 30], [100, 200], method=method)
+        assert result.studies["variance"].tolist() == pytest.approx(v)
+        assert result.q == pytest.approx(q)
+        # Q < k - 1 = 1 here, so every method finds tau² = 0 and gives the fixed-effect answer
+        assert q < 1 and result.tau2 == 0.0
+        assert result.log_or == pytest.approx(mu) and result.odds_ratio == pytest.approx(
+            math.exp(mu)
+        )
+        assert result.se == pytest.approx(math.sqrt(1 / sum(w)))
+
+
+def test_two_standardised_mean_differences_by_hand():
+    # Study 1: means 12 vs 10, SDs 4 and 4, 20 per arm: d = 0.5, J = 1 - 3/(4*40 - 9).
+    # Study 2: means 30 vs 24, SDs 10 and 10, 30 per arm: d = 0.6, J = 1 - 3/(4*60 - 9).
+    # statsmodels' variance of g: (n1 + n2)/(n1 n2) + g²/(2 (n1 + n2 - 3.94)).
+    g1, g2 = 0.5 * (1 - 3 / 151), 0.6 * (1 - 3 / 231)
+    v1 = 40 / 400 + g1**2 / (2 * (40 - 3.94))
+    v2 = 60 / 900 + g2**2 / (2 * (60 - 3.94))
+    result = stats.pool_standardised_mean_differences(
+        [12, 30], [4, 10], [20, 30], [10, 24], [4, 10], [20, 30], method="fixed"
+    )
+    assert result.studies["effect"].tolist() == pytest.approx([g1, g2])
+    assert result.studies["variance"].tolist() == pytest.approx([v1, v2])
+    assert result.value == pytest.approx((g1 / v1 + g2 / v2) / (1 / v1 + 1 / v2))
