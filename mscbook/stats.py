@@ -1,17 +1,24 @@
 """Effect sizes and meta-analysis, with statsmodels underneath (no hand-rolled pooling).
 
-`pool_risk_ratios`, `pool_odds_ratios`, `pool_mean_differences` and
+`pool_risk_ratios`, `pool_odds_ratios`, `pool_risk_differences`, `pool_mean_differences` and
 `pool_standardised_mean_differences` take per-study arrays (one value per study, treatment arm
 first) and return a `Pooled` result: the pooled effect with its 95% confidence interval, the
 between-study variance tau², I², Cochran's Q, a prediction interval, and the per-study table that
 was pooled. Methods: `"fixed"` (inverse variance), `"dl"` (DerSimonian-Laird) and `"pm"`
-(Paule-Mandel), from `statsmodels.stats.meta_analysis.combine_effects`.
+(Paule-Mandel), from `statsmodels.stats.meta_analysis.combine_effects`. `leave_one_out` refits
+without each study in turn.
 
-Zero cells: for ratio measures a study with a zero cell gets `continuity` (0.5) added to all four
-of its cells, with a warning naming it; a study with no events in either arm carries no
-information on a ratio and is excluded, with a warning naming it. Malformed input (unequal
-lengths, negative or non-integer counts, more events than patients) raises `MetaAnalysisError`
-naming the study.
+Zero cells: a study with a zero cell gets `continuity` (0.5) added to all four of its cells, with
+a warning naming it; for ratio measures a study with no events in either arm carries no
+information and is excluded, with a warning naming it. A risk difference keeps such a study (a
+difference of 0 is information), corrected like any zero-cell study so that its variance is not
+0. The warnings are also kept on the result (`Pooled.notes`). Malformed input (unequal lengths,
+negative or non-integer counts, more events than patients) raises `MetaAnalysisError` naming the
+study.
+
+For the book's data: `two_arm_comparisons` pairs the arms of `trial_outcomes`,
+`pooling_candidates` says for each outcome whether (and with what caveats) it can be pooled, and
+`reproduce_published` sets published pooled results beside ours.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -29,6 +36,7 @@ METHODS = {"fixed": None, "dl": "chi2", "pm": "iterated"}
 MEASURE_NAMES = {
     "RR": "risk ratio",
     "OR": "odds ratio",
+    "RD": "risk difference",
     "MD": "mean difference",
     "SMD": "standardised mean difference (Hedges' g)",
 }
@@ -49,9 +57,9 @@ class Pooled:
     """A pooled estimate. Ratio measures are pooled on the log scale; `ci_*` are on the ratio
     scale for them (so `ci_low < ratio < ci_high`) and on the measure's own scale otherwise."""
 
-    measure: str  # RR, OR, MD or SMD
+    measure: str  # RR, OR, RD, MD or SMD
     method: str  # fixed, dl or pm
-    estimate: float  # log ratio for RR and OR; the difference itself for MD and SMD
+    estimate: float  # log ratio for RR and OR; the difference itself for RD, MD and SMD
     se: float
     ci_low: float
     ci_high: float
@@ -62,6 +70,7 @@ class Pooled:
     prediction_high: float | None
     studies: pd.DataFrame  # study, effect, variance, se, ci_low, ci_high, weight (+ inputs)
     excluded: tuple[str, ...] = ()  # double-zero studies left out of a ratio measure
+    notes: tuple[str, ...] = ()  # the zero-cell warnings, kept for display
 
     @property
     def k(self) -> int:
@@ -92,6 +101,13 @@ class Pooled:
     @property
     def odds_ratio(self) -> float:
         return self._ratio("OR", log=False)
+
+    @property
+    def rd(self) -> float:
+        """The pooled risk difference (treatment minus control, as a proportion)."""
+        if self.measure != "RD":
+            raise AttributeError(f"this is a pooled {MEASURE_NAMES[self.measure]}, not RD")
+        return self.estimate
 
     def describe(self) -> str:
         """One line for a reader: estimate, CI, heterogeneity, k."""
@@ -258,14 +274,16 @@ def _pool_binary(
     _check_counts(arrays, names)
     e1, n1, e2, n2 = (arrays[name] for name in columns)
     double_zero = ((e1 == 0) & (e2 == 0)) | ((e1 == n1) & (e2 == n2))
+    if measure not in RATIO_MEASURES:  # a risk difference of 0 is information: keep the study
+        double_zero = np.zeros_like(double_zero)
     excluded = tuple(name for name, flag in zip(names, double_zero, strict=True) if flag)
+    notes = []
     if excluded:
-        warnings.warn(
+        notes.append(
             f"excluded from the pooled {MEASURE_NAMES[measure]}: {', '.join(excluded)} "
-            "(no events, or only events, in both arms: no information on a ratio)",
-            ZeroCellWarning,
-            stacklevel=3,
+            "(no events, or only events, in both arms: no information on a ratio)"
         )
+        warnings.warn(notes[-1], ZeroCellWarning, stacklevel=3)
     keep = ~double_zero
     if not keep.any():
         raise MetaAnalysisError(f"every study has no events in either arm: {', '.join(names)}")
@@ -274,12 +292,11 @@ def _pool_binary(
     zero = (e1 == 0) | (e2 == 0) | (e1 == n1) | (e2 == n2)
     if zero.any():
         corrected = [name for name, flag in zip(kept, zero, strict=True) if flag]
-        warnings.warn(
+        notes.append(
             f"continuity correction: {continuity} added to every cell of {', '.join(corrected)} "
-            "(a zero cell)",
-            ZeroCellWarning,
-            stacklevel=3,
+            "(a zero cell)"
         )
+        warnings.warn(notes[-1], ZeroCellWarning, stacklevel=3)
     add = np.where(zero, continuity, 0.0)
     # statsmodels takes counts and totals; adding to both cells of an arm adds 2x to its total
     effect, variance = effectsize_2proportions(
@@ -296,7 +313,10 @@ def _pool_binary(
         }
     )
     files = _data_files(events_treat, n_treat, events_control, n_control)
-    return _pool(measure, method, np.asarray(effect), np.asarray(variance), table, excluded, files)
+    result = _pool(
+        measure, method, np.asarray(effect), np.asarray(variance), table, excluded, files
+    )
+    return replace(result, notes=tuple(notes))
 
 
 def pool_risk_ratios(
@@ -327,6 +347,26 @@ def pool_odds_ratios(
     """Pool odds ratios (treatment over control) across studies on the log scale."""
     return _pool_binary(
         "odds-ratio", "OR", events_treat, n_treat, events_control, n_control,
+        method, studies, continuity,
+    )  # fmt: skip
+
+
+def pool_risk_differences(
+    events_treat,
+    n_treat,
+    events_control,
+    n_control,
+    method: str = "dl",
+    studies: Sequence[str] | None = None,
+    continuity: float = CONTINUITY,
+) -> Pooled:
+    """Pool risk differences (treatment minus control, as proportions) across studies.
+
+    Studies with no events in either arm stay in (their difference is 0); any study with a zero
+    cell gets the continuity correction, with a warning, so that its variance is not 0.
+    """
+    return _pool_binary(
+        "diff", "RD", events_treat, n_treat, events_control, n_control,
         method, studies, continuity,
     )  # fmt: skip
 
@@ -407,6 +447,255 @@ def leave_one_out(result: Pooled) -> pd.DataFrame:
                 "ci_high": again.ci_high,
                 "tau2": again.tau2,
                 "i2": again.i2,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------ which outcomes can be pooled
+
+PRODUCT_NAMES = {
+    "msc": "MSC", "msc_like": "MSC-like", "msc_derived": "MSC-derived",
+    "cd34_cells": "CD34+ cells", "bm_mnc": "BM-MNC",
+    "bm_multicellular": "bone-marrow multicellular",
+    "bmac": "BMAC", "svf_adrc": "SVF/ADRC", "fat_graft": "fat graft", "hsct": "HSCT",
+}  # fmt: skip
+CONTINUOUS_STATISTICS = {"mean", "mean_change"}
+
+
+def two_arm_comparisons(outcomes: pd.DataFrame, arms: pd.DataFrame) -> pd.DataFrame:
+    """Every row of `trial_outcomes` that names a comparator arm, with the per-arm inputs a
+    meta-analysis needs when both arms report them at the same time point.
+
+    Columns: trial_id, outcome, arm_id, comparator_arm_id, timepoint, kind ("events", "means"
+    or "no per-arm numbers"), events/n or mean/sd/n for both arms (n of means from
+    `trial_arms`). Uses `trial_outcomes` columns trial_id, arm_id, comparator_arm_id, outcome,
+    timepoint_value, timepoint_unit, events, total, value, value_statistic, sd; `trial_arms`
+    trial_id, arm_id, n.
+    """
+    arm_n = arms.set_index(["trial_id", "arm_id"])["n"]
+    keyed = outcomes.assign(
+        timepoint=[
+            "" if pd.isna(value) else f"{value:g} {unit}"
+            for value, unit in zip(
+                outcomes["timepoint_value"], outcomes["timepoint_unit"], strict=True
+            )
+        ]  # fmt: skip
+    )
+    rows = []
+    for row in keyed[keyed["comparator_arm_id"].notna()].itertuples():
+        match = keyed[
+            (keyed["trial_id"] == row.trial_id)
+            & (keyed["arm_id"] == row.comparator_arm_id)
+            & (keyed["outcome"] == row.outcome)
+            & (keyed["timepoint"] == row.timepoint)
+            & (keyed["outcome_detail"] == row.outcome_detail)
+        ]
+        other = match.iloc[0] if len(match) == 1 else None
+        record = {"trial_id": row.trial_id, "outcome": row.outcome, "arm_id": row.arm_id,
+                  "comparator_arm_id": row.comparator_arm_id, "timepoint": row.timepoint,
+                  "kind": "no per-arm numbers"}  # fmt: skip
+        if other is not None and pd.notna(row.events) and pd.notna(other["events"]):
+            record |= {"kind": "events", "events_treat": row.events, "n_treat": row.total,
+                       "events_control": other["events"], "n_control": other["total"]}  # fmt: skip
+        elif (
+            other is not None
+            and row.value_statistic in CONTINUOUS_STATISTICS
+            and other["value_statistic"] == row.value_statistic
+            and pd.notna(row.sd) and pd.notna(other["sd"])
+        ):  # fmt: skip
+            record |= {
+                "kind": "means",
+                "mean_treat": row.value, "sd_treat": row.sd,
+                "n_treat": arm_n.get((row.trial_id, row.arm_id)),
+                "mean_control": other["value"], "sd_control": other["sd"],
+                "n_control": arm_n.get((row.trial_id, row.comparator_arm_id)),
+            }  # fmt: skip
+        rows.append(record)
+    table = pd.DataFrame(rows)
+    table.attrs["data_files"] = _data_files(outcomes, arms)
+    return table
+
+
+def pooling_candidates(
+    outcomes: pd.DataFrame, arms: pd.DataFrame, trials: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per outcome in `trial_outcomes`: the trials that report it, how many of them
+    compare arms with per-arm numbers, and whether (and with what caveats) they could be pooled.
+
+    Columns: outcome, trials (short names), n_trials, n_with_arm_data, verdict, reason.
+    Uses `trial_outcomes` (see `two_arm_comparisons`), `trial_arms` and `trials` columns
+    trial_id, short_name, product_type, randomised.
+    """
+    comparisons = two_arm_comparisons(outcomes, arms)
+    by_trial = trials.set_index("trial_id")
+    rows = []
+    for outcome, group in outcomes.groupby("outcome", sort=True):
+        trial_ids = list(dict.fromkeys(group["trial_id"]))
+        compared = comparisons[comparisons["outcome"] == outcome] if len(comparisons) else None
+        usable = (
+            compared[compared["kind"] != "no per-arm numbers"] if compared is not None else None
+        )
+        usable_trials = [] if usable is None else list(dict.fromkeys(usable["trial_id"]))
+        reason, verdict = _pooling_reason(trial_ids, usable, usable_trials, compared, by_trial)
+        rows.append(
+            {
+                "outcome": outcome,
+                "trials": ", ".join(by_trial.loc[t, "short_name"] for t in trial_ids),
+                "n_trials": len(trial_ids),
+                "n_with_arm_data": len(usable_trials),
+                "verdict": verdict,
+                "reason": reason,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table.attrs["data_files"] = _data_files(outcomes, arms, trials)
+    return table
+
+
+UNCONTROLLED = {"none", "before_after", "external"}
+
+
+def _pooling_reason(trial_ids, usable, usable_trials, compared, by_trial) -> tuple[str, str]:
+    names = [by_trial.loc[trial, "short_name"] for trial in trial_ids]
+    if len(trial_ids) == 1:
+        reason = f"only one trial ({names[0]})"
+        if by_trial.loc[trial_ids[0], "control_type"] in UNCONTROLLED:
+            reason += ", without a control group"
+        if usable is not None and len(usable) > 1 and len(usable_trials) == 1:
+            reason += "; its two cell arms share one control arm, so they are not two studies"
+        return reason, "cannot pool"
+    if len(usable_trials) < 2:
+        uncontrolled = sum(by_trial.loc[t, "control_type"] in UNCONTROLLED for t in trial_ids)
+        reason = f"{len(trial_ids)} trials, {len(usable_trials)} with numbers for both arms"
+        if uncontrolled:
+            reason += f"; {uncontrolled} without a control group"
+        if compared is not None and len(compared) > len(usable):
+            reason += "; the others report a P value or an effect estimate, not per-arm numbers"
+        return reason, "cannot pool"
+    products = sorted({PRODUCT_NAMES.get(by_trial.loc[t, "product_type"], "?")
+                       for t in usable_trials})  # fmt: skip
+    times = sorted(set(usable[usable["trial_id"].isin(usable_trials)]["timepoint"]))
+    caveats = []
+    if len(times) > 1:
+        caveats.append(f"different time points ({', '.join(times)})")
+    if any(by_trial.loc[t, "product_type"] != "msc" for t in usable_trials):
+        caveats.append(f"products: {', '.join(products)} (not MSCs)")
+    elif len(products) > 1:
+        caveats.append(f"different products ({', '.join(products)})")
+    reason = f"{len(usable_trials)} controlled trials with numbers for both arms"
+    return (reason + ("; " + "; ".join(caveats) if caveats else ""), "pool, with caveats")
+
+
+OUTCOME_WORDS = {
+    "abi": "Ankle-brachial index",
+    "edss": "EDSS",
+    "mrss": "Modified Rodnan skin score",
+    "tcpo2": "Transcutaneous oxygen pressure",
+    "gd_enhancing_lesions": "Gadolinium-enhancing lesions",
+    "lcla_improvement": "Low-contrast letter acuity improved",
+    "msws12_improvement": "MSWS-12 improved",
+    "nine_hpt_improvement": "Nine-hole peg test improved",
+    "sdmt_improvement": "SDMT improved",
+    "t25fw_improvement": "Timed 25-foot walk improved",
+    "edss_plus_improvement": "EDSS-Plus improved",
+    "t25fw_or_nine_hpt_improvement": "Timed walk or peg test improved",
+}
+
+
+def outcome_words(code: str) -> str:
+    """An outcome code in plain words ("cochin_hand_score" -> "Cochin hand score")."""
+    if code in OUTCOME_WORDS:
+        return OUTCOME_WORDS[code]
+    words = code.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def pooling_table(candidates: pd.DataFrame) -> pd.DataFrame:
+    """`pooling_candidates` for a reader: plain headers and outcome names, poolable rows first."""
+    table = candidates.assign(
+        outcome=[outcome_words(code) for code in candidates["outcome"]],
+        order=candidates["verdict"] != "pool, with caveats",
+    ).sort_values(["order", "n_trials", "outcome"], ascending=[True, False, True], kind="stable")
+    return (
+        table.drop(columns="order")
+        .rename(
+            columns={
+                "outcome": "Outcome",
+                "trials": "Trials reporting it",
+                "n_trials": "Trials",
+                "n_with_arm_data": "With numbers for both arms",
+                "verdict": "Verdict",
+                "reason": "Why",
+            }  # fmt: skip
+        )
+        .reset_index(drop=True)
+    )
+
+
+def summary_table(results: dict[str, Pooled]) -> pd.DataFrame:
+    """One row per labelled result: the pooled effect on its natural scale, its 95% CI, tau²,
+    I² (%), the 95% prediction interval (random effects, k ≥ 3) and k."""
+    rows = []
+    for label, result in results.items():
+        has_prediction = result.prediction_low is not None
+        rows.append(
+            {
+                "Analysis": label,
+                "Estimate": result.value,
+                "95% CI": f"{result.ci_low:.3g} to {result.ci_high:.3g}",
+                "tau²": result.tau2,
+                "I² (%)": 100 * result.i2,
+                "95% prediction interval": (
+                    f"{result.prediction_low:.3g} to {result.prediction_high:.3g}"
+                    if has_prediction
+                    else "none"
+                ),
+                "Studies": result.k,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+POOLERS = {
+    "risk_ratio": pool_risk_ratios,
+    "odds_ratio": pool_odds_ratios,
+    "risk_difference": pool_risk_differences,
+}
+BCG_ARMS = ("events_vaccinated", "n_vaccinated", "events_control", "n_control")
+
+
+def reproduce_published(
+    benchmarks: pd.DataFrame, studies: pd.DataFrame, arms: Sequence[str] = BCG_ARMS
+) -> pd.DataFrame:
+    """Each published pooled result in `benchmarks` beside the same analysis run here on
+    `studies`, both rounded to the published decimals, and whether they agree.
+
+    Uses `meta_analysis_benchmarks` columns benchmark_id, measure, method, estimate, ci_low,
+    ci_high, tau2, i2_percent, q, decimals; `studies` columns named by `arms` (events and
+    totals, treatment arm first).
+    """
+    rows = []
+    for row in benchmarks.itertuples():
+        ours = POOLERS[row.measure](*(studies[column] for column in arms), method=row.method)
+        places = int(row.decimals)
+        published = {"estimate": row.estimate, "ci_low": row.ci_low, "ci_high": row.ci_high,
+                     "tau2": row.tau2, "i2_percent": row.i2_percent, "q": row.q}  # fmt: skip
+        mine = {"estimate": ours.value, "ci_low": ours.ci_low, "ci_high": ours.ci_high,
+                "tau2": ours.tau2, "i2_percent": 100 * ours.i2, "q": ours.q}  # fmt: skip
+        compared = [name for name, value in published.items() if pd.notna(value)]
+        agree = all(
+            abs(round(mine[name], places) - round(published[name], places)) <= 10 ** (-places) / 2
+            for name in compared
+        )
+        rows.append(
+            {
+                "benchmark_id": row.benchmark_id,
+                "measure": row.measure,
+                "method": row.method,
+                **{f"published_{name}": published[name] for name in compared},
+                **{f"ours_{name}": round(mine[name], places) for name in compared},
+                "agrees": agree,
             }
         )
     return pd.DataFrame(rows)

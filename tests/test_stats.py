@@ -191,49 +191,237 @@ def test_data_files_of_pandas_inputs_are_carried_to_the_study_table():
     assert np.isclose(result.studies["weight"].sum(), 1.0)
 
 
-# ------------------------------------------------------------------------------- the figures
+# ------------------------------------------------------------------------ risk differences
 
 
-def stamped(result: stats.Pooled) -> stats.Pooled:
-    result.studies.attrs["data_files"] = ("data/trial_outcomes.csv",)
-    return result
+@pytest.mark.parametrize(
+    ("method", "estimate", "ci", "q", "i2"),
+    [  # Stata metan, as recorded in metafor's test suite (4 decimals)
+        ("fixed", -0.0009, (-0.0014, -0.0005), 276.4737, 0.956596),
+        ("dl", -0.0071, (-0.0101, -0.0040), 276.4737, 0.956596),
+    ],
+)
+def test_the_bcg_risk_differences_are_reproduced(method, estimate, ci, q, i2):
+    result = bcg(stats.pool_risk_differences, method)
+    assert result.rd == pytest.approx(estimate, abs=5e-5)
+    assert (result.ci_low, result.ci_high) == pytest.approx(ci, abs=5e-5)
+    assert result.q == pytest.approx(q, abs=5e-4)
+    assert result.i2 == pytest.approx(i2, abs=5e-6)
+    assert result.tau2 == pytest.approx(0.0, abs=5e-5)
 
 
-def test_the_forest_plot_draws_each_study_then_the_pooled_diamond():
-    from mscbook.figures.meta_analysis import forest_rows, plot_forest
+def test_two_risk_differences_by_hand():
+    # 10/100 vs 20/100: RD -0.1, variance 0.1*0.9/100 + 0.2*0.8/100 = 0.0025.
+    # 15/200 vs 30/200: RD -0.075, variance 0.075*0.925/200 + 0.15*0.85/200 = 0.000984375.
+    v1, v2 = 0.0025, 0.000984375
+    w1, w2 = 1 / v1, 1 / v2
+    mu = (w1 * -0.1 + w2 * -0.075) / (w1 + w2)
+    q = w1 * (-0.1 - mu) ** 2 + w2 * (-0.075 - mu) ** 2
+    fixed = stats.pool_risk_differences([10, 15], [100, 200], [20, 30], [100, 200], method="fixed")
+    assert fixed.studies["variance"].tolist() == pytest.approx([v1, v2])
+    assert fixed.rd == pytest.approx(mu) and fixed.q == pytest.approx(q)
+    assert fixed.se == pytest.approx(math.sqrt(1 / (w1 + w2)))
+    # DL: tau² = max(0, (Q - 1) / (sum w - sum w² / sum w))
+    tau2 = max(0.0, (q - 1) / (w1 + w2 - (w1**2 + w2**2) / (w1 + w2)))
+    dl = stats.pool_risk_differences([10, 15], [100, 200], [20, 30], [100, 200], method="dl")
+    assert dl.tau2 == pytest.approx(tau2, abs=1e-12)
+    with pytest.raises(AttributeError, match="not RR"):
+        _ = dl.rr
 
-    dl = stamped(bcg(stats.pool_risk_ratios, "dl"))
-    rows = forest_rows(dl)
-    assert [row["label"] for row in rows[:-1]] == BCG["trial"].tolist()
-    assert rows[-1]["pooled"] and rows[-1]["value"] == pytest.approx(0.4896, abs=5e-5)
-    figure = plot_forest(dl)
-    axes = figure.axes[0]
-    assert axes.get_xscale() == "log"
-    labels = {tick.get_position()[1]: tick.get_text() for tick in axes.get_yticklabels()}
-    assert [labels[y] for y in sorted(labels, reverse=True)] == [r["label"] for r in rows]
-    assert "Risk ratio" in axes.get_xlabel()
-    assert figure.mscbook_data_files == ("data/trial_outcomes.csv",)
 
-
-def test_the_funnel_plot_shows_every_study_at_its_standard_error():
-    from mscbook.figures.meta_analysis import funnel_limits, plot_funnel
-
-    md = stamped(
-        stats.pool_mean_differences(
-            [1, 2, 0.5], [1, 1, 2], [20, 30, 15], [0, 0, 0], [1, 1, 2], [20, 30, 15]
+def test_a_risk_difference_keeps_a_study_without_events():
+    with pytest.warns(stats.ZeroCellWarning, match="0.5 added to every cell of C") as caught:
+        result = stats.pool_risk_differences(
+            [3, 2, 0], [20, 25, 30], [6, 5, 0], [20, 25, 30], studies=["A", "B", "C"]
         )
+    assert not any("excluded" in str(w.message) for w in caught)
+    assert result.excluded == () and result.studies["study"].tolist() == ["A", "B", "C"]
+    row = result.studies.set_index("study").loc["C"]
+    assert row["effect"] == pytest.approx(0.0) and row["variance"] > 0
+    with pytest.raises(stats.MetaAnalysisError, match=r"B: events_control \(9\) is more than"):
+        stats.pool_risk_differences([1, 2], [10, 10], [1, 9], [10, 8], studies=["A", "B"])
+
+
+# ------------------------------------------------------------- which outcomes can be pooled
+
+
+def outcome_rows(*rows):
+    columns = ["trial_id", "arm_id", "comparator_arm_id", "outcome", "outcome_detail",
+               "timepoint_value", "timepoint_unit", "events", "total", "value",
+               "value_statistic", "sd"]  # fmt: skip
+    return pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows])
+
+
+TOY_TRIALS = pd.DataFrame(
+    {
+        "trial_id": ["t1", "t2", "t3"],
+        "short_name": ["Trial One", "Trial Two", "Trial Three"],
+        "product_type": ["msc", "msc", "svf_adrc"],
+        "control_type": ["placebo", "placebo", "none"],
+    }
+)
+TOY_ARMS = pd.DataFrame(
+    {"trial_id": ["t1", "t1", "t2", "t2"], "arm_id": ["msc", "pbo"] * 2, "n": [10, 12, 20, 21]}
+)
+NAN = float("nan")
+
+
+def test_two_arm_comparisons_pair_arms_at_the_same_time_point():
+    outcomes = outcome_rows(
+        ("t1", "msc", "pbo", "score", "s", 6, "months", NAN, NAN, -2.0, "mean_change", 1.5),
+        ("t1", "pbo", None, "score", "s", 6, "months", NAN, NAN, -1.0, "mean_change", 1.4),
+        ("t2", "msc", "pbo", "death", "d", 12, "months", 2, 20, NAN, None, NAN),
+        ("t2", "pbo", None, "death", "d", 12, "months", 5, 21, NAN, None, NAN),
+        ("t2", "msc", "pbo", "score", "s", 12, "months", NAN, NAN, -3.0, "mean_change", 2.0),
+        ("t2", "pbo", None, "score", "s", 6, "months", NAN, NAN, -1.0, "mean_change", 2.0),
     )
-    figure = plot_funnel(md)
-    points = figure.axes[0].collections[0].get_offsets()
-    assert np.allclose(points[:, 0], md.studies["effect"])
-    assert np.allclose(points[:, 1], md.studies["se"])
-    se, low, high = funnel_limits(md)
-    assert np.allclose(high - low, 2 * 1.96 * se)
-    assert figure.axes[0].yaxis_inverted()
+    table = stats.two_arm_comparisons(outcomes, TOY_ARMS).set_index(["trial_id", "outcome"])
+    means = table.loc[("t1", "score")]
+    assert means["kind"] == "means" and (means["n_treat"], means["n_control"]) == (10, 12)
+    assert (means["mean_treat"], means["sd_control"]) == (-2.0, 1.4)
+    deaths = table.loc[("t2", "death")]
+    assert deaths["kind"] == "events"
+    assert (deaths["events_treat"], deaths["n_control"]) == (2, 21)
+    assert table.loc[("t2", "score"), "kind"] == "no per-arm numbers"  # 12 vs 6 months
 
 
-def test_a_figure_of_unsourced_numbers_is_refused():
-    from mscbook.figures.meta_analysis import plot_forest
+def test_pooling_candidates_give_a_reason_for_each_outcome():
+    outcomes = outcome_rows(
+        ("t1", "msc", "pbo", "score", "s", 6, "months", NAN, NAN, -2.0, "mean_change", 1.5),
+        ("t1", "pbo", None, "score", "s", 6, "months", NAN, NAN, -1.0, "mean_change", 1.4),
+        ("t2", "msc", "pbo", "score", "s", 12, "months", NAN, NAN, -3.0, "mean_change", 2.0),
+        ("t2", "pbo", None, "score", "s", 12, "months", NAN, NAN, -1.0, "mean_change", 2.0),
+        ("t3", "svf", None, "walk", "w", 6, "months", NAN, 9, 50, "proportion", NAN),
+        ("t3", "svf", None, "score", "s", 6, "months", NAN, NAN, -1.0, "mean", 2.0),
+    )
+    table = stats.pooling_candidates(outcomes, TOY_ARMS, TOY_TRIALS).set_index("outcome")
+    score = table.loc["score"]
+    assert (score["n_trials"], score["n_with_arm_data"]) == (3, 2)
+    assert score["verdict"] == "pool, with caveats"
+    assert "different time points (12 months, 6 months)" in score["reason"]
+    walk = table.loc["walk"]
+    assert walk["verdict"] == "cannot pool"
+    assert walk["reason"] == "only one trial (Trial Three), without a control group"
 
-    with pytest.raises(ValueError, match="data files"):
-        plot_forest(bcg(stats.pool_risk_ratios, "fixed"))
+
+def test_in_the_book_data_only_the_cochin_score_can_be_pooled():
+    from mscbook import data
+
+    outcomes, arms, trials = (
+        data.load(name) for name in ("trial_outcomes", "trial_arms", "trials")
+    )
+    table = stats.pooling_candidates(outcomes, arms, trials)
+    assert sorted(set(table["outcome"])) == sorted(set(outcomes["outcome"]))
+    poolable = table[table["verdict"] == "pool, with caveats"]
+    assert poolable["outcome"].tolist() == ["cochin_hand_score"]
+    assert "not MSCs" in poolable["reason"].iloc[0]
+    failure = table.set_index("outcome").loc["treatment_failure", "reason"]
+    assert "share one control arm" in failure
+
+
+def test_the_bcg_table_in_data_holds_the_published_counts():
+    from mscbook import data
+
+    table = data.load("bcg_trials")
+    assert table["study"].tolist() == BCG["trial"].tolist()
+    assert table["events_vaccinated"].tolist() == BCG["tpos"].tolist()
+    assert table["n_vaccinated"].tolist() == (BCG["tpos"] + BCG["tneg"]).tolist()
+    assert table["events_control"].tolist() == BCG["cpos"].tolist()
+    assert table["n_control"].tolist() == (BCG["cpos"] + BCG["cneg"]).tolist()
+
+
+def test_every_published_benchmark_is_reproduced_to_its_decimals():
+    from mscbook import data
+
+    benchmarks = data.load("meta_analysis_benchmarks")
+    table = stats.reproduce_published(benchmarks, data.load("bcg_trials"))
+    assert table["benchmark_id"].tolist() == benchmarks["benchmark_id"].tolist()
+    assert table["agrees"].all(), table[~table["agrees"]]
+    dl = table.set_index("benchmark_id").loc["bcg_rr_dl"]
+    assert (dl["ours_estimate"], dl["ours_tau2"], dl["ours_i2_percent"]) == (
+        0.4896,
+        0.3088,
+        92.1173,
+    )
+    wrong = benchmarks.assign(estimate=benchmarks["estimate"] + 0.001)
+    assert not stats.reproduce_published(wrong, data.load("bcg_trials"))["agrees"].any()
+
+
+def test_zero_cell_notes_are_kept_on_the_result():
+    with pytest.warns(stats.ZeroCellWarning):
+        result = stats.pool_risk_ratios(
+            [3, 0, 0], [20, 25, 30], [6, 4, 0], [20, 25, 30], studies=["A", "B", "C"]
+        )
+    assert len(result.notes) == 2
+    assert result.notes[0].startswith("excluded from the pooled risk ratio: C")
+    assert result.notes[1] == "continuity correction: 0.5 added to every cell of B (a zero cell)"
+    quiet = stats.pool_risk_ratios([3, 4], [20, 25], [6, 5], [20, 25])
+    assert quiet.notes == ()
+
+
+def test_the_pooling_table_speaks_plain_words_and_puts_poolable_outcomes_first():
+    candidates = pd.DataFrame(
+        {
+            "outcome": ["abi", "cochin_hand_score", "relapse_free"],
+            "trials": ["Lu 2011", "SCLERADEC II, STAR", "Petrou 2020"],
+            "n_trials": [1, 2, 1],
+            "n_with_arm_data": [0, 2, 1],
+            "verdict": ["cannot pool", "pool, with caveats", "cannot pool"],
+            "reason": ["only one trial (Lu 2011)", "2 controlled trials", "only one trial"],
+        }
+    )
+    table = stats.pooling_table(candidates)
+    assert list(table.columns) == ["Outcome", "Trials reporting it", "Trials",
+                                   "With numbers for both arms", "Verdict", "Why"]  # fmt: skip
+    assert table["Outcome"].tolist() == [
+        "Cochin hand score",
+        "Ankle-brachial index",
+        "Relapse free",
+    ]
+
+
+def test_the_summary_table_shows_each_result_on_its_natural_scale():
+    fixed, dl = bcg(stats.pool_risk_ratios, "fixed"), bcg(stats.pool_risk_ratios, "dl")
+    table = stats.summary_table({"FE": fixed, "RE": dl}).set_index("Analysis")
+    assert table.loc["RE", "Estimate"] == pytest.approx(0.4896, abs=5e-5)
+    assert table.loc["RE", "95% CI"] == "0.345 to 0.695"
+    assert table.loc["RE", "tau²"] == pytest.approx(0.3088, abs=5e-5)
+    assert table.loc["RE", "I² (%)"] == pytest.approx(92.1173, abs=5e-4)
+    assert table.loc["FE", "95% prediction interval"] == "none"
+    assert table.loc["RE", "95% prediction interval"].count(" to ") == 1
+    assert table["Studies"].tolist() == [13, 13]
+
+
+def test_two_odds_ratios_by_hand():
+    # 10/100 vs 20/100: OR = (10*80)/(90*20), variance of log OR 1/10 + 1/90 + 1/20 + 1/80.
+    # 15/200 vs 30/200: OR = (15*170)/(185*30), variance 1/15 + 1/185 + 1/30 + 1/170.
+    y = [math.log(800 / 1800), math.log(2550 / 5550)]
+    v = [1 / 10 + 1 / 90 + 1 / 20 + 1 / 80, 1 / 15 + 1 / 185 + 1 / 30 + 1 / 170]
+    w = [1 / v[0], 1 / v[1]]
+    mu = (w[0] * y[0] + w[1] * y[1]) / sum(w)
+    q = w[0] * (y[0] - mu) ** 2 + w[1] * (y[1] - mu) ** 2
+    for method in stats.METHODS:
+        result = stats.pool_odds_ratios([10, 15], [100, 200], [20, 30], [100, 200], method=method)
+        assert result.studies["variance"].tolist() == pytest.approx(v)
+        assert result.q == pytest.approx(q)
+        # Q < k - 1 = 1 here, so every method finds tau² = 0 and gives the fixed-effect answer
+        assert q < 1 and result.tau2 == 0.0
+        assert result.log_or == pytest.approx(mu) and result.odds_ratio == pytest.approx(
+            math.exp(mu)
+        )
+        assert result.se == pytest.approx(math.sqrt(1 / sum(w)))
+
+
+def test_two_standardised_mean_differences_by_hand():
+    # Study 1: means 12 vs 10, SDs 4 and 4, 20 per arm: d = 0.5, J = 1 - 3/(4*40 - 9).
+    # Study 2: means 30 vs 24, SDs 10 and 10, 30 per arm: d = 0.6, J = 1 - 3/(4*60 - 9).
+    # statsmodels' variance of g: (n1 + n2)/(n1 n2) + g²/(2 (n1 + n2 - 3.94)).
+    g1, g2 = 0.5 * (1 - 3 / 151), 0.6 * (1 - 3 / 231)
+    v1 = 40 / 400 + g1**2 / (2 * (40 - 3.94))
+    v2 = 60 / 900 + g2**2 / (2 * (60 - 3.94))
+    result = stats.pool_standardised_mean_differences(
+        [12, 30], [4, 10], [20, 30], [10, 24], [4, 10], [20, 30], method="fixed"
+    )
+    assert result.studies["effect"].tolist() == pytest.approx([g1, g2])
+    assert result.studies["variance"].tolist() == pytest.approx([v1, v2])
+    assert result.value == pytest.approx((g1 / v1 + g2 / v2) / (1 / v1 + 1 / v2))

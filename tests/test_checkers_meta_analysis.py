@@ -1,0 +1,158 @@
+"""The meta-analysis checkers: reference answers pass, typical wrong ones get distinct feedback,
+and broken answers get feedback, never a traceback.
+
+The reference BCG answer is checked against the published pooled risk ratio (Stata metan,
+recorded in tests/test_stats.py), not against the checker's own computation.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from mscbook import checkers, data, stats
+
+ZERO_EXAMPLE = pd.DataFrame(
+    {
+        "study": ["Trial A", "Trial B", "Trial C"],
+        "events_treat": [1, 0, 0],
+        "n_treat": [30, 25, 20],
+        "events_control": [3, 2, 0],
+        "n_control": [30, 24, 20],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def bcg():
+    return data.load("bcg_trials")
+
+
+def pooled(function, table, columns, **options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.ZeroCellWarning)
+        return function(*(table[column] for column in columns), **options)
+
+
+BCG_ARMS = ("events_vaccinated", "n_vaccinated", "events_control", "n_control")
+ZERO_ARMS = ("events_treat", "n_treat", "events_control", "n_control")
+
+# ---------------------------------------------------------------- BCG
+
+BCG_LABEL = "ex-meta-bcg-pool"
+
+
+def check_bcg(bcg, **names):
+    return checkers.check(BCG_LABEL, {"bcg": bcg} | names)
+
+
+def test_the_bcg_reference_answer_passes_and_is_the_published_one(bcg):
+    answer = pooled(stats.pool_risk_ratios, bcg, BCG_ARMS, method="dl")
+    assert round(answer.rr, 4) == 0.4896  # Stata metan, random effects
+    feedback = check_bcg(bcg, bcg_pooled=answer)
+    assert feedback.passed, feedback
+    assert "0.49" in feedback.message
+
+
+def test_the_bcg_exercise_not_answered(bcg):
+    feedback = check_bcg(bcg)
+    assert not feedback.answered
+    assert not check_bcg(bcg, bcg_pooled=...).answered
+
+
+@pytest.mark.parametrize(
+    ("make_answer", "message"),
+    [
+        (lambda b: pooled(stats.pool_risk_ratios, b, BCG_ARMS, method="fixed"), "fixed-effect"),
+        (lambda b: pooled(stats.pool_risk_ratios, b, BCG_ARMS, method="pm"), "Paule-Mandel"),
+        (lambda b: pooled(stats.pool_odds_ratios, b, BCG_ARMS), "You pooled odds ratios"),
+        (lambda b: pooled(stats.pool_risk_ratios, b.head(10), BCG_ARMS), "You pooled 10 trials"),
+        (
+            lambda b: pooled(stats.pool_risk_ratios, b, BCG_ARMS[2:] + BCG_ARMS[:2]),
+            "the control group went in first",
+        ),
+        (
+            lambda b: stats.pool_risk_ratios(
+                b["events_vaccinated"],
+                b["n_vaccinated"] - b["events_vaccinated"],
+                b["events_control"],
+                b["n_control"] - b["events_control"],
+            ),  # fmt: skip
+            "totals, not the people without tuberculosis",
+        ),
+        (lambda b: pooled(stats.pool_risk_ratios, b, BCG_ARMS).rr, "single number"),
+        (lambda b: "0.49", "not str"),
+    ],
+)
+def test_typical_wrong_bcg_answers_get_their_own_feedback(bcg, make_answer, message):
+    feedback = check_bcg(bcg, bcg_pooled=make_answer(bcg))
+    assert not feedback.passed and feedback.answered
+    assert message in feedback.message, feedback
+
+
+def test_a_missing_bcg_table_is_explained():
+    answer = pooled(stats.pool_risk_ratios, data.load("bcg_trials"), BCG_ARMS)
+    feedback = checkers.check(BCG_LABEL, {"bcg_pooled": answer})
+    assert not feedback.passed and "`bcg` is missing" in feedback.message
+    feedback = checkers.check(BCG_LABEL, {"bcg": "a table", "bcg_pooled": answer})
+    assert "`bcg` is missing or was changed" in feedback.message
+
+
+# ---------------------------------------------------------------- zero events
+
+ZERO_LABEL = "ex-meta-zero-events"
+
+
+def check_zero(**names):
+    return checkers.check(ZERO_LABEL, {"zero_example": ZERO_EXAMPLE} | names)
+
+
+def reference_zero():
+    return {
+        "zero_rr": pooled(stats.pool_risk_ratios, ZERO_EXAMPLE, ZERO_ARMS),
+        "zero_rd": pooled(stats.pool_risk_differences, ZERO_EXAMPLE, ZERO_ARMS),
+    }
+
+
+def test_the_zero_event_reference_answer_passes():
+    answers = reference_zero()
+    # by hand: the ratio drops Trial C (no events in either arm); the difference keeps it
+    assert answers["zero_rr"].k == 2 and answers["zero_rd"].k == 3
+    feedback = check_zero(**answers)
+    assert feedback.passed, feedback
+    assert "pools 2 studies" in feedback.message and "keeps all 3" in feedback.message
+
+
+def test_the_zero_event_exercise_half_answered():
+    assert not check_zero().answered
+    feedback = check_zero(zero_rr=reference_zero()["zero_rr"])
+    assert feedback.answered and not feedback.passed
+    assert "`zero_rd` is still `...`" in feedback.message
+    assert "`zero_rr` is right" in feedback.message
+
+
+def test_typical_wrong_zero_event_answers_get_their_own_feedback():
+    answers = reference_zero()
+    without_c = ZERO_EXAMPLE[ZERO_EXAMPLE["study"] != "Trial C"]
+    dropped = pooled(stats.pool_risk_differences, without_c, ZERO_ARMS)
+    feedback = check_zero(zero_rr=answers["zero_rr"], zero_rd=dropped)
+    assert "a risk difference of 0 is information" in feedback.message
+    feedback = check_zero(zero_rr=answers["zero_rd"], zero_rd=answers["zero_rd"])
+    assert "is a pooled risk difference; use `stats.pool_risk_ratios`" in feedback.message
+    swapped = pooled(stats.pool_risk_differences, ZERO_EXAMPLE, ZERO_ARMS[2:] + ZERO_ARMS[:2])
+    feedback = check_zero(zero_rr=answers["zero_rr"], zero_rd=swapped)
+    assert "give the treatment arm first" in feedback.message
+    feedback = check_zero(zero_rr=1.0, zero_rd=None)
+    assert feedback.message.startswith("Two things to fix")
+    assert any("single number" in point for point in feedback.points)
+    assert any("not NoneType" in point for point in feedback.points)
+
+
+def test_a_broken_zero_example_gives_feedback_not_a_traceback():
+    broken = ZERO_EXAMPLE.assign(events_treat=[1, 40, 0])  # more events than patients
+    feedback = checkers.check(ZERO_LABEL, {"zero_example": broken, **reference_zero()})
+    assert not feedback.passed and "could not be checked" in feedback.message
+    feedback = checkers.check(ZERO_LABEL, {"zero_rr": 1})
+    assert "`zero_example` is missing" in feedback.message
