@@ -1,4 +1,4 @@
-"""The systemic sclerosis checkers: reference answers pass, typical wrong ones get distinct feedback.
+"""The systemic sclerosis checkers: reference answers pass, typical wrong answers get feedback.
 
 Expected values are hand-computed from the sources. The described patient (ex-ssc-classify) has
 Raynaud's phenomenon 3, puffy fingers 2 and sclerodactyly 4 (higher counts: 4), a digital tip ulcer
@@ -61,7 +61,10 @@ def test_classify_untouched_is_not_answered():
         ({"total": "15"}, "should be a number"),
         ({"classified": False}, "does not follow from the score"),
         ({"classified": "yes"}, "should be True or False"),
-        ({"patient_items": [*CASE, "skin_thickening_proximal_to_mcp"]}, "stops short of the knuckles"),
+        (
+            {"patient_items": [*CASE, "skin_thickening_proximal_to_mcp"]},
+            "stops short of the knuckles",
+        ),
         ({"patient_items": [*CASE, "interstitial_lung_disease"]}, "leave out the lung items"),
         ({"patient_items": [*CASE, "telangiectasia"]}, "not in the description"),
         ({"patient_items": CASE[1:]}, "domains: raynaud"),

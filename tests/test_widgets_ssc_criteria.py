@@ -88,7 +88,12 @@ def test_within_a_domain_only_the_highest_item_counts(criteria, items, total):
         (["raynaud_phenomenon", "anti_topoisomerase_i", "puffy_fingers"], 8, False),
         # + pitting scars 3 → 11.
         (
-            ["raynaud_phenomenon", "anti_topoisomerase_i", "puffy_fingers", "fingertip_pitting_scars"],
+            [
+                "raynaud_phenomenon",
+                "anti_topoisomerase_i",
+                "puffy_fingers",
+                "fingertip_pitting_scars",
+            ],
             11,
             True,
         ),

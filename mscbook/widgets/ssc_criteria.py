@@ -89,7 +89,9 @@ class ClassificationResult:
 def _threshold(criteria: pd.DataFrame) -> int:
     thresholds = set(criteria["classification_threshold"])
     if len(thresholds) != 1:  # the data table promises one value; say so if it breaks
-        raise ValueError(f"ssc_criteria: classification_threshold differs between rows: {thresholds}")
+        raise ValueError(
+            f"ssc_criteria: classification_threshold differs between rows: {thresholds}"
+        )
     return int(thresholds.pop())
 
 
@@ -156,8 +158,7 @@ def score_patient(criteria: pd.DataFrame, items: object) -> ClassificationResult
 def render_result(result: ClassificationResult) -> str:
     """The verdict, the points per domain and the not-a-diagnosis notice, as HTML."""
     rows = "".join(
-        f"<tr><td>{html.escape(DOMAIN_LABELS.get(d.domain, d.domain))}</td>"
-        f"<td>{d.points}</td></tr>"
+        f"<tr><td>{html.escape(DOMAIN_LABELS.get(d.domain, d.domain))}</td><td>{d.points}</td></tr>"
         for d in result.domains
     )
     return (
@@ -171,7 +172,8 @@ def render_result(result: ClassificationResult) -> str:
 
 def render_error(error: Exception) -> str:
     items = "".join(f"<li>{html.escape(line)}</li>" for line in str(error).splitlines())
-    return f'<div role="alert"><p><strong>Please check these inputs:</strong></p><ul>{items}</ul></div>'
+    heading = "<p><strong>Please check these inputs:</strong></p>"
+    return f'<div role="alert">{heading}<ul>{items}</ul></div>'
 
 
 def make_widget(criteria: pd.DataFrame, example_items: Iterable[str] = ()) -> layout.LiveWidget:
