@@ -59,7 +59,7 @@ def test_mrss_course_holds_the_uncontrolled_msc_studies(frames):
 
 def test_mrss_figure_says_uncontrolled_in_its_legend(frames):
     figure = ssc.plot_mrss_course(frames["trial_outcomes"], frames["trials"])
-    legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    legend = [text.get_text() for text in figure.legends[0].get_texts()]
     assert len(legend) == 2
     assert all("uncontrolled" in entry for entry in legend)
 

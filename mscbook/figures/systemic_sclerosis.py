@@ -174,10 +174,12 @@ def plot_mrss_course(outcomes: pd.DataFrame, trials: pd.DataFrame) -> Figure:
     table = mrss_course_data(outcomes, trials)
     figure, axes = new_figure(outcomes, trials, width=7.0, height=4.0)
     colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]]
-    for (study, group), colour in zip(table.groupby("study", sort=False), colours, strict=False):
+    studies = table.groupby("study", sort=False)
+    for index, ((study, group), colour) in enumerate(zip(studies, colours, strict=False)):
         uncontrolled = group["design"].iloc[0] == UNCONTROLLED
+        nudge = (index - (studies.ngroups - 1) / 2) * 0.8  # months apart, so no point hides another
         axes.errorbar(
-            group["months"],
+            group["months"] + nudge,
             group["mean"],
             yerr=group["sd"],
             fmt="o--" if uncontrolled else "o-",
@@ -187,9 +189,9 @@ def plot_mrss_course(outcomes: pd.DataFrame, trials: pd.DataFrame) -> Figure:
             label=f"{study} ({'uncontrolled, single group' if uncontrolled else 'controlled'})",
         )
     axes.set_xlabel("Months after the cell infusion")
-    axes.set_ylabel("Modified Rodnan skin score\n(mean ± SD; 0–51, higher = worse)")
+    axes.set_ylabel("Modified Rodnan skin score\n(mean ± SD; higher = thicker skin)")
     axes.set_ylim(bottom=0)
-    axes.legend(fontsize=8, loc="upper right")
+    figure.legend(loc="outside lower center", ncols=1, fontsize=8)
     return figure
 
 
