@@ -1,0 +1,203 @@
+"""Checkers of the systemic sclerosis chapter's coding exercises (see `mscbook.checkers`).
+
+Expected answers are computed from `data/` at check time (the criteria table, Zhang 2017's rows),
+so a corrected fact corrects the check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+
+import pandas as pd
+
+from mscbook import data
+from mscbook.checkers import WAITING, Feedback, checker, combine, shown
+from mscbook.widgets.ssc_criteria import score_patient
+
+#: The patient of exercise ex-ssc-classify, as item ids of data/ssc_criteria.csv. The chapter's
+#: exercise text describes her in words; this set is the reading of that description.
+CASE_ITEMS = frozenset(
+    {
+        "raynaud_phenomenon",
+        "puffy_fingers",
+        "sclerodactyly",
+        "digital_tip_ulcers",
+        "fingertip_pitting_scars",
+        "abnormal_nailfold_capillaries",
+        "anti_topoisomerase_i",
+    }
+)
+ZHANG_BASELINE = "zhang2017_mrss_baseline"
+ZHANG_12M = "zhang2017_mrss_12m"
+
+
+def _number(name: str, value: object) -> float | str:
+    """The answer as a float, or what is wrong with it (WAITING while it is still `...`)."""
+    if value is ...:
+        return WAITING
+    if isinstance(value, pd.Series | pd.DataFrame):
+        if value.size == 1:
+            return f"`{name}` is a pandas object holding one value; take the number with `.item()`."
+        return f"`{name}` holds {value.size} values; select one row and one column."
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return f"`{name}` should be a number, not {type(value).__name__} ({value!r})."
+    number = float(value)
+    if math.isnan(number):
+        return f"`{name}` is NaN (not a number): you read an empty cell."
+    return number
+
+
+def _flag(name: str, value: object) -> bool | str:
+    if value is ...:
+        return WAITING
+    if not isinstance(value, bool):
+        return f"`{name}` should be True or False, not {type(value).__name__} ({value!r})."
+    return value
+
+
+# ------------------------------------------------------------------------ ex-ssc-classify
+
+
+@checker("ex-ssc-classify")
+def check_classify(namespace: Mapping[str, object]) -> Feedback:
+    """`patient_items` (item ids present in the described patient), `total` (her score) and
+    `classified` (whether she meets the criteria)."""
+    names = ("patient_items", "total", "classified")
+    answers = {name: namespace.get(name, ...) for name in names}
+    criteria = data.load("ssc_criteria")
+    expected = score_patient(criteria, sorted(CASE_ITEMS))
+    verdicts = {
+        "patient_items": _judge_items(answers["patient_items"], criteria),
+        "total": _judge_total(answers["total"], expected.total, criteria),
+        "classified": _judge_classified(answers["classified"], expected.classified),
+    }
+    return combine(verdicts, "The items, the score and the verdict all match the criteria.")
+
+
+def _judge_items(value: object, criteria: pd.DataFrame) -> str | None:
+    if value is ...:
+        return WAITING
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return f"`patient_items` should be a list of item ids, not {type(value).__name__}."
+    items = list(value)
+    if any(not isinstance(item, str) for item in items):
+        return "every entry of `patient_items` should be an item id (text) from `criteria`."
+    got = set(items)
+    unknown = sorted(got - set(criteria["item_id"]))
+    if unknown:
+        return f"{unknown} are not item ids of `criteria`; copy them from its `item_id` column."
+    if got == CASE_ITEMS:
+        return None
+    problems = []
+    if "skin_thickening_proximal_to_mcp" in got:
+        problems.append(
+            "the thickening in the description stops short of the knuckles (the MCP joints), so "
+            "the sufficient item does not apply."
+        )
+    lung = got & {"interstitial_lung_disease", "pulmonary_arterial_hypertension"}
+    if lung:
+        problems.append("her CT and echocardiogram were normal: leave out the lung items.")
+    others = sorted(got - CASE_ITEMS - lung - {"skin_thickening_proximal_to_mcp"})
+    if others:
+        problems.append(f"{others} are not in the description.")
+    missing = CASE_ITEMS - got
+    if missing:
+        domains = criteria.set_index("item_id").loc[sorted(missing), "domain"]
+        problems.append(
+            f"{len(missing)} finding(s) of the description are missing (domains: "
+            f"{', '.join(sorted(set(domains)))}); tick every finding, even in a domain "
+            "that already scores."
+        )
+    return " ".join(problems)
+
+
+def _judge_total(value: object, expected: int, criteria: pd.DataFrame) -> str | None:
+    number = _number("total", value)
+    if isinstance(number, str):
+        return number
+    if number == expected:
+        return None
+    points = criteria.set_index("item_id")["points"]
+    if number == int(points[sorted(CASE_ITEMS)].sum()):
+        return (
+            f"a `total` of {shown(number)} adds every item; within a domain only the item with "
+            "the most points counts."
+        )
+    return (
+        f"a `total` of {shown(number)} is not her score: pass her items to `score_patient` and "
+        "read its `total`."
+    )
+
+
+def _judge_classified(value: object, expected: bool) -> str | None:
+    flag = _flag("classified", value)
+    if isinstance(flag, str):
+        return flag
+    if flag is expected:
+        return None
+    return "`classified` does not follow from the score: 9 points or more classify."
+
+
+# ---------------------------------------------------------------------- ex-ssc-zhang-mrss
+
+
+@checker("ex-ssc-zhang-mrss")
+def check_zhang_mrss(namespace: Mapping[str, object]) -> Feedback:
+    """`mrss_change` (12-month mean mRSS minus baseline mean, Zhang 2017) and
+    `attributable_to_msc` (whether the change can be credited to the MSCs)."""
+    answers = {name: namespace.get(name, ...) for name in ("mrss_change", "attributable_to_msc")}
+    rows = data.load("trial_outcomes").set_index("outcome_id")
+    baseline, month12 = rows.loc[ZHANG_BASELINE], rows.loc[ZHANG_12M]
+    verdicts = {
+        "mrss_change": _judge_change(answers["mrss_change"], baseline, month12, rows),
+        "attributable_to_msc": _judge_attributable(answers["attributable_to_msc"]),
+    }
+    return combine(verdicts, "Both answers are right.")
+
+
+def _judge_change(
+    value: object, baseline: pd.Series, month12: pd.Series, rows: pd.DataFrame
+) -> str | None:
+    number = _number("mrss_change", value)
+    if isinstance(number, str):
+        return number
+    change = float(month12["value"]) - float(baseline["value"])
+    # Tight tolerance: the Nanjing cohort's 5-year change (-6.29) is 0.01 away from this one.
+    if math.isclose(number, change, abs_tol=0.005):
+        return None
+    if math.isclose(number, -change, abs_tol=0.05):
+        return (
+            "your `mrss_change` has the wrong sign: subtract the baseline mean from the 12-month "
+            "mean (a fall in skin score is a negative change)."
+        )
+    if math.isclose(number, 100 * change / float(baseline["value"]), abs_tol=0.5):
+        return "that is a percentage change; the question asks for the change in points."
+    if math.isclose(number, float(month12["sd"]) - float(baseline["sd"]), abs_tol=0.05):
+        return "that is the change in the standard deviation (`sd`); use the means (`value`)."
+    cohort = rows[(rows["trial_id"] == "alip2024") & (rows["outcome"] == "mrss")]
+    cohort_start = float(cohort["value"].iloc[0])  # the cohort's baseline row comes first
+    cohort_changes = [float(later) - cohort_start for later in cohort["value"].iloc[1:]]
+    if any(math.isclose(abs(number), abs(other), abs_tol=0.05) for other in cohort_changes):
+        return (
+            "that comes from the Nanjing 5-year cohort (alip2024); use Zhang 2017's rows "
+            f"'{ZHANG_BASELINE}' and '{ZHANG_12M}'."
+        )
+    return (
+        f"{shown(number)} is not the change: take `value` of row '{ZHANG_12M}' minus `value` of "
+        f"row '{ZHANG_BASELINE}'."
+    )
+
+
+def _judge_attributable(value: object) -> str | None:
+    flag = _flag("attributable_to_msc", value)
+    if isinstance(flag, str):
+        return flag
+    if flag is False:
+        return None
+    return (
+        "`attributable_to_msc` should be False: every patient also had plasmapheresis and "
+        "cyclophosphamide, and there was no control group, so the fall cannot be credited to the "
+        "MSCs (it may also reflect the natural course of the skin disease)."
+    )
