@@ -126,3 +126,18 @@ def test_simulation_figure_draws_the_simulated_grids():
     dashed = [line for line in left.get_lines() if line.get_linestyle() == "--"]
     assert dashed and dashed[0].get_ydata()[0] == pytest.approx(5.0)
     assert style.data_files(figure) == ("data/epidemiology.csv",)
+
+
+def test_verdicts_by_topic_counts_every_claim_in_plain_words():
+    claims = data.load("seed_claims")
+    table = figures.verdicts_by_topic(claims)
+    assert list(table.columns) == ["Supported", "Overstated", "Wrong", "Unverified", "Total"]
+    assert table.loc["Total", "Total"] == len(claims)
+    assert table.index[0] == "Epidemiology"  # the first claim's topic comes first
+    limb = claims[claims["topic"] == "cli_clti"]
+    assert table.loc["Limb ischaemia", "Wrong"] == (limb["verdict"] == "wrong").sum()
+    assert table.loc["Total", "Unverified"] == (claims["verdict"] == "unverified").sum()
+    assert (
+        table.drop(index="Total")["Total"].tolist()
+        == claims["topic"].value_counts()[list(pd.unique(claims["topic"]))].tolist()
+    )

@@ -238,6 +238,40 @@ def plot_phase_year(trials: pd.DataFrame, years: Mapping[str, int]) -> Figure:
     return figure
 
 
+# ------------------------------------------------------------------------ claims by topic
+
+CLAIM_TOPICS = {
+    **DISEASE_SHORT,
+    "epidemiology": "Epidemiology",
+    "mechanism": "Mechanism",
+    "registry_count": "Registry counts",
+}
+VERDICT_ORDER = ("supported", "overstated", "wrong", "unverified")
+
+
+def verdicts_by_topic(claims: pd.DataFrame) -> pd.DataFrame:
+    """Number of `seed_claims` per topic (rows, in order of first appearance) and verdict
+    (columns, from supported to unverified), in plain words, with a total row and column.
+
+    Uses columns topic and verdict.
+    """
+    unknown = sorted(set(claims["topic"]) - set(CLAIM_TOPICS))
+    if unknown:
+        raise ValueError(f"claim topic(s) {unknown} have no plain name in CLAIM_TOPICS.")
+    counts = pd.crosstab(claims["topic"], claims["verdict"])
+    counts = counts.reindex(
+        index=list(pd.unique(claims["topic"])), columns=list(VERDICT_ORDER), fill_value=0
+    )
+    counts["Total"] = counts.sum(axis=1)
+    counts.loc["total"] = counts.sum(axis=0)
+    counts.index = [CLAIM_TOPICS.get(topic, "Total") for topic in counts.index]
+    counts.columns = [
+        column if column == "Total" else label("verdict", column).split(" (")[0].capitalize()
+        for column in counts.columns
+    ]
+    return counts
+
+
 # ------------------------------------------------------------------------ the simulation
 
 BENCHMARK_ID = "nooption_r56_afs_12mo"
