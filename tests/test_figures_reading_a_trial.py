@@ -5,11 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex
 from pybtex.database import parse_file
 
 from mscbook import data, style
 from mscbook.figures import reading_a_trial as figures
+from mscbook.figures.diseases import SOURCE_COLOURS
 from mscbook.paths import bibliography_path
+from mscbook.tables import MSC_FAMILY
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +24,11 @@ def markers(axes, size):
     return [
         c for c in axes.collections if isinstance(c, PathCollection) and c.get_sizes()[0] == size
     ]
+
+
+def drawn(axes, size):
+    """Offsets of every point drawn with marker size `size`, collection by collection."""
+    return [tuple(point) for c in markers(axes, size) for point in c.get_offsets()]
 
 
 def test_field_map_has_every_study_with_n_in_its_disease_panel(trials):
@@ -38,13 +46,24 @@ def test_field_map_has_every_study_with_n_in_its_disease_panel(trials):
     for panel, disease in zip(
         panels, ("cli_clti", "multiple_sclerosis", "systemic_sclerosis"), strict=True
     ):
-        expected = with_n.loc[with_n["disease_area"] == disease, "n_total"].astype(int).tolist()
-        assert [c.get_offsets()[0][0] for c in markers(panel, 55)] == expected
-        stopped = with_n[(with_n["disease_area"] == disease)
-                         & with_n["status"].isin(["stopped_early", "terminated"])]  # fmt: skip
-        assert len(markers(panel, 200)) == len(stopped)
+        chosen = with_n[with_n["disease_area"] == disease]
+        expected = chosen["n_total"].astype(int).tolist()
+        msc_first = pd.concat(
+            [
+                chosen[chosen["product_type"].isin(MSC_FAMILY)],
+                chosen[~chosen["product_type"].isin(MSC_FAMILY)],
+            ]
+        )["n_total"].tolist()  # MSC products are drawn first, then comparators
+        assert [x for x, _ in drawn(panel, 55)] == msc_first
+        stopped = chosen[chosen["status"].isin(["stopped_early", "terminated"])]
+        assert sorted(x for x, _ in drawn(panel, 200)) == sorted(stopped["n_total"].tolist())
         assert panel.get_xscale() == "log"
         assert f"({len(expected)} studies)" in panel.get_ylabel()
+    cli = with_n[(with_n["disease_area"] == "cli_clti") & with_n["product_type"].isin(MSC_FAMILY)]
+    filled = markers(panels[0], 55)[0].get_facecolors()
+    assert [to_hex(colour) for colour in filled] == [
+        SOURCE_COLOURS[source].lower() for source in cli["cell_source"]
+    ]
     assert [t.get_text() for t in panels[0].get_yticklabels()] == [
         "case report", "single arm", "non-randomised, controlled", "randomised, open",
         "randomised, blinded",
@@ -81,14 +100,14 @@ def test_phase_year_figure_places_each_study_at_its_year_and_phase(trials):
     assert rows["year"].isna().sum() == (trials["results_available"] != "published").sum()
     figure = figures.plot_phase_year(trials, years)
     axes = figure.axes[0]
-    drawn = markers(axes, 45)
-    assert len(drawn) == len(trials)
+    points = drawn(axes, 45)
+    assert len(points) == len(trials)
+    order = list(rows[~rows["comparator"]].index) + list(rows[rows["comparator"]].index)
     phases = [p for p in figures.PHASE_ORDER if p in set(trials["phase"])]
     labels = [t.get_text() for t in axes.get_yticklabels()]
     assert labels[0] == "I" and labels[-1] == "not applicable" and len(labels) == len(phases)
     last = int(rows["year"].max())
-    for collection, row in zip(drawn, rows.itertuples(), strict=True):
-        x, y = collection.get_offsets()[0]
+    for (x, y), row in zip(points, rows.loc[order].itertuples(), strict=True):
         assert round(y) == phases.index(row.phase)
         assert round(x) == (last + 2 if pd.isna(row.year) else row.year)
     assert axes.get_xticklabels()[-1].get_text() == figures.NO_RESULTS

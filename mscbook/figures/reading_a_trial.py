@@ -47,6 +47,8 @@ PHASE_ORDER = (
     "not_applicable",
 )
 NO_RESULTS = "no results\npublished"
+#: Participant counts marked on the evidence map's log axis.
+N_TICKS = (2, 5, 10, 20, 50, 100, 200)
 
 # ---------------------------------------------------------------------------- evidence map
 
@@ -73,37 +75,41 @@ def plot_field_evidence_map(trials: pd.DataFrame) -> Figure:
     square: comparator product; black ring: stopped early or terminated. Studies sharing a design
     level are spread vertically in data order so none hides another."""
     points = field_evidence_map_data(trials)
-    figure, axes = new_figure(trials, width=7.5, height=7.8, nrows=len(DISEASES), ncols=1)
+    figure, axes = new_figure(trials, width=7.5, height=7.2, nrows=len(DISEASES), ncols=1)
     for panel, disease in zip(axes, DISEASES, strict=True):
         chosen = points[points["disease"] == disease]
         offsets = chosen.groupby("level").cumcount()
         counts = chosen.groupby("level")["level"].transform("size")
         y = chosen["level"] + (offsets - (counts - 1) / 2) * (0.6 / counts.clip(lower=2))
-        for index, point in chosen.iterrows():
-            colour = SOURCE_COLOURS[point["cell_source"]]
+        colours = chosen["cell_source"].map(SOURCE_COLOURS)
+        # One collection per marker kind (MSC product, comparator), in data order within each.
+        for comparator, marker in ((False, "o"), (True, "s")):
+            kind = chosen["comparator"] == comparator
             panel.scatter(
-                point["n"],
-                y[index],
+                chosen.loc[kind, "n"],
+                y[kind],
                 s=55,
-                marker="s" if point["comparator"] else "o",
-                facecolors="white" if point["comparator"] else colour,
-                edgecolors=colour,
+                marker=marker,
+                facecolors="white" if comparator else list(colours[kind]),
+                edgecolors=list(colours[kind]),
                 linewidths=1.8,
                 zorder=3,
             )
-            if point["stopped"]:
-                panel.scatter(
-                    point["n"],
-                    y[index],
-                    s=200,
-                    marker="o",
-                    facecolors="none",
-                    edgecolors=PALETTE["black"],
-                    linewidths=1.2,
-                    zorder=2,
-                )
+        stopped = chosen["stopped"]
+        panel.scatter(
+            chosen.loc[stopped, "n"],
+            y[stopped],
+            s=200,
+            marker="o",
+            facecolors="none",
+            edgecolors=PALETTE["black"],
+            linewidths=1.2,
+            zorder=2,
+        )
         panel.set_xscale("log")
         panel.set_xlim(1.5, 400)
+        panel.set_xticks(N_TICKS, [str(tick) for tick in N_TICKS])
+        panel.minorticks_off()
         panel.set_ylim(-0.6, len(DESIGN_LEVELS) - 0.4)
         panel.set_yticks(range(len(DESIGN_LEVELS)), list(DESIGN_LEVELS), fontsize=8)
         panel.grid(axis="x", color=PALETTE["grey"], linewidth=0.5)
@@ -117,7 +123,7 @@ def plot_field_evidence_map(trials: pd.DataFrame) -> Figure:
         for s in sources
     ]
     handles += [
-        Line2D([], [], marker="o", linestyle="", color=PALETTE["black"], label="MSC product"),
+        Line2D([], [], marker="o", linestyle="", color=PALETTE["grey"], label="MSC product"),
         Line2D(
             [],
             [],
@@ -198,15 +204,16 @@ def plot_phase_year(trials: pd.DataFrame, years: Mapping[str, int]) -> Figure:
     counts = rows.groupby([x, y])["trial_id"].transform("size")
     x_spread = x + (offsets - (counts - 1) / 2) * 0.22
     figure, axes = new_figure(trials, width=7.5, height=4.6)
-    for index, row in rows.iterrows():
-        colour = DISEASE_COLOURS[row["disease"]]
+    colours = rows["disease"].map(DISEASE_COLOURS)
+    for comparator, marker in ((False, "o"), (True, "s")):
+        kind = rows["comparator"] == comparator
         axes.scatter(
-            x_spread[index],
-            y[index],
+            x_spread[kind],
+            y[kind],
             s=45,
-            marker="s" if row["comparator"] else "o",
-            facecolors="white" if row["comparator"] else colour,
-            edgecolors=colour,
+            marker=marker,
+            facecolors="white" if comparator else list(colours[kind]),
+            edgecolors=list(colours[kind]),
             linewidths=1.6,
             zorder=3,
         )
