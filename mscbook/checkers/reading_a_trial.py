@@ -1,0 +1,229 @@
+"""Checkers of the chapter "Reading a cell-therapy trial" (see `mscbook.checkers`).
+
+Expected answers are computed at check time: the simulation is re-run with the exercise's seed,
+and the claim counts are read from `data/seed_claims.csv`, so a corrected fact corrects the check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from numbers import Real
+
+import pandas as pd
+
+from mscbook import data, simulation
+from mscbook.checkers import WAITING, Feedback, checker, combine, not_answered
+
+#: The exercise's fixed settings (the chapter's exercise text states each of them).
+STUDY_SIZE = 40
+HISTORICAL_SIZE = 20
+SEED = 2024
+SIMULATIONS = 20_000
+BENCHMARK_ID = "nooption_r56_afs_12mo"
+
+
+def _rate(name: str, value: object) -> float | str:
+    """The answer as a proportion, or what is wrong with it (WAITING while still `...`)."""
+    if value is ...:
+        return WAITING
+    if isinstance(value, simulation.SimulationResult):
+        return f"`{name}` is the whole simulation result; take its `false_success_rate` attribute."
+    if isinstance(value, str):
+        return f"`{name}` is text ({value!r}); it should be a number."
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return f"`{name}` should be a number, not {type(value).__name__}."
+    number = float(value)
+    if math.isnan(number):
+        return f"`{name}` is NaN (not a number)."
+    if 1 < number <= 100:
+        return f"`{name}` looks like a percentage; give the share as a proportion from 0 to 1."
+    if not 0 <= number <= 1:
+        return f"`{name}` = {number:g} cannot be a share of studies (0 to 1)."
+    return number
+
+
+def expected_rates() -> tuple[float, float]:
+    """The reference answers: known benchmark, and benchmark estimated from 20 patients."""
+    epidemiology = data.load("epidemiology").set_index("figure_id")
+    rate = float(epidemiology.loc[BENCHMARK_ID, "value"]) / 100
+    settings = {"n_simulations": SIMULATIONS, "seed": SEED}
+    known = simulation.false_success_rate(STUDY_SIZE, rate, **settings)
+    estimated = simulation.false_success_rate(
+        STUDY_SIZE, rate, historical_n=HISTORICAL_SIZE, **settings
+    )
+    return known.false_success_rate, estimated.false_success_rate
+
+
+def _close_but_not_seeded(number: float, expected: float) -> bool:
+    """Within four Monte Carlo standard errors: a run with another seed or simulation count."""
+    error = math.sqrt(max(expected * (1 - expected), 1e-6) / SIMULATIONS)
+    return abs(number - expected) <= 4 * error + 0.01
+
+
+@checker("ex-trial-false-success")
+def check_false_success(namespace: Mapping[str, object]) -> Feedback:
+    """`known_rate` and `estimated_rate`: the simulated false-success shares of a 40-patient
+    single-arm study against a known benchmark and against one estimated from 20 patients."""
+    answers = {name: namespace.get(name, ...) for name in ("known_rate", "estimated_rate")}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    known, estimated = expected_rates()
+    values = {name: _rate(name, value) for name, value in answers.items()}
+    verdicts: dict[str, str | None] = {}
+    numbers = {name: v for name, v in values.items() if isinstance(v, float)}
+    swapped = (
+        len(numbers) == 2
+        and numbers["known_rate"] == estimated
+        and numbers["estimated_rate"] == known
+        and known != estimated
+    )
+    for name, expected, other in (
+        ("known_rate", known, estimated),
+        ("estimated_rate", estimated, known),
+    ):
+        value = values[name]
+        if not isinstance(value, float):
+            verdicts[name] = value
+        elif swapped:
+            verdicts[name] = (
+                f"`{name}` holds the other setting's result: `known_rate` has no "
+                "`historical_n`, `estimated_rate` has `historical_n=20`."
+            )
+        elif math.isclose(value, expected, abs_tol=1e-12):
+            verdicts[name] = None
+        elif name == "estimated_rate" and math.isclose(value, other, abs_tol=1e-12):
+            verdicts[name] = (
+                "`estimated_rate` equals the known-benchmark result: pass `historical_n=20` "
+                "so the benchmark is estimated from a historical cohort."
+            )
+        elif _close_but_not_seeded(value, expected):
+            verdicts[name] = (
+                f"`{name}` is close but not the result of the exercise's settings: use "
+                f"`seed={SEED}` and `n_simulations={SIMULATIONS}` so that everyone gets the "
+                "same numbers."
+            )
+        else:
+            verdicts[name] = (
+                f"`{name}` = {value:g} is not what `simulation.false_success_rate` gives for "
+                f"{STUDY_SIZE} patients at the 12-month benchmark rate (the `value` of row "
+                f"'{BENCHMARK_ID}' divided by 100)."
+            )
+    return combine(
+        verdicts,
+        praise=(
+            "Both rates match. Estimating the benchmark from 20 patients makes a useless "
+            "treatment look successful several times as often as the nominal 5%."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------ claim verdicts
+
+
+def _counts(value: object) -> dict[str, int] | str:
+    if value is ...:
+        return WAITING
+    if isinstance(value, pd.DataFrame):
+        return (
+            "`verdict_counts` is a table; count one column, "
+            "e.g. `claims['verdict'].value_counts()`."
+        )
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        return (
+            "`verdict_counts` should map each verdict to a number (a dict or a pandas Series), "
+            f"not {type(value).__name__}."
+        )
+    counts = {}
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, Real) or number != int(number):
+            return f"the count for {key!r} in `verdict_counts` should be a whole number."
+        counts[str(key)] = int(number)
+    return counts
+
+
+def _judge_counts(value: object, claims: pd.DataFrame) -> str | None:
+    counts = _counts(value)
+    if isinstance(counts, str):
+        return counts
+    expected = claims["verdict"].value_counts().to_dict()
+    if counts == expected:
+        return None
+    unknown = sorted(set(counts) - set(expected))
+    if unknown:
+        return (
+            f"{unknown} are not verdicts in the data; use the codes of the `verdict` column "
+            f"({', '.join(sorted(expected))})."
+        )
+    total, expected_total = sum(counts.values()), len(claims)
+    if total < expected_total:
+        return (
+            f"your counts add up to {total} claims, but `claims` has {expected_total}: count "
+            "every row, across all topics."
+        )
+    if total > expected_total:
+        return f"your counts add up to {total}, more than the {expected_total} claims."
+    return "the counts add up but some verdicts are miscounted: count the `verdict` column."
+
+
+def _ids(value: object) -> set[str] | str:
+    if value is ...:
+        return WAITING
+    if isinstance(value, pd.DataFrame):
+        return "`wrong_ids` is a whole table; take its `claim_id` column."
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return f"`wrong_ids` should be a set or list of claim ids, not {type(value).__name__}."
+    items = list(value)
+    if any(not isinstance(item, str) for item in items):
+        return "every item of `wrong_ids` should be a claim id (text)."
+    return set(items)
+
+
+def _judge_wrong(value: object, claims: pd.DataFrame) -> str | None:
+    got = _ids(value)
+    if isinstance(got, str):
+        return got
+    verdict = claims.set_index("claim_id")["verdict"]
+    unknown = sorted(got - set(verdict.index))
+    if unknown:
+        return f"{unknown} are not claim ids in `claims`."
+    expected = set(verdict[verdict == "wrong"].index)
+    if got == expected:
+        return None
+    problems = []
+    extra = got - expected
+    kinds = sorted({verdict[item] for item in extra})
+    if extra:
+        problems.append(
+            f"{len(extra)} of your claims have the verdict {' or '.join(kinds)}, not 'wrong'"
+            + (
+                " (overstated claims are true in part; the evidence does not contradict them)"
+                if "overstated" in kinds
+                else ""
+            )
+            + "."
+        )
+    missing = expected - got
+    if missing:
+        topics = sorted(set(claims.set_index("claim_id").loc[sorted(missing), "topic"]))
+        problems.append(
+            f"{len(missing)} claim(s) judged wrong are missing (topics: {', '.join(topics)})."
+        )
+    return " ".join(problems)
+
+
+@checker("ex-trial-claim-verdicts")
+def check_claim_verdicts(namespace: Mapping[str, object]) -> Feedback:
+    """`verdict_counts` (claims per verdict, all topics) and `wrong_ids` (the claim_ids whose
+    primary evidence contradicts them: verdict 'wrong')."""
+    answers = {name: namespace.get(name, ...) for name in ("verdict_counts", "wrong_ids")}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    claims = data.load("seed_claims")
+    verdicts = {
+        "verdict_counts": _judge_counts(answers["verdict_counts"], claims),
+        "wrong_ids": _judge_wrong(answers["wrong_ids"], claims),
+    }
+    return combine(verdicts, praise="Both answers match the claims table.")
