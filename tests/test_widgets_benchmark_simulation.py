@@ -3,6 +3,8 @@ updates and shows errors as messages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mscbook import simulation
@@ -31,6 +33,18 @@ def test_the_report_is_labelled_as_simulated():
     assert "4,000 simulated single-arm studies" in text
 
 
+def test_the_report_tables_the_setting_beside_a_known_benchmark_and_the_nominal_rate():
+    report = widget.simulate_single_arm(40, 33.3, 20, 0)
+    text = widget.render_report(report)
+    cells = re.findall(r"<td>([^<]*)</td>", text)
+    assert cells[1::2] == [
+        f"{100 * report.uncertain.false_success_rate:.1f}%",
+        f"{100 * report.known.false_success_rate:.1f}%",
+        "5.0%",
+    ]
+    assert "historical cohort of 20 patients" in cells[0]
+
+
 @pytest.mark.parametrize(
     ("arguments", "says"),
     [
@@ -39,10 +53,13 @@ def test_the_report_is_labelled_as_simulated():
         ({"n_patients": "many"}, "patients in the study: 'many' is not a number"),
         ({"benchmark_percent": "0"}, "benchmark rate of good outcomes (%): enter a percentage"),
         ({"benchmark_percent": "120"}, "benchmark rate of good outcomes (%): enter a percentage"),
-        ({"benchmark_percent": ""}, "benchmark rate of good outcomes (%): enter a number"),
+        ({"benchmark_percent": ""}, "benchmark rate of good outcomes (%): no value entered"),
         ({"historical_n": "0"}, "historical cohort size"),
         ({"between_study_sd": "-1"}, "spread between populations"),
-        ({"between_study_sd": "nan"}, "spread between populations (SD, log-odds): enter a finite"),
+        (
+            {"between_study_sd": "nan"},
+            "spread between populations (SD, log-odds): 'nan' is not a finite",
+        ),
     ],
 )
 def test_bad_inputs_are_named_with_the_allowed_range(arguments, says):

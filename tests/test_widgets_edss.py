@@ -78,7 +78,7 @@ def test_rules_table_states_each_threshold():
         ({"follow_up": 11}, "EDSS at follow-up: 11 is outside the scale"),
         ({"follow_up": ""}, "EDSS at follow-up: no value entered"),
         ({"confirmation": "-1"}, "EDSS at confirmation visit (empty if none): -1 is outside"),
-        ({"baseline": True}, "EDSS at baseline: expected an EDSS score"),
+        ({"baseline": True}, "EDSS at baseline: enter an EDSS score (got True)"),
         ({"rule": "expand"}, "rule: 'expand' is not one of"),
     ],
 )

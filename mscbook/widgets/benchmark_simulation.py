@@ -8,10 +8,10 @@ data** from `mscbook.simulation`, never data about patients.
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass
 
 from mscbook import simulation
+from mscbook.widgets import inputs
 
 #: Inputs: (label shown in the form and in messages, lowest allowed, highest allowed).
 INPUTS = {
@@ -43,18 +43,18 @@ class SingleArmReport:
 
 
 def _number(name: str, value: object, whole: bool, problems: list[str]) -> float | None:
+    """The input as a number within its range, or None with the problem added to `problems`."""
     label, low, high = INPUTS[name]
-    text = str(value).strip().replace(",", "") if isinstance(value, str) else value
-    if isinstance(text, bool) or text is None or text == "":
-        problems.append(f"{label}: enter a number.")
-        return None
     try:
-        number = float(text)
-    except (TypeError, ValueError):
-        problems.append(f"{label}: {value!r} is not a number.")
-        return None
-    if not math.isfinite(number):
-        problems.append(f"{label}: enter a finite number.")
+        number = inputs.parse_number(
+            value,
+            label,
+            error=BenchmarkInputError,
+            hint="type digits, for example 40",
+            normalise=lambda text: text.strip().replace(",", ""),
+        )
+    except BenchmarkInputError as error:
+        problems.append(str(error))
         return None
     if whole and number != int(number):
         problems.append(f"{label}: enter a whole number (got {number:g}).")
@@ -104,7 +104,8 @@ def simulate_single_arm(
 
 
 def render_report(report: SingleArmReport) -> str:
-    """The report as HTML, labelled as simulated."""
+    """The report as HTML, labelled as simulated: a sentence and a table of the share of
+    studies called a success against each benchmark, beside the nominal rate."""
     if report.historical_n is None:
         benchmark = "known exactly"
     else:
@@ -113,15 +114,23 @@ def render_report(report: SingleArmReport) -> str:
         f"{report.n_patients:,} patients, benchmark {100 * report.benchmark_rate:g}% "
         f"{benchmark}, spread between populations SD {report.between_study_sd:g}"
     )
+    rows = [
+        (f"This setting (benchmark {benchmark})", report.uncertain.false_success_rate),
+        ("The same studies, benchmark known exactly", report.known.false_success_rate),
+        ("Nominal rate of a one-sided test", ALPHA),
+    ]
+    body = "".join(
+        f"<tr><td>{html.escape(what)}</td><td>{100 * rate:.1f}%</td></tr>" for what, rate in rows
+    )
     return (
         "<p><strong>Simulated teaching data.</strong> "
         f"Of {report.uncertain.n_simulations:,} simulated single-arm studies of a treatment with "
         f"no effect ({html.escape(setting)}), "
         f"<strong>{100 * report.uncertain.false_success_rate:.1f}%</strong> were called a "
         f"success (one-sided exact binomial test, P ≤ {ALPHA:g}).</p>"
-        f"<p>Judged against an exactly known benchmark, the same studies succeed "
-        f"{100 * report.known.false_success_rate:.1f}% of the time; the nominal rate is "
-        f"{100 * ALPHA:g}%.</p>"
+        "<table><caption>Share of studies of a useless treatment called a success</caption>"
+        "<thead><tr><th>Judged against</th><th>Called a success</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
     )
 
 

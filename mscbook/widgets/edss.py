@@ -20,10 +20,11 @@ a named source wrote down:
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass
 
 import pandas as pd
+
+from mscbook.widgets import inputs
 
 #: Every score the EDSS allows (Kurtzke 1983): 0, 1.0-9.5 in half steps, 10.
 EDSS_STEPS = (0.0, *(step / 2 for step in range(2, 20)), 10.0)
@@ -109,20 +110,15 @@ def parse_edss(value: object, name: str, *, optional: bool = False) -> float | N
         if optional:
             return None
         raise EdssInputError(f"{label}: no value entered; type a score such as 4.5.")
-    if isinstance(value, bool):
-        raise EdssInputError(f"{label}: expected an EDSS score, got {value!r}.")
-    if isinstance(value, str):
-        try:
-            number = float(value.strip().replace(",", "."))
-        except ValueError:
-            raise EdssInputError(
-                f"{label}: '{value}' is not a number; type a score such as 4.5."
-            ) from None
-    elif isinstance(value, int | float):
-        number = float(value)
-    else:
-        raise EdssInputError(f"{label}: expected an EDSS score, got {type(value).__name__}.")
-    if not math.isfinite(number) or not 0 <= number <= 10:
+    number = inputs.parse_number(
+        value,
+        label,
+        error=EdssInputError,
+        expected="an EDSS score",
+        hint="type a score such as 4.5",
+        normalise=lambda text: text.strip().replace(",", "."),
+    )
+    if not 0 <= number <= 10:
         raise EdssInputError(f"{label}: {number:g} is outside the scale, which runs from 0 to 10.")
     if number == 0.5:
         raise EdssInputError(f"{label}: the EDSS has no 0.5 step; after 0 the scale starts at 1.0.")
