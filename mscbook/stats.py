@@ -699,3 +699,21 @@ def reproduce_published(
             }
         )
     return pd.DataFrame(rows)
+
+
+def invented_zero_event_trials() -> pd.DataFrame:
+    """Three small two-arm trials of a rare adverse event, INVENTED for teaching (not data).
+
+    One study has events in both arms, one has none in its treatment arm, and one has none in
+    either arm, which is what a zero-event example needs: columns `study`, `events_treat`,
+    `n_treat`, `events_control`, `n_control`, in the order the poolers take them.
+    """
+    return pd.DataFrame(
+        {
+            "study": ["Trial A", "Trial B", "Trial C"],
+            "events_treat": [1, 0, 0],
+            "n_treat": [30, 25, 20],
+            "events_control": [3, 2, 0],
+            "n_control": [30, 24, 20],
+        }
+    )

@@ -425,3 +425,16 @@ def test_two_standardised_mean_differences_by_hand():
     assert result.studies["effect"].tolist() == pytest.approx([g1, g2])
     assert result.studies["variance"].tolist() == pytest.approx([v1, v2])
     assert result.value == pytest.approx((g1 / v1 + g2 / v2) / (1 / v1 + 1 / v2))
+
+
+def test_the_invented_zero_event_example_has_the_cases_the_chapter_teaches():
+    example = stats.invented_zero_event_trials()
+    counts = example[["events_treat", "n_treat", "events_control", "n_control"]]
+    double_zero = (counts["events_treat"] == 0) & (counts["events_control"] == 0)
+    single_zero = (counts["events_treat"] == 0) ^ (counts["events_control"] == 0)
+    assert list(example.loc[double_zero, "study"]) == ["Trial C"]
+    assert single_zero.sum() == 1
+    columns = [counts[name] for name in counts.columns]
+    with pytest.warns(stats.ZeroCellWarning):
+        ratio = stats.pool_risk_ratios(*columns, studies=example["study"])
+    assert ratio.k == 2  # the double-zero study carries no information on a ratio
