@@ -68,14 +68,30 @@ def data_files(figure: Figure) -> tuple[str, ...]:
     return getattr(figure, "mscbook_data_files", ())
 
 
+#: Colours kept in a figure's PNG. Book figures are flat colours, lines and anti-aliased text,
+#: which a 256-colour palette reproduces without visible change at about a third of the bytes
+#: of full RGBA (every page must stay within 1.5 MB; see benchmarks/page_weight.py).
+PNG_COLOURS = 256
+
+
 def png_bytes(figure: Figure) -> bytes:
-    """Render at 2x with fixed metadata (no timestamp), so equal inputs give equal bytes."""
-    buffer = io.BytesIO()
-    metadata = {"Software": None}
-    if data_files(figure):
-        metadata[PROVENANCE_KEY] = ";".join(data_files(figure))
+    """Render at 2x as a 256-colour PNG with fixed metadata (no timestamp), so equal inputs give
+    equal bytes; the data files behind the figure travel in the PNG's text chunk."""
+    from PIL import Image, PngImagePlugin
+
+    rendered = io.BytesIO()
     with mpl.rc_context(RC):
-        figure.savefig(buffer, format="png", metadata=metadata)
+        figure.savefig(rendered, format="png", metadata={"Software": None})
+    rendered.seek(0)
+    with Image.open(rendered) as image:
+        palette = image.convert("RGB").quantize(
+            colors=PNG_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
+    info = PngImagePlugin.PngInfo()
+    if data_files(figure):
+        info.add_text(PROVENANCE_KEY, ";".join(data_files(figure)))
+    buffer = io.BytesIO()
+    palette.save(buffer, format="png", pnginfo=info, compress_level=6)
     return buffer.getvalue()
 
 

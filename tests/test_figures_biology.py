@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
@@ -76,6 +77,18 @@ def test_png_is_2x_and_records_its_data_file(criteria):
     width_inches = figure.get_size_inches()[0]
     assert image.width == pytest.approx(width_inches * style.SCREEN_DPI * style.PIXEL_RATIO, abs=2)
     assert image.text[style.PROVENANCE_KEY] == "data/isct_criteria.csv"
+
+
+def test_png_is_a_palette_image_that_looks_like_the_full_colour_render(criteria):
+    figure = plot_isct_marker_windows(criteria)
+    image = Image.open(io.BytesIO(style.png_bytes(figure)))
+    assert image.mode == "P" and len(image.getcolors(maxcolors=257)) <= style.PNG_COLOURS
+    full = io.BytesIO()
+    figure.savefig(full, format="png", dpi=style.SCREEN_DPI * style.PIXEL_RATIO)
+    reference = np.asarray(Image.open(full).convert("RGB"), dtype=float)
+    palette = np.asarray(image.convert("RGB"), dtype=float)
+    assert palette.shape == reference.shape
+    assert np.abs(palette - reference).mean() < 2  # of 255: no visible change
 
 
 def test_png_bytes_are_reproducible(criteria):
