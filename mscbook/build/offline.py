@@ -69,6 +69,7 @@ def add_assets(app: Sphinx, config: Config) -> None:
             logger.warning("offline: %s", error, type="mscbook", subtype="offline")
             return
     config.html_static_path = [*config.html_static_path, str(assets.static_dir())]
+    app.add_css_file("book.css")
     for name, url in configured_assets(config):
         if is_external(url):
             logger.warning(
