@@ -48,9 +48,16 @@ RC = {
 
 
 def new_figure(
-    *frames: pd.DataFrame, width: float = 6.5, height: float = 3.5, nrows: int = 1, ncols: int = 1
+    *frames: pd.DataFrame,
+    width: float = 6.5,
+    height: float = 3.5,
+    nrows: int = 1,
+    ncols: int = 1,
+    height_ratios: list[float] | None = None,
 ):
-    """A styled figure and its axes; the figure remembers the data files `frames` came from."""
+    """A styled figure and its axes; the figure remembers the data files `frames` came from.
+
+    `height_ratios` (one per row) sizes the rows of a figure with several panels."""
     files = sorted({name for frame in frames for name in frame.attrs.get("data_files", ())})
     if not files:
         raise ValueError(
@@ -59,7 +66,7 @@ def new_figure(
         )
     with mpl.rc_context(RC):
         figure = Figure(figsize=(width, height), layout="constrained")
-        axes = figure.subplots(nrows, ncols)
+        axes = figure.subplots(nrows, ncols, height_ratios=height_ratios)
     figure.mscbook_data_files = tuple(files)
     return figure, axes
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
 
 from mscbook import data, style
 from mscbook.figures import diseases
+from tests.conftest import raw_table
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +87,43 @@ def test_outcomes_figure_draws_the_rows(frames):
     assert dots == percentages["value"].tolist()
     assert top.get_xscale() == "log"
     assert "95% CI" in top.get_xlabel()
+
+
+def test_every_arm_of_a_comparison_reported_as_a_percentage_is_drawn(frames):
+    """Petrou 2020's treatment failure: the cell arms beside the sham arm, not sham alone."""
+    effects, percentages = diseases.outcome_rows(
+        frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "multiple_sclerosis"
+    )
+    ms_trials = {
+        row["trial_id"]
+        for row in raw_table("trials")
+        if row["disease_area"] == "multiple_sclerosis"
+    }
+    expected = [
+        row
+        for row in raw_table("trial_outcomes")
+        if row["trial_id"] in ms_trials
+        and row["value_unit"] == "%"
+        and row["value"]
+        and not (row["effect_measure"] and row["effect_ci_low"])
+    ]
+    assert percentages["outcome_id"].tolist() == [row["outcome_id"] for row in expected]
+    assert percentages["value"].tolist() == [float(row["value"]) for row in expected]
+    failure = percentages[percentages["outcome_id"].str.startswith("petrou2020_failure_")]
+    assert failure["outcome_id"].tolist()[:3] == [
+        "petrou2020_failure_it", "petrou2020_failure_iv", "petrou2020_failure_sham",
+    ]  # fmt: skip
+    assert failure["value"].tolist()[:3] == [6.7, 9.7, 41.9]
+
+
+def test_the_ratio_axis_widens_until_every_interval_fits(frames):
+    args = (frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti")
+    top = diseases.plot_outcomes(*args).axes[0]
+    assert top.get_xlim() == pytest.approx((0.25, 4))  # PACE: 0.53 to 1.63 fits the default
+    wide = pd.DataFrame({"ci_low": [0.1, 0.5], "ci_high": [2.0, 7.5]})
+    low, high = diseases.ratio_axis_limits(wide)
+    assert (low, high) == (0.0625, 16)
+    assert low < 0.1 / 1.2 and high > 7.5 * 1.2
 
 
 def test_benchmark_band_and_points_equal_the_data(frames):

@@ -211,10 +211,10 @@ def outcome_rows(
 
     `effects`: between-arm ratios with a 95% CI (trial_outcomes rows with effect_measure,
     effect_value, effect_ci_low and effect_ci_high). `percentages`: per-arm results reported as a
-    percentage (value_unit '%', no comparator arm), each labelled 'single arm' or 'arm of a
-    controlled trial' from the trial's design. Other results (P values only, counts, means) are
-    not drawn. Uses `trials` (trial_id, short_name, disease_area, allocation, product_type) and
-    `trial_arms` (trial_id, arm_id, arm_label).
+    percentage (value_unit '%'), every arm of a comparison including the treated arms, each
+    labelled 'single arm' or 'arm of a controlled trial' from the trial's design. Other results
+    (P values only, counts, means) are not drawn. Uses `trials` (trial_id, short_name,
+    disease_area, allocation, product_type) and `trial_arms` (trial_id, arm_id, arm_label).
     """
     check_disease(disease)
     info = trials.set_index("trial_id")
@@ -241,7 +241,7 @@ def outcome_rows(
                     "comparator": is_comparator(trial["product_type"]),
                 }
             )
-        elif row.value_unit == "%" and not pd.isna(row.value) and pd.isna(row.comparator_arm_id):
+        elif row.value_unit == "%" and not pd.isna(row.value):
             single = trial["allocation"] in {"single_group", "dose_escalation"}
             arm = arm_labels[(row.trial_id, row.arm_id)].split(",")[0]
             percent_rows.append(
@@ -257,6 +257,17 @@ def outcome_rows(
     return pd.DataFrame(effect_rows), pd.DataFrame(percent_rows)
 
 
+def ratio_axis_limits(effects: pd.DataFrame) -> tuple[float, float]:
+    """From 0.25 to 4 at least, wider (by whole powers of two) until every CI fits."""
+    low, high = 0.25, 4.0
+    if len(effects):
+        while low > effects["ci_low"].min() / 1.2:
+            low /= 2
+        while high < effects["ci_high"].max() * 1.2:
+            high *= 2
+    return low, high
+
+
 def plot_outcomes(
     outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.DataFrame, disease: str
 ) -> Figure:
@@ -270,9 +281,10 @@ def plot_outcomes(
         trials,
         arms,
         width=7.5,
-        height=1.6 + 0.6 * (n_effects + n_percent),
+        height=1.6 + 0.45 * (n_effects + n_percent),
         nrows=2,
         ncols=1,
+        height_ratios=[n_effects + 1.2, n_percent + 1],  # a row of each panel is as tall
     )
     rows = list(range(len(effects)))[::-1]
     for row, effect in zip(rows, effects.itertuples(), strict=True):
@@ -291,10 +303,14 @@ def plot_outcomes(
             ha="center",
             fontsize=8,
         )
+    if effects.empty:
+        top.text(1, 0, "No between-arm ratio with a 95% CI in the data", ha="center", fontsize=8)
     top.axvline(1, color=PALETTE["black"], linewidth=0.8, linestyle="--")
     top.set_xscale("log")
-    top.set_xlim(0.25, 4)
-    top.set_xticks([0.25, 0.5, 1, 2, 4], ["0.25", "0.5", "1", "2", "4"])
+    low, high = ratio_axis_limits(effects)
+    top.set_xlim(low, high)
+    ticks = [2.0**power for power in range(-8, 9) if low <= 2.0**power <= high]
+    top.set_xticks(ticks, [f"{tick:g}" for tick in ticks])
     top.minorticks_off()
     top.set_ylim(-0.6, n_effects - 0.3)
     top.set_yticks(rows, list(effects["label"]) if len(effects) else [], fontsize=8)
