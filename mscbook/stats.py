@@ -717,3 +717,49 @@ def invented_zero_event_trials() -> pd.DataFrame:
             "n_control": [30, 24, 20],
         }
     )
+
+
+def _check_proportion(value: float, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise ValueError(f"{name} must be a proportion between 0 and 1 (exclusive), got {value!r}")
+    return float(value)
+
+
+def power_two_proportions(
+    p_control: float, p_treatment: float, n_treatment: int, n_control: int, alpha: float = 0.05
+) -> float:
+    """Power of a two-sided test comparing two proportions (normal approximation on Cohen's h,
+    statsmodels' `NormalIndPower`): the chance that a trial of this size detects the difference
+    between `p_treatment` and `p_control` if it is real."""
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    p_control = _check_proportion(p_control, "p_control")
+    p_treatment = _check_proportion(p_treatment, "p_treatment")
+    for name, n in (("n_treatment", n_treatment), ("n_control", n_control)):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+            raise ValueError(f"{name} must be a whole number of patients, at least 2, got {n!r}")
+    effect = proportion_effectsize(p_treatment, p_control)
+    return float(
+        NormalIndPower().power(
+            effect_size=effect, nobs1=n_treatment, alpha=alpha, ratio=n_control / n_treatment
+        )
+    )
+
+
+def patients_per_arm_for_power(
+    p_control: float, p_treatment: float, power: float = 0.8, alpha: float = 0.05
+) -> int:
+    """Patients per arm (equal arms, rounded up) that give `power` to detect the difference
+    between `p_treatment` and `p_control` with a two-sided test (statsmodels' `NormalIndPower`)."""
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    p_control = _check_proportion(p_control, "p_control")
+    p_treatment = _check_proportion(p_treatment, "p_treatment")
+    _check_proportion(power, "power")
+    if p_control == p_treatment:
+        raise ValueError("p_control and p_treatment are equal: no trial can detect no difference")
+    effect = proportion_effectsize(p_treatment, p_control)
+    n = NormalIndPower().solve_power(effect_size=effect, power=power, alpha=alpha, ratio=1.0)
+    return math.ceil(n)

@@ -438,3 +438,46 @@ def test_the_invented_zero_event_example_has_the_cases_the_chapter_teaches():
     with pytest.warns(stats.ZeroCellWarning):
         ratio = stats.pool_risk_ratios(*columns, studies=example["study"])
     assert ratio.k == 2  # the double-zero study carries no information on a ratio
+
+
+def _power_by_hand(p_control, p_treatment, n1, n2, alpha=0.05):
+    """Cohen's arcsine effect size h and the normal approximation, written out independently."""
+    from scipy.stats import norm
+
+    h = abs(2 * math.asin(math.sqrt(p_treatment)) - 2 * math.asin(math.sqrt(p_control)))
+    shift = h * math.sqrt(n1 * n2 / (n1 + n2))
+    z = norm.ppf(1 - alpha / 2)
+    return norm.cdf(shift - z) + norm.cdf(-shift - z)
+
+
+@pytest.mark.parametrize(
+    ("p_control", "p_treatment", "n1", "n2"),
+    [(0.33, 0.22, 143, 70), (0.5, 0.3, 50, 50), (0.1, 0.2, 300, 100)],
+)
+def test_power_of_two_proportions_matches_the_arcsine_formula(p_control, p_treatment, n1, n2):
+    power = stats.power_two_proportions(p_control, p_treatment, n1, n2)
+    assert power == pytest.approx(_power_by_hand(p_control, p_treatment, n1, n2), abs=1e-6)
+
+
+def test_patients_per_arm_is_the_smallest_n_with_the_power():
+    n = stats.patients_per_arm_for_power(0.33, 0.22, power=0.8)
+    assert _power_by_hand(0.33, 0.22, n, n) >= 0.8 > _power_by_hand(0.33, 0.22, n - 1, n - 1)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ((0, 0.2, 50, 50), "p_control must be a proportion"),
+        ((0.3, 1.2, 50, 50), "p_treatment must be a proportion"),
+        ((0.3, 0.2, 1, 50), "n_treatment must be a whole number"),
+        ((0.3, 0.2, 50, 10.5), "n_control must be a whole number"),
+    ],
+)
+def test_power_rejects_impossible_inputs_by_name(arguments, says):
+    with pytest.raises(ValueError, match=says):
+        stats.power_two_proportions(*arguments)
+
+
+def test_equal_proportions_have_no_sample_size():
+    with pytest.raises(ValueError, match="equal"):
+        stats.patients_per_arm_for_power(0.3, 0.3)
