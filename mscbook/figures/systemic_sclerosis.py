@@ -286,7 +286,8 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
             label="comparator (not MSCs)",
         ),
     ]  # fmt: skip
-    handles = [handle for handle, comparator in zip(handles, (False, True)) if comparator in shown]
+    kinds = (False, True)  # is the product a comparator, for each handle
+    handles = [handle for handle, kind in zip(handles, kinds, strict=True) if kind in shown]
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
     return figure
 
