@@ -227,6 +227,9 @@ def test_primary_results_figure_draws_one_panel_per_trial(frames):
         "Petrou 2020, n=48: primary endpoint met (P=0.0003; P=0.0008)"
     )
     assert mesems.get_xscale() == "log" and "ratio vs control" in mesems.get_xlabel()
+    # MESEMS reported 0.58-1.50: both bounds keep two decimals.
+    assert "(95% CI 0.58 to 1.50)" in [text.get_text() for text in mesems.texts][0]
+    assert diseases.same_decimals(1.1, 8.8) == ["1.1", "8.8"]
     assert petrou.get_xlim() == (0.0, 100.0)
     assert "treatment periods" in petrou.get_xlabel() and "patients in the arm" not in (
         petrou.get_xlabel()

@@ -479,6 +479,13 @@ HEADINGS = {
 }
 
 
+def same_decimals(*numbers: float) -> list[str]:
+    """The numbers written with as many decimals as the most precise of them needs, so that the
+    bounds of one interval match: (0.58, 1.5) -> ['0.58', '1.50']."""
+    places = max(len(f"{number:g}".partition(".")[2]) for number in numbers)
+    return [f"{number:.{places}f}" for number in numbers]
+
+
 def panel_heading(group: pd.DataFrame) -> str:
     """'Petrou 2020, n=48: primary endpoint met (P=0.0003; P=0.0008)' for one trial's rows; an
     authors' verdict is marked as such ('... not met (authors: no difference; no P value in the
@@ -535,7 +542,8 @@ def plot_primary_results(
             if pd.notna(row.events) and pd.notna(row.total):
                 text += f" ({row.events:g}/{row.total:g})"
             if has_ci:
-                text += f" (95% CI {row.ci_low:g} to {row.ci_high:g})"
+                low, high = same_decimals(row.ci_low, row.ci_high)
+                text += f" (95% CI {low} to {high})"
             axis.annotate(
                 text, (row.value, position), xytext=(0, 8), textcoords="offset points",
                 ha="center", fontsize=8,
