@@ -176,11 +176,31 @@ def test_primary_results_are_the_randomised_trials_primary_rows(frames):
     verdicts = results.drop_duplicates("trial_id").set_index("trial_id")["verdict"].to_dict()
     assert verdicts == {
         "petrou2020": "met",
-        "harris2024": "no test reported",
+        "harris2024": "not met (authors)",
         "llufriu2014": "not met",
         "uccelli2021": "not met",
     }
     assert "primary progressive" not in " ".join(results["what"])
+    # Petrou 2020's arm denominators (30 + 31 + 31) exceed its 48 patients: treatment periods.
+    pooled = results.drop_duplicates("trial_id").set_index("trial_id")["periods_pooled"]
+    assert pooled.to_dict() == {
+        "petrou2020": True, "harris2024": False, "llufriu2014": False, "uccelli2021": False,
+    }  # fmt: skip
+
+
+def test_authors_verdict_is_used_only_without_a_test_and_marked(frames):
+    trials = frames["trials"].copy()
+    args = (frames["trial_outcomes"], trials, frames["trial_arms"], "multiple_sclerosis")
+    harris = diseases.primary_results(*args).query("trial_id == 'harris2024'")
+    assert diseases.panel_heading(harris) == (
+        "MSC-NP phase II, n=54: primary endpoint not met "
+        "(authors: no difference; no P value in the abstract)"
+    )
+    # Without the authors' statement the data hold no verdict at all.
+    trials.loc[trials["trial_id"] == "harris2024", "primary_result"] = "EDSS-Plus 33% vs 37%."
+    harris = diseases.primary_results(*args).query("trial_id == 'harris2024'")
+    assert set(harris["verdict"]) == {"no test reported"}
+    assert diseases.panel_heading(harris).endswith("no test of the primary endpoint in the data")
 
 
 def test_primary_results_skip_rows_not_named_primary(frames):
@@ -199,7 +219,7 @@ def test_primary_results_figure_draws_one_panel_per_trial(frames):
     for axis, (_, group) in zip(figure.axes, results.groupby("trial_id", sort=False), strict=True):
         assert [t.get_text() for t in axis.get_yticklabels()] == group["label"].tolist()
         drawn += [container.lines[0].get_xdata()[0] for container in axis.containers]
-        heading = axis.texts[-1].get_text()
+        heading = axis.texts[-1].get_text().replace("\n", " ")
         assert heading == diseases.panel_heading(group)
     assert drawn == results["value"].tolist()
     petrou, _, _, mesems = figure.axes
@@ -207,7 +227,14 @@ def test_primary_results_figure_draws_one_panel_per_trial(frames):
         "Petrou 2020, n=48: primary endpoint met (P=0.0003; P=0.0008)"
     )
     assert mesems.get_xscale() == "log" and "ratio vs control" in mesems.get_xlabel()
+    # MESEMS reported 0.58-1.50: both bounds keep two decimals.
+    assert "(95% CI 0.58 to 1.50)" in [text.get_text() for text in mesems.texts][0]
+    assert diseases.same_decimals(1.1, 8.8) == ["1.1", "8.8"]
     assert petrou.get_xlim() == (0.0, 100.0)
+    assert "treatment periods" in petrou.get_xlabel() and "patients in the arm" not in (
+        petrou.get_xlabel()
+    )
+    assert "% of patients in the arm" in figure.axes[1].get_xlabel()
     assert style.data_files(figure) == (
         "data/trial_arms.csv", "data/trial_outcomes.csv", "data/trials.csv",
     )  # fmt: skip

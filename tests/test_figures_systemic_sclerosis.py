@@ -79,11 +79,15 @@ def test_arm_results_draw_each_arm_with_its_product_label(frames):
     assert "global_rank_composite" not in set(table["outcome"])  # not a share of patients
     figure = ssc.plot_arm_results(*args)
     axes = figure.axes[0]
+    # The uncontrolled cohort is not drawn next to the randomised arms.
+    drawn = table.iloc[1:]
     dots = [c.get_offsets()[0][0] for c in axes.collections if isinstance(c, PathCollection)]
-    assert dots == table["value"].tolist()
+    assert dots == drawn["value"].tolist()
     labels = [t.get_text() for t in axes.get_yticklabels()]
-    assert labels == table["label"].tolist()
-    assert labels[3].startswith("SCOT: Transplant (HSCT)")
+    assert labels == drawn["label"].tolist()
+    assert not any("Nanjing" in label or "Alip" in label for label in labels)
+    assert labels[2].startswith("SCOT: Transplant (HSCT)")
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["comparator (not MSCs)"]
     assert "(500 mg/m2" not in " ".join(labels)  # arm names are cut before any bracket
 
 

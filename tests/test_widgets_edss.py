@@ -67,6 +67,8 @@ def test_rules_table_states_each_threshold():
     assert table.loc["prisms", "Smallest change that counts"] == (
         "1 point(s) from baseline 0 to 5.5; 0.5 point(s) from baseline 6 or more"
     )
+    # Traboulsee 2018 calls this rule an exploratory endpoint of a post hoc year-1 analysis.
+    assert "exploratory post hoc" in table.loc["prisms", "Rule"]
 
 
 @pytest.mark.parametrize(

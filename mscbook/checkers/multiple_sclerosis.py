@@ -245,6 +245,11 @@ def _judge_met(
                 f"{item!r} reported a P value of 0.05 or more (or a CI that includes 1) for its "
                 "primary endpoint: not met."
             )
+        elif verdicts[item] == "not met (authors)":
+            problems.append(
+                f"{item!r}: its authors report no difference on the primary endpoint (the data "
+                "hold no P value): not met."
+            )
         else:
             problems.append(
                 f"{item!r} reported no test for its primary endpoint, so the data do not show "

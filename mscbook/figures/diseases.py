@@ -351,11 +351,14 @@ def plot_outcomes(
 PRIMARY_PATTERN = r"\bprimary (?:efficacy )?endpoint"
 #: Two-sided significance level used to read a reported P value or 95% CI as a met endpoint.
 ALPHA = 0.05
-VERDICTS = ("met", "not met", "no test reported")
+VERDICTS = ("met", "not met", "not met (authors)", "no test reported")
+#: Where the data hold no P value or CI, a `trials.primary_result` that starts with one of these
+#: records the authors' own verdict that the primary endpoint was not met.
+AUTHORS_NOT_MET = ("No difference", "Did not meet")
 PRIMARY_COLUMNS = [
     "trial_id", "study", "n_total", "outcome_id", "kind", "role", "label", "what", "value",
     "ci_low", "ci_high", "unit", "events", "total", "p_text", "significant", "ci_excludes_1",
-    "verdict",
+    "verdict", "source_read", "periods_pooled",
 ]  # fmt: skip
 
 
@@ -382,11 +385,16 @@ def primary_results(
     (`PRIMARY_PATTERN`). `kind` is 'arm' (one arm's value, with its 95% CI when reported) or
     'effect' (a between-arm ratio with its 95% CI). `verdict` is per trial: 'met' when a reported
     P is below 0.05 or a ratio's CI excludes 1, 'not met' when a P or CI was reported and is not,
-    and 'no test reported' when the data hold neither. Uses `trial_outcomes` (outcome_id,
+    'not met (authors)' when the data hold neither but the trial's `primary_result` gives the
+    authors' verdict (it starts with one of `AUTHORS_NOT_MET`), and 'no test reported' otherwise.
+    Uses `trial_outcomes` (outcome_id,
     trial_id, arm_id, comparator_arm_id, outcome_detail, timepoint_value, timepoint_unit, events,
     total, value, value_unit, ci_low, ci_high, effect_measure, effect_value, effect_ci_low,
     effect_ci_high, p_value, p_relation), `trials` (trial_id, short_name, disease_area,
-    randomised, product_type, n_total) and `trial_arms` (trial_id, arm_id, arm_label, arm_role).
+    randomised, product_type, n_total, primary_result, verified_against) and `trial_arms`
+    (trial_id, arm_id, arm_label, arm_role). `source_read` is 'abstract' when `verified_against`
+    starts with it, else 'data'; `periods_pooled` is true when a trial's arm denominators add
+    up to more than its patients (a crossover counting treatment periods).
     """
     check_disease(disease)
     info = trials.set_index("trial_id")
@@ -436,27 +444,57 @@ def primary_results(
                 ),
             }
         )
-    frame = pd.DataFrame(rows, columns=PRIMARY_COLUMNS[:-1])
+    frame = pd.DataFrame(rows, columns=PRIMARY_COLUMNS[:-3])
     verdicts = {}
     for trial_id, group in frame.groupby("trial_id", sort=False):
         tests = [*group["significant"].dropna(), *group["ci_excludes_1"].dropna()]
-        verdicts[trial_id] = "no test reported" if not tests else "met" if any(tests) else "not met"
+        if tests:
+            verdicts[trial_id] = "met" if any(tests) else "not met"
+        else:
+            stated = str(info.loc[trial_id, "primary_result"])
+            authors = stated.startswith(AUTHORS_NOT_MET)
+            verdicts[trial_id] = "not met (authors)" if authors else "no test reported"
     frame["verdict"] = frame["trial_id"].map(verdicts).astype(object)
+    # What was read for the trial: 'abstract' when only the abstract (and registry) was read.
+    read = info["verified_against"].fillna("").astype(str)
+    frame["source_read"] = frame["trial_id"].map(
+        lambda trial_id: "abstract" if read[trial_id].startswith("abstract") else "data"
+    )
+    # A crossover trial's arm denominators can add up to more than its patients: they then
+    # count treatment periods (one patient in two arms), not patients.
+    arm_rows = frame[frame["kind"] == "arm"]
+    pooled = arm_rows.groupby("trial_id")["total"].sum(min_count=1)
+    frame["periods_pooled"] = [
+        bool(pd.notna(pooled.get(trial_id)) and pd.notna(n) and pooled[trial_id] > n)
+        for trial_id, n in zip(frame["trial_id"], frame["n_total"], strict=True)
+    ]
     return frame
 
 
 HEADINGS = {
     "met": "primary endpoint met",
     "not met": "primary endpoint not met",
+    "not met (authors)": "primary endpoint not met",
     "no test reported": "no test of the primary endpoint in the data",
 }
 
 
+def same_decimals(*numbers: float) -> list[str]:
+    """The numbers written with as many decimals as the most precise of them needs, so that the
+    bounds of one interval match: (0.58, 1.5) -> ['0.58', '1.50']."""
+    places = max(len(f"{number:g}".partition(".")[2]) for number in numbers)
+    return [f"{number:.{places}f}" for number in numbers]
+
+
 def panel_heading(group: pd.DataFrame) -> str:
-    """'Petrou 2020, n=48: primary endpoint met (P=0.0003; P=0.0008)' for one trial's rows."""
+    """'Petrou 2020, n=48: primary endpoint met (P=0.0003; P=0.0008)' for one trial's rows; an
+    authors' verdict is marked as such ('... not met (authors: no difference; no P value in the
+    abstract)')."""
     first = group.iloc[0]
     size = "" if pd.isna(first["n_total"]) else f", n={int(first['n_total'])}"
     tests = "; ".join(text for text in group["p_text"] if text)
+    if first["verdict"] == "not met (authors)":
+        tests = f"authors: no difference; no P value in the {first['source_read']}"
     return f"{first['study']}{size}: {HEADINGS[first['verdict']]}" + (
         f" ({tests})" if tests else ""
     )
@@ -504,7 +542,8 @@ def plot_primary_results(
             if pd.notna(row.events) and pd.notna(row.total):
                 text += f" ({row.events:g}/{row.total:g})"
             if has_ci:
-                text += f" (95% CI {row.ci_low:g} to {row.ci_high:g})"
+                low, high = same_decimals(row.ci_low, row.ci_high)
+                text += f" (95% CI {low} to {high})"
             axis.annotate(
                 text, (row.value, position), xytext=(0, 8), textcoords="offset points",
                 ha="center", fontsize=8,
@@ -521,14 +560,19 @@ def plot_primary_results(
             unit = "ratio vs control, log scale (below 1: fewer with cells)"
         elif first["unit"] == "%":
             axis.set_xlim(0, 100)
-            unit = "% of patients in the arm"
+            unit = (
+                "% of the arm's treatment periods; the crossover pools both periods, so a "
+                "patient counts in two arms"
+                if first["periods_pooled"]
+                else "% of patients in the arm"
+            )
         else:
             top = max(group["ci_high"].max(), group["value"].max())
             axis.set_xlim(0, 1.1 * top)
             unit = first["unit"]
         axis.set_xlabel(textwrap.fill(f"{first['what']} ({unit})", 80), fontsize=8)
         axis.text(
-            0, 1.06, panel_heading(group), transform=axis.transAxes, fontsize=9,
+            0, 1.06, textwrap.fill(panel_heading(group), 72), transform=axis.transAxes, fontsize=9,
             fontweight="bold", va="bottom",
         )  # fmt: skip
     return figure

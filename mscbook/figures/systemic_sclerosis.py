@@ -244,31 +244,32 @@ def _short_arm(arm) -> str:
 
 
 def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.DataFrame) -> Figure:
-    """Percentages of patients with each outcome, one row per arm: circles for MSC products,
-    squares for comparator products (not MSCs); open markers for uncontrolled single-group
-    studies, filled for arms of controlled trials."""
+    """Percentages of patients with each outcome, one row per arm of a controlled trial: circles
+    for MSC products, squares for comparator products (not MSCs). Results of uncontrolled single
+    groups are left out: on the same axis they would invite a comparison with other trials' arms
+    that their design cannot support."""
     table = arm_results_data(outcomes, trials, arms)
+    table = table[table["context"] != "single arm"]
+    if table.empty:
+        raise ValueError("no arm of a controlled systemic sclerosis trial is reported as a %")
     figure, axes = new_figure(outcomes, trials, arms, width=7.5, height=1.2 + 0.5 * len(table))
     rows = list(range(len(table)))[::-1]
     for row, result in zip(rows, table.itertuples(), strict=True):
-        single = result.context == "single arm"
         colour = PALETTE["vermillion"] if result.comparator else PALETTE["blue"]
         axes.scatter(
             result.value,
             row,
             s=55,
             marker="s" if result.comparator else "o",
-            facecolors="white" if single else colour,
-            edgecolors=colour,
+            color=colour,
             linewidths=1.8,
             zorder=3,
         )
         right = result.value < 60
-        words = "uncontrolled, single group" if single else "arm of a controlled trial"
         axes.text(
             result.value + (3 if right else -3),
             row,
-            f"{result.value:g}% ({words})",
+            f"{result.value:g}%",
             ha="left" if right else "right",
             va="center",
             fontsize=8,
@@ -276,28 +277,18 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
     axes.set_xlim(0, 100)
     axes.set_ylim(-0.6, len(table) - 0.4)
     axes.set_yticks(rows, list(table["label"]), fontsize=8)
-    axes.set_xlabel("Patients in the arm with the outcome (%)")
+    axes.set_xlabel("Patients in the arm with the outcome (%), arms of controlled trials only")
+    shown = set(table["comparator"])
     handles = [
         Line2D([], [], marker="o", linestyle="", color=PALETTE["blue"], label="MSC product"),
         Line2D(
-            [],
-            [],
-            marker="s",
-            linestyle="",
-            color=PALETTE["vermillion"],
+            [], [], marker="s", linestyle="", color=PALETTE["vermillion"],
             label="comparator (not MSCs)",
         ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor="white",
-            markeredgecolor=PALETTE["black"],
-            label="open: uncontrolled, single group",
-        ),
-    ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
+    ]  # fmt: skip
+    kinds = (False, True)  # is the product a comparator, for each handle
+    handles = [handle for handle, kind in zip(handles, kinds, strict=True) if kind in shown]
+    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
     return figure
 
 

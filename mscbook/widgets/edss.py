@@ -9,9 +9,10 @@ a named source wrote down:
 
 - `care_ms`: 6-month confirmed disability worsening in CARE-MS I: an increase of at least 1.0
   point, or at least 1.5 points from a baseline of 0 (Havrdova et al. 2017, abstract).
-- `prisms`: 3-month confirmed disability progression in the PRISMS year-1 analysis: an increase
-  of 1.0 point from a baseline below 6.0, or 0.5 point from 6.0 or more (Traboulsee et al. 2018,
-  abstract).
+- `prisms`: 3-month confirmed disability progression as an exploratory endpoint of a post hoc
+  analysis of PRISMS's first year, not the definition of the PRISMS trial itself: an increase of
+  1.0 point from a baseline below 6.0, or 0.5 point from 6.0 or more (Traboulsee et al. 2018,
+  abstract and background).
 - `msc_np`: the EDSS part of EDSS-Plus improvement, the primary endpoint of the MSC-NP trial: a
   decrease of at least 1.0 point from an entry EDSS of 5.5 or less, or at least 0.5 point from 6.0
   or more, at month 13 against baseline (registry record NCT03355365 of Harris et al. 2024).
@@ -54,7 +55,7 @@ RULES = {
         source="havrdova2017",
     ),
     "prisms": Rule(
-        name="PRISMS year-1 analysis (interferon beta-1a, relapsing-remitting MS)",
+        name="PRISMS year 1, exploratory post hoc analysis (interferon beta-1a, relapsing MS)",
         direction="worsening",
         tiers=((0.0, 1.0), (6.0, 0.5)),
         confirmation="3 months",
