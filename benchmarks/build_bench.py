@@ -125,7 +125,7 @@ def main() -> None:
         os.environ.update(environment)
         if args.only == "kernels":
             kernels = first_cell.measure(root, runs=args.runs)
-            write_section(kernel_lines(kernels), keep_builds=True)
+            write_section("\n".join(kernel_lines(kernels)), keep_builds=True)
             return
 
         def stamps(name: str) -> dict[str, str]:

@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from pybtex.database import parse_file
 
 from mscbook import simulation
 from mscbook.figures.diseases import DESIGN_LEVELS, SOURCE_COLOURS, evidence_map_data
@@ -155,6 +154,8 @@ def main_paper_years(trials: pd.DataFrame, path: Path | None = None) -> dict[str
     """Year of each study's results paper: the `year` of the first `source` key in
     references.bib, for studies whose `results_available` is 'published' (for the others the
     first source is a registry record or a protocol, whose year is not a results year)."""
+    from pybtex.database import parse_file  # here, not at import: only this figure needs it
+
     entries = parse_file(str(path or bibliography_path()), bib_format="bibtex").entries
     years = {}
     for trial in trials.itertuples():
