@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 
+from mscbook import checkers
 from mscbook.checkers import WAITING, Feedback, combine, sentence, shown
 
 
@@ -38,3 +41,43 @@ def test_nothing_answered_and_everything_right():
 
 def test_numbers_are_shown_plainly():
     assert shown(np.float64(2.0)) == "2" and shown(0.25) == "0.25" and shown("2") == "'2'"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("0.35", "`risk` is text ('0.35'); it should be a number."),
+        (True, "`risk` should be a number, not bool (True)."),
+        ([0.35], "`risk` should be a number, not list ([0.35])."),
+        (float("nan"), "`risk` is NaN (not a number): you read an empty cell."),
+        (pd.Series([0.35]), "`risk` is a pandas object holding one value; take the number"),
+        (pd.Series([0.35, 0.4]), "`risk` holds 2 values; select one row and one column."),
+    ],
+)
+def test_a_numeric_answer_that_is_not_one_number_gets_a_message_naming_it(value, says):
+    assert checkers.number_answer("risk", value).startswith(says)
+
+
+def test_a_numeric_answer_is_a_float_or_still_waiting():
+    assert checkers.number_answer("risk", 7) == 7.0
+    assert checkers.number_answer("risk", np.float64(0.25)) == 0.25
+    assert checkers.number_answer("risk", ...) == checkers.WAITING
+    assert checkers.number_answer("risk", ..., unanswered="not yet") == "not yet"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (pd.DataFrame({"trial_id": ["a"]}), "`ids` is a whole table; take its `trial_id` column"),
+        ("petrou2020", "`ids` should be a set or list of trial ids, not str."),
+        (7, "`ids` should be a set or list of trial ids, not int."),
+        (["petrou2020", 3], "every item of `ids` should be a trial id (text); found 3."),
+    ],
+)
+def test_a_list_of_trial_ids_that_is_not_one_gets_a_message_naming_it(value, says):
+    assert checkers.trial_ids_answer("ids", value) == says
+
+
+def test_trial_ids_become_a_set_or_wait():
+    assert checkers.trial_ids_answer("ids", ["b", "a", "b"]) == {"a", "b"}
+    assert checkers.trial_ids_answer("ids", ...) == checkers.WAITING

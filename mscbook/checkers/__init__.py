@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 import importlib
+import math
 import pkgutil
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Real
 
@@ -86,6 +87,50 @@ NOT_ANSWERED = "Replace each `...` in the answer cell above, run it, then run th
 #: A per-answer verdict for `combine`: this answer is still `...`.
 WAITING = "waiting"
 NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+
+
+def number_answer(name: str, value: object, *, unanswered: str = WAITING) -> float | str:
+    """The answer bound to `name` as a float, or a sentence saying what is wrong with it.
+
+    One reading of numeric answers for every checker: `unanswered` while the answer is still
+    `...`; text, booleans, other types, NaN and a pandas object (one value or many) each get
+    their own message. Range checks stay with each checker.
+    """
+    if value is ...:
+        return unanswered
+    if isinstance(value, str):
+        return f"`{name}` is text ({value!r}); it should be a number."
+    if not isinstance(value, bool) and isinstance(value, Real):
+        number = float(value)
+        if math.isnan(number):
+            return f"`{name}` is NaN (not a number): you read an empty cell."
+        return number
+    size = getattr(value, "size", None)
+    if isinstance(size, int) and hasattr(value, "item"):
+        if size == 1:
+            return f"`{name}` is a pandas object holding one value; take the number with `.item()`."
+        return f"`{name}` holds {size} values; select one row and one column."
+    return f"`{name}` should be a number, not {type(value).__name__} ({value!r})."
+
+
+def trial_ids_answer(name: str, value: object, *, unanswered: str = WAITING) -> set[str] | str:
+    """The answer bound to `name` as a set of trial ids, or a sentence saying what is wrong.
+
+    `unanswered` while it is still `...`; a whole table, text, a non-collection and items that
+    are not text each get their own message."""
+    if value is ...:
+        return unanswered
+    if hasattr(value, "columns") and hasattr(value, "iloc"):  # a pandas DataFrame
+        return (
+            f"`{name}` is a whole table; take its `trial_id` column, e.g. `set(table['trial_id'])`."
+        )
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return f"`{name}` should be a set or list of trial ids, not {type(value).__name__}."
+    items = list(value)
+    bad = [item for item in items if not isinstance(item, str)]
+    if bad:
+        return f"every item of `{name}` should be a trial id (text); found {bad[0]!r}."
+    return set(items)
 
 
 def not_answered() -> Feedback:

@@ -6,13 +6,19 @@ Expected answers are computed from `data/` at check time, so a corrected fact co
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from numbers import Real
+from collections.abc import Mapping
 
 import pandas as pd
 
 from mscbook import data
-from mscbook.checkers import NOT_ANSWERED, Feedback, checker, not_answered
+from mscbook.checkers import (
+    NOT_ANSWERED,
+    Feedback,
+    checker,
+    not_answered,
+    number_answer,
+    trial_ids_answer,
+)
 from mscbook.widgets.trials import filter_trials
 
 BENCHMARK_12MO = "nooption_r56_afs_12mo"
@@ -36,22 +42,7 @@ def _combine(answers: Mapping[str, object], parts: list[str | None], success: st
 
 def _number(name: str, value: object) -> float | str:
     """The answer as a float, or what is wrong with it."""
-    if value is ...:
-        return NOT_ANSWERED
-    if isinstance(value, pd.Series | pd.DataFrame):
-        if value.size == 1:
-            return (
-                f"`{name}` is a pandas object holding one value; take the number, e.g. `.item()`."
-            )
-        return f"`{name}` holds {value.size} values; select one row and one column."
-    if isinstance(value, str):
-        return f"`{name}` is text ({value!r}); it should be a number."
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return f"`{name}` should be a number, not {type(value).__name__}."
-    number = float(value)
-    if math.isnan(number):
-        return f"`{name}` is NaN (not a number): you read an empty cell."
-    return number
+    return number_answer(name, value, unanswered=NOT_ANSWERED)
 
 
 # ------------------------------------------------------------------ ex-cli-benchmark-afs
@@ -160,19 +151,7 @@ def check_randomised_msc(namespace: Mapping[str, object]) -> Feedback:
 
 
 def _ids(name: str, value: object) -> set[str] | str:
-    if value is ...:
-        return NOT_ANSWERED
-    if isinstance(value, pd.DataFrame):
-        return (
-            f"`{name}` is a whole table; take its `trial_id` column, e.g. `set(table['trial_id'])`."
-        )
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        return f"`{name}` should be a set or list of trial ids, not {type(value).__name__}."
-    items = list(value)
-    bad = [item for item in items if not isinstance(item, str)]
-    if bad:
-        return f"every item of `{name}` should be a trial id (text); found {bad[0]!r}."
-    return set(items)
+    return trial_ids_answer(name, value, unanswered=NOT_ANSWERED)
 
 
 def _judge_rct_ids(value: object, expected: set[str], trials: pd.DataFrame) -> str | None:

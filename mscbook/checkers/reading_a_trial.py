@@ -13,7 +13,7 @@ from numbers import Real
 import pandas as pd
 
 from mscbook import data, simulation
-from mscbook.checkers import WAITING, Feedback, checker, combine, not_answered
+from mscbook.checkers import WAITING, Feedback, checker, combine, not_answered, number_answer
 
 #: The exercise's fixed settings (the chapter's exercise text states each of them).
 STUDY_SIZE = 40
@@ -25,17 +25,11 @@ BENCHMARK_ID = "nooption_r56_afs_12mo"
 
 def _rate(name: str, value: object) -> float | str:
     """The answer as a proportion, or what is wrong with it (WAITING while still `...`)."""
-    if value is ...:
-        return WAITING
     if isinstance(value, simulation.SimulationResult):
         return f"`{name}` is the whole simulation result; take its `false_success_rate` attribute."
-    if isinstance(value, str):
-        return f"`{name}` is text ({value!r}); it should be a number."
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return f"`{name}` should be a number, not {type(value).__name__}."
-    number = float(value)
-    if math.isnan(number):
-        return f"`{name}` is NaN (not a number)."
+    number = number_answer(name, value)
+    if isinstance(number, str):
+        return number
     if 1 < number <= 100:
         return f"`{name}` looks like a percentage; give the share as a proportion from 0 to 1."
     if not 0 <= number <= 1:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from numbers import Real
 
 import pandas as pd
 
 from mscbook import data
-from mscbook.checkers import WAITING, Feedback, checker, combine, shown
+from mscbook.checkers import WAITING, Feedback, checker, combine, number_answer, shown
 from mscbook.widgets.ssc_criteria import score_patient
 
 #: The patient of exercise ex-ssc-classify, as item ids of data/ssc_criteria.csv. The chapter's
@@ -35,18 +34,7 @@ ZHANG_12M = "zhang2017_mrss_12m"
 
 def _number(name: str, value: object) -> float | str:
     """The answer as a float, or what is wrong with it (WAITING while it is still `...`)."""
-    if value is ...:
-        return WAITING
-    if isinstance(value, pd.Series | pd.DataFrame):
-        if value.size == 1:
-            return f"`{name}` is a pandas object holding one value; take the number with `.item()`."
-        return f"`{name}` holds {value.size} values; select one row and one column."
-    if isinstance(value, bool) or not isinstance(value, Real):
-        return f"`{name}` should be a number, not {type(value).__name__} ({value!r})."
-    number = float(value)
-    if math.isnan(number):
-        return f"`{name}` is NaN (not a number): you read an empty cell."
-    return number
+    return number_answer(name, value)
 
 
 def _flag(name: str, value: object) -> bool | str:

@@ -92,6 +92,46 @@ def evidence_map_data(trials: pd.DataFrame, disease: str) -> pd.DataFrame:
     return frame[frame["n"].notna()].reset_index(drop=True).astype({"n": int})
 
 
+def evidence_map_legend(points: pd.DataFrame, msc_colour: str) -> list[Line2D]:
+    """The evidence map's legend: one colour per cell source present in `points`, then the
+    MSC and comparator markers and the ring of a stopped study (shared by every evidence map)."""
+    sources = [source for source in SOURCE_COLOURS if source in set(points["cell_source"])]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color=SOURCE_COLOURS[source],
+            label=label("cell_source", source),
+        )
+        for source in sources
+    ]
+    handles += [
+        Line2D([], [], marker="o", linestyle="", color=msc_colour, label="MSC product"),
+        Line2D(
+            [],
+            [],
+            marker="s",
+            linestyle="",
+            markerfacecolor="white",
+            markeredgecolor=PALETTE["black"],
+            label="comparator (not MSCs)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=12,
+            markerfacecolor="none",
+            markeredgecolor=PALETTE["black"],
+            label="stopped early or terminated",
+        ),
+    ]
+    return handles
+
+
 def plot_evidence_map(trials: pd.DataFrame, disease: str) -> Figure:
     """Each study's n (log scale) against the strength of its design.
 
@@ -134,40 +174,7 @@ def plot_evidence_map(trials: pd.DataFrame, disease: str) -> Figure:
     axes.set_xlim(-0.5, len(DESIGN_LEVELS) - 0.5)
     axes.set_xlabel("Design (weaker to stronger evidence)")
     axes.set_ylabel("Participants (n, log scale)")
-    sources = [source for source in SOURCE_COLOURS if source in set(points["cell_source"])]
-    handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            color=SOURCE_COLOURS[source],
-            label=label("cell_source", source),
-        )
-        for source in sources
-    ]
-    handles += [
-        Line2D([], [], marker="o", linestyle="", color=PALETTE["black"], label="MSC product"),
-        Line2D(
-            [],
-            [],
-            marker="s",
-            linestyle="",
-            markerfacecolor="white",
-            markeredgecolor=PALETTE["black"],
-            label="comparator (not MSCs)",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=12,
-            markerfacecolor="none",
-            markeredgecolor=PALETTE["black"],
-            label="stopped early or terminated",
-        ),
-    ]
+    handles = evidence_map_legend(points, msc_colour=PALETTE["black"])
     figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
     return figure
 

@@ -16,7 +16,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from mscbook import simulation
-from mscbook.figures.diseases import DESIGN_LEVELS, SOURCE_COLOURS, evidence_map_data
+from mscbook.figures.diseases import (
+    DESIGN_LEVELS,
+    SOURCE_COLOURS,
+    evidence_map_data,
+    evidence_map_legend,
+)
 from mscbook.paths import bibliography_path
 from mscbook.style import PALETTE, new_figure
 from mscbook.tables import DISEASES, is_comparator, label
@@ -114,35 +119,7 @@ def plot_field_evidence_map(trials: pd.DataFrame) -> Figure:
         panel.grid(axis="x", color=PALETTE["grey"], linewidth=0.5)
         panel.set_ylabel(f"{DISEASE_SHORT[disease]}\n({len(chosen)} studies)", fontsize=9)
     axes[-1].set_xlabel("Participants (n, log scale)")
-    sources = [source for source in SOURCE_COLOURS if source in set(points["cell_source"])]
-    handles = [
-        Line2D(
-            [], [], marker="o", linestyle="", color=SOURCE_COLOURS[s], label=label("cell_source", s)
-        )
-        for s in sources
-    ]
-    handles += [
-        Line2D([], [], marker="o", linestyle="", color=PALETTE["grey"], label="MSC product"),
-        Line2D(
-            [],
-            [],
-            marker="s",
-            linestyle="",
-            markerfacecolor="white",
-            markeredgecolor=PALETTE["black"],
-            label="comparator (not MSCs)",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=12,
-            markerfacecolor="none",
-            markeredgecolor=PALETTE["black"],
-            label="stopped early or terminated",
-        ),
-    ]
+    handles = evidence_map_legend(points, msc_colour=PALETTE["grey"])
     figure.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
     return figure
 
