@@ -27,6 +27,12 @@ PALETTE = {
     "grey": "#BBBBBB",
 }
 
+#: One colour per disease area, the same in every figure that compares diseases.
+DISEASE_COLOURS = {
+    "cli_clti": PALETTE["blue"],
+    "multiple_sclerosis": PALETTE["orange"],
+    "systemic_sclerosis": PALETTE["green"],
+}
 #: CSS pixels per inch; figures are rendered at twice this for high-DPI screens.
 SCREEN_DPI = 96
 PIXEL_RATIO = 2

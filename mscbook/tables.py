@@ -14,6 +14,12 @@ DISEASES = {
     "multiple_sclerosis": "Multiple sclerosis",
     "systemic_sclerosis": "Systemic sclerosis",
 }
+#: The same diseases in the few words a figure's axis or legend has room for.
+DISEASE_SHORT = {
+    "cli_clti": "Limb ischaemia",
+    "multiple_sclerosis": "Multiple sclerosis",
+    "systemic_sclerosis": "Systemic sclerosis",
+}
 
 #: Products that are MSCs (or MSC-like / MSC-derived, labelled as such); every other
 #: product type is a comparator and never belongs in an MSC efficacy summary.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import DISEASE_COLOURS, PALETTE, new_figure
+from mscbook.tables import DISEASE_SHORT
 
 DIRECTION_STYLE = {
     "positive": {"color": PALETTE["blue"], "label": "must express (at least the threshold)"},
@@ -87,16 +88,6 @@ TISSUE_LABELS = {
     "peripheral_blood": "Peripheral blood",
     "not_stated": "Not stated",
     "several": "Several tissues compared",
-}
-DISEASE_LABELS = {
-    "cli_clti": "Limb ischaemia",
-    "multiple_sclerosis": "Multiple sclerosis",
-    "systemic_sclerosis": "Systemic sclerosis",
-}
-DISEASE_COLOURS = {
-    "cli_clti": PALETTE["blue"],
-    "multiple_sclerosis": PALETTE["orange"],
-    "systemic_sclerosis": PALETTE["green"],
 }
 DONOR_COLOURS = {"autologous": PALETTE["blue"], "allogeneic": PALETTE["orange"]}
 #: trials.product_type / trial_arms.intervention values that are MSC products; all other cell
@@ -298,7 +289,7 @@ def dose_points(trials: pd.DataFrame, arms: pd.DataFrame) -> pd.DataFrame:
         validate="many_to_one",
     )
     merged["dose_high"] = merged["dose_value_max"].fillna(merged["dose_value"])
-    merged["disease_label"] = merged["disease_area"].map(DISEASE_LABELS)
+    merged["disease_label"] = merged["disease_area"].map(DISEASE_SHORT)
     return merged.sort_values(
         ["dose_unit", "disease_area", "dose_value", "trial_id"], ignore_index=True
     )[
@@ -351,7 +342,7 @@ def plot_trial_doses(trials: pd.DataFrame, arms: pd.DataFrame) -> Figure:
                     marker,
                     color=colour,
                     ms=7,
-                    label=DISEASE_LABELS[arm.disease_area],
+                    label=DISEASE_SHORT[arm.disease_area],
                 )
         ax.set_yticks(list(rows.values()), list(rows))
         ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -361,7 +352,7 @@ def plot_trial_doses(trials: pd.DataFrame, arms: pd.DataFrame) -> Figure:
     for ax in axes_list:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             handles.setdefault(label, handle)
-    labels = [DISEASE_LABELS[key] for key in DISEASE_LABELS if DISEASE_LABELS[key] in handles]
+    labels = [DISEASE_SHORT[key] for key in DISEASE_SHORT if DISEASE_SHORT[key] in handles]
     figure.legend(
         [handles[label] for label in labels],
         labels,

@@ -23,19 +23,9 @@ from mscbook.figures.diseases import (
     evidence_map_legend,
 )
 from mscbook.paths import bibliography_path
-from mscbook.style import PALETTE, new_figure
-from mscbook.tables import DISEASES, is_comparator, label
+from mscbook.style import DISEASE_COLOURS, PALETTE, new_figure
+from mscbook.tables import DISEASE_SHORT, DISEASES, is_comparator, label
 
-DISEASE_SHORT = {
-    "cli_clti": "Limb ischaemia",
-    "multiple_sclerosis": "Multiple sclerosis",
-    "systemic_sclerosis": "Systemic sclerosis",
-}
-DISEASE_COLOURS = {
-    "cli_clti": PALETTE["blue"],
-    "multiple_sclerosis": PALETTE["orange"],
-    "systemic_sclerosis": PALETTE["green"],
-}
 #: Trial phases from earliest to latest, then the designs that have no phase.
 PHASE_ORDER = (
     "1",
