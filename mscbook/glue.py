@@ -29,3 +29,12 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
     mime_prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = dict(name=name, mime_prefix=mime_prefix)
     ipy_display({mime_prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
+
+
+def glue_value(name: str, value: Any) -> None:
+    """Glue a number or text for the prose, not shown where the cell is.
+
+    A numpy number (what a pandas lookup returns) becomes the plain Python number, so that
+    `{glue:text}` prints `7` rather than `np.int64(7)`.
+    """
+    glue(name, value.item() if hasattr(value, "item") else value, display=False)

@@ -7,13 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from mscbook import exercises
-from mscbook.glue import GLUE_PREFIX, glue
+from mscbook.glue import GLUE_PREFIX, glue, glue_value
 
 VALUES = [
     ("a-float", 95.0),
@@ -42,6 +43,19 @@ def test_same_output_as_myst_nb(name, value, display):
     data, metadata = ours[0]
     assert metadata["scrapbook"] == {"name": name, "mime_prefix": "" if display else GLUE_PREFIX}
     assert all(key.startswith(GLUE_PREFIX) != display for key in data)
+
+
+def test_a_glued_value_is_hidden_and_a_numpy_number_becomes_a_python_number():
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        glue_value("n-trials", np.int64(7))
+        glue_value("share", np.float64(0.25))
+    texts = [output.data[GLUE_PREFIX + "text/plain"] for output in captured.outputs]
+    assert texts == ["7", "0.25"]
+    assert [output.metadata["scrapbook"]["mime_prefix"] for output in captured.outputs] == [
+        GLUE_PREFIX,
+        GLUE_PREFIX,
+    ]
 
 
 def test_the_prefix_is_myst_nbs():
