@@ -109,9 +109,15 @@ def png_bytes(figure: Figure) -> bytes:
 
 
 def _png_for_notebook(figure: Figure):
+    """The PNG and its display width in CSS pixels (half its pixel width: sharp on 2x screens).
+
+    Width only: myst-nb writes the metadata as an inline `width: ...px; height: ...px` style, and a
+    fixed height stays put when a phone's column shrinks the width (figures came out squashed
+    to 0.4-0.65 of their aspect ratio at 390 px). With the width alone the browser scales the
+    height with it, and JupyterLab does the same."""
     data = png_bytes(figure)
-    width, height = figure.get_size_inches() * SCREEN_DPI
-    return data, {"width": int(round(width)), "height": int(round(height))}
+    width = figure.get_size_inches()[0] * SCREEN_DPI
+    return data, {"width": int(round(width))}
 
 
 def use() -> None:

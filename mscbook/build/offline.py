@@ -18,6 +18,8 @@
   the theme's redundant 1.5 MB fontawesome.js (see `THEME_FIXES`) and, on every page but the
   search page, the search scripts and index that only search-as-you-type uses (`INLINE_SEARCH`).
 - Adds DataTables to the pages with a trial explorer table only (`mscbook.build.explorer`).
+- Sets up `mscbook.build.navigation`: sidebar toggles that work on a phone and a desktop, and
+  solution titles that open their solution.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNO
 def setup(app: Sphinx) -> dict:
     # The trial explorer's DataTables, on the pages that have its table only.
     app.setup_extension("mscbook.build.explorer")
+    # Sidebar toggles and solution titles that work at every width (upstream theme faults).
+    app.setup_extension("mscbook.build.navigation")
     app.connect("config-inited", add_assets)
     app.connect("doctree-read", drop_widget_state)
     # After myst-nb (500), which adds the widget scripts in its own handler.
