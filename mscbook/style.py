@@ -38,6 +38,9 @@ SCREEN_DPI = 96
 PIXEL_RATIO = 2
 #: PNG text key that carries the data files behind a figure.
 PROVENANCE_KEY = "mscbook:data_files"
+#: PNG text key that carries the size of the figure's smallest text, in points: the build keeps
+#: a figure wide enough on a phone for that text to stay legible (mscbook.build.offline).
+SMALLEST_TEXT_KEY = "mscbook:smallest_text_pt"
 
 RC = {
     "font.size": 10,
@@ -103,9 +106,24 @@ def png_bytes(figure: Figure) -> bytes:
     info = PngImagePlugin.PngInfo()
     if data_files(figure):
         info.add_text(PROVENANCE_KEY, ";".join(data_files(figure)))
+    smallest = smallest_text_pt(figure)  # after savefig: tick labels exist once drawn
+    if smallest is not None:
+        info.add_text(SMALLEST_TEXT_KEY, f"{smallest:g}")
     buffer = io.BytesIO()
     palette.save(buffer, format="png", pnginfo=info, compress_level=6)
     return buffer.getvalue()
+
+
+def smallest_text_pt(figure: Figure) -> float | None:
+    """The font size (points) of the smallest text the figure draws, or None if it has none."""
+    from matplotlib.text import Text
+
+    sizes = [
+        text.get_fontsize()
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip() and text.get_alpha() != 0
+    ]
+    return min(sizes) if sizes else None
 
 
 def _png_for_notebook(figure: Figure):

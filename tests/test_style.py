@@ -30,3 +30,30 @@ def test_notebook_png_gives_no_fixed_height(figure):
     column narrows the width; with the width alone the browser keeps the aspect ratio."""
     _, metadata = style._png_for_notebook(figure)
     assert set(metadata) == {"width"}
+
+
+def test_smallest_text_is_the_smallest_drawn_label():
+    figure, axes = style.new_figure(load("isct_criteria"))
+    axes.plot([0, 1], [0, 1])
+    axes.set_xlabel("dose", fontsize=9)
+    axes.text(0.5, 0.5, "note", fontsize=7.5)
+    axes.text(0.5, 0.2, "hidden", fontsize=5, visible=False)
+    axes.text(0.5, 0.2, "  ", fontsize=4)
+    assert style.smallest_text_pt(figure) == 7.5
+
+
+def test_png_records_its_smallest_text():
+    figure, axes = style.new_figure(load("isct_criteria"))
+    axes.plot([0, 1], [0, 1])
+    axes.set_title("A title", fontsize=12)
+    axes.tick_params(labelsize=8)
+    image = Image.open(io.BytesIO(style.png_bytes(figure)))
+    assert float(image.text[style.SMALLEST_TEXT_KEY]) == 8
+
+
+def test_a_figure_without_text_records_no_text_size():
+    figure, axes = style.new_figure(load("isct_criteria"))
+    axes.set_axis_off()
+    image = Image.open(io.BytesIO(style.png_bytes(figure)))
+    assert style.smallest_text_pt(figure) is None
+    assert style.SMALLEST_TEXT_KEY not in image.text
