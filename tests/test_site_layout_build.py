@@ -36,9 +36,11 @@ def test_min_width_keeps_the_smallest_text_at_seven_css_pixels(tmp_path, points,
     wide = expected > offline.PHONE_COLUMN_PX
     assert (f'class="{offline.WIDE_FIGURE_CLASS}"' in html) is wide
     # 624 px wide at the minimum width: text of `points` pt is at least 7 CSS px tall.
-    assert points * 96 / 72 * expected / 624 >= offline.MIN_TEXT_PX > points * 96 / 72 * (
-        expected - 1
-    ) / 624
+    assert (
+        points * 96 / 72 * expected / 624
+        >= offline.MIN_TEXT_PX
+        > points * 96 / 72 * (expected - 1) / 624
+    )
 
 
 def test_relative_sources_resolve_from_the_page_folder(tmp_path):
@@ -72,7 +74,8 @@ def test_already_limited_images_are_not_limited_twice(tmp_path):
 def test_only_one_set_of_sidebar_toggles():
     config = SimpleNamespace(html_theme_options={"launch_buttons": {"thebe": False}})
     navigation.one_set_of_toggles(None, config)
-    assert config.html_theme_options == {"launch_buttons": {"thebe": False}, "navbar_persistent": []}
+    expected = {"launch_buttons": {"thebe": False}, "navbar_persistent": []}
+    assert config.html_theme_options == expected
     chosen = SimpleNamespace(html_theme_options={"navbar_persistent": ["search-button-field"]})
     navigation.one_set_of_toggles(None, chosen)
     assert chosen.html_theme_options["navbar_persistent"] == ["search-button-field"]
