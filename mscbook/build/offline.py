@@ -263,9 +263,10 @@ def fix_theme_markup(text: str) -> str:
 #: 390 px phone they shrink to about 0.57, so 8 pt labels (10.7 px) would come out at 6 px.
 MIN_TEXT_PX = 7
 PX_PER_PT = 96 / 72
-#: Width of the text column on a 390 px phone: a figure held wider than this scrolls sideways
-#: there, and is marked with WIDE_FIGURE_CLASS so that book.css tells the reader so.
-PHONE_COLUMN_PX = 358
+#: Room for an image in a figure on a 390 px phone (less the page's and the figure's padding,
+#: measured in Chromium): a figure held wider scrolls sideways there, and is marked with
+#: WIDE_FIGURE_CLASS so that book.css tells the reader so.
+PHONE_COLUMN_PX = 342
 WIDE_FIGURE_CLASS = "mscbook-wide-figure"
 #: A figure image as myst-nb writes it: a local PNG with its display width as an inline style.
 FIGURE_IMG = re.compile(
