@@ -31,6 +31,11 @@ def open_page(context, site: Site, page: str):
     return tab
 
 
+def top_of(locator) -> None:
+    """Scroll the element's top to just under the page's sticky header (for a screenshot)."""
+    locator.evaluate("e => { e.scrollIntoView({block: 'start'}); window.scrollBy(0, -70); }")
+
+
 def local_path(site: Site, url: str):
     return site.root / unquote(urlsplit(url).path.removeprefix("/"))
 
@@ -193,8 +198,7 @@ def tab_with_densest_figure(tab, site: Site, pages: list[str]):
     _, page, src = smallest
     tab.goto(site.url(page), wait_until="networkidle")
     figure = tab.locator(f'figure:has(img[src="{src}"])').first
-    figure.scroll_into_view_if_needed()
-    tab.evaluate("() => window.scrollBy(0, -60)")
+    top_of(figure)
     return tab
 
 
@@ -251,8 +255,7 @@ def test_trial_explorer_on_a_phone_screenshot(phone_context, site: Site):
         table.wait_for(state="attached")
         explorer = tab.locator(f".dt-container:has(table.{TABLE_CLASS})").first
         target = explorer if explorer.count() else table
-        target.scroll_into_view_if_needed()
-        tab.evaluate("() => window.scrollBy(0, -60)")
+        top_of(target)
         assert target.is_visible()
         screenshot(tab, site, "phone-trial-explorer")
     finally:
