@@ -38,6 +38,9 @@ SCREEN_DPI = 96
 PIXEL_RATIO = 2
 #: PNG text key that carries the data files behind a figure.
 PROVENANCE_KEY = "mscbook:data_files"
+#: PNG text key that carries the size of the figure's smallest text, in points: the build keeps
+#: a figure wide enough on a phone for that text to stay legible (mscbook.build.offline).
+SMALLEST_TEXT_KEY = "mscbook:smallest_text_pt"
 
 RC = {
     "font.size": 10,
@@ -103,15 +106,36 @@ def png_bytes(figure: Figure) -> bytes:
     info = PngImagePlugin.PngInfo()
     if data_files(figure):
         info.add_text(PROVENANCE_KEY, ";".join(data_files(figure)))
+    smallest = smallest_text_pt(figure)  # after savefig: tick labels exist once drawn
+    if smallest is not None:
+        info.add_text(SMALLEST_TEXT_KEY, f"{smallest:g}")
     buffer = io.BytesIO()
     palette.save(buffer, format="png", pnginfo=info, compress_level=6)
     return buffer.getvalue()
 
 
+def smallest_text_pt(figure: Figure) -> float | None:
+    """The font size (points) of the smallest text the figure draws, or None if it has none."""
+    from matplotlib.text import Text
+
+    sizes = [
+        text.get_fontsize()
+        for text in figure.findobj(Text)
+        if text.get_visible() and text.get_text().strip() and text.get_alpha() != 0
+    ]
+    return min(sizes) if sizes else None
+
+
 def _png_for_notebook(figure: Figure):
+    """The PNG and its display width in CSS pixels (half its pixel width: sharp on 2x screens).
+
+    Width only: myst-nb writes the metadata as an inline `width: ...px; height: ...px` style, and a
+    fixed height stays put when a phone's column shrinks the width (figures came out squashed
+    to 0.4-0.65 of their aspect ratio at 390 px). With the width alone the browser scales the
+    height with it, and JupyterLab does the same."""
     data = png_bytes(figure)
-    width, height = figure.get_size_inches() * SCREEN_DPI
-    return data, {"width": int(round(width)), "height": int(round(height))}
+    width = figure.get_size_inches()[0] * SCREEN_DPI
+    return data, {"width": int(round(width))}
 
 
 def use() -> None:

@@ -18,10 +18,13 @@
   the theme's redundant 1.5 MB fontawesome.js (see `THEME_FIXES`) and, on every page but the
   search page, the search scripts and index that only search-as-you-type uses (`INLINE_SEARCH`).
 - Adds DataTables to the pages with a trial explorer table only (`mscbook.build.explorer`).
+- Sets up `mscbook.build.navigation`: sidebar toggles that work on a phone and a desktop, and
+  solution titles that open their solution.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -47,6 +50,8 @@ CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNO
 def setup(app: Sphinx) -> dict:
     # The trial explorer's DataTables, on the pages that have its table only.
     app.setup_extension("mscbook.build.explorer")
+    # Sidebar toggles and solution titles that work at every width (upstream theme faults).
+    app.setup_extension("mscbook.build.navigation")
     app.connect("config-inited", add_assets)
     app.connect("doctree-read", drop_widget_state)
     # After myst-nb (500), which adds the widget scripts in its own handler.
@@ -174,6 +179,7 @@ def check_built_site(app: Sphinx, exception: Exception | None) -> None:
             continue
         text = page.read_text(encoding="utf-8")
         fixed = fix_theme_markup(text)
+        fixed = keep_figure_text_legible(fixed, page.parent)
         if relative != SEARCH_PAGE and not search_as_you_type(app):
             fixed = drop_inline_search(fixed)
         if fixed != text:
@@ -250,3 +256,57 @@ def fix_theme_markup(text: str) -> str:
     for pattern, replacement in THEME_FIXES:
         text = pattern.sub(replacement, text)
     return text
+
+
+#: Smallest text, in CSS pixels, that a figure may show on any screen: below about 7 px a label
+#: is unreadable on a phone. Figures are drawn for a 624 px column (6.5 in at 96 dpi); on a
+#: 390 px phone they shrink to about 0.57, so 8 pt labels (10.7 px) would come out at 6 px.
+MIN_TEXT_PX = 7
+PX_PER_PT = 96 / 72
+#: Room for an image in a figure on a 390 px phone (less the page's and the figure's padding,
+#: measured in Chromium): a figure held wider scrolls sideways there, and is marked with
+#: WIDE_FIGURE_CLASS so that book.css tells the reader so.
+PHONE_COLUMN_PX = 342
+WIDE_FIGURE_CLASS = "mscbook-wide-figure"
+#: A figure image as myst-nb writes it: a local PNG with its display width as an inline style.
+FIGURE_IMG = re.compile(
+    r'(<img\b[^>]*?\bsrc="(?P<src>[^":]+\.png)"[^>]*?\bstyle="width: (?P<width>\d+)px;)(")'
+)
+
+
+def figure_min_width(png: Path, width: int) -> int | None:
+    """The narrowest display width (CSS px) at which the figure's smallest text, recorded in its
+    PNG by `mscbook.style.png_bytes`, is still MIN_TEXT_PX tall; None if that is no limit."""
+    from PIL import Image
+
+    from mscbook.style import SMALLEST_TEXT_KEY
+
+    try:
+        with Image.open(png) as image:
+            points = float(getattr(image, "text", {}).get(SMALLEST_TEXT_KEY, "") or "nan")
+    except (OSError, ValueError):
+        return None
+    if not points > 0:
+        return None
+    needed = math.ceil(width * MIN_TEXT_PX / (points * PX_PER_PT) - 1e-9)  # 468.0000001 is 468
+    return needed if needed > 0 else None
+
+
+def keep_figure_text_legible(text: str, folder: Path) -> str:
+    """Give each figure image a `min-width` that keeps its smallest text legible.
+
+    On a narrow screen the figure then scrolls sideways in its own box (book.css), and a tap
+    still opens the full-size 2x PNG (Sphinx links a sized image to its file)."""
+
+    def add_min_width(match: re.Match[str]) -> str:
+        if "min-width" in match.group(0):
+            return match.group(0)
+        minimum = figure_min_width(folder / match.group("src"), int(match.group("width")))
+        if minimum is None:
+            return match.group(0)
+        marked = ""
+        if minimum > PHONE_COLUMN_PX and "class=" not in match.group(1):
+            marked = f' class="{WIDE_FIGURE_CLASS}"'
+        return f"{match.group(1)} min-width: {minimum}px;{match.group(4)}{marked}"
+
+    return FIGURE_IMG.sub(add_min_width, text)

@@ -134,10 +134,9 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture(scope="package")
-def context(browser, site: Site):
-    """A browser context (desktop size) with no network: only the local server answers."""
-    context = browser.new_context(viewport=DESKTOP, device_scale_factor=1)
+def offline_context(browser, site: Site, **options):
+    """A browser context with no network: only the local server answers."""
+    context = browser.new_context(**options)
 
     def only_local(route) -> None:
         if site.is_local(route.request.url):
@@ -147,8 +146,39 @@ def context(browser, site: Site):
             route.abort()
 
     context.route("**/*", only_local)
+    return context
+
+
+@pytest.fixture(scope="package")
+def context(browser, site: Site):
+    """A browser context (desktop size) with no network: only the local server answers."""
+    context = offline_context(browser, site, viewport=DESKTOP, device_scale_factor=1)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="package")
+def phone_context(browser, site: Site):
+    """A phone (390 x 844 CSS px, 2x pixels, touch) with no network: only the local server."""
+    context = offline_context(
+        browser, site, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    yield context
+    context.close()
+
+
+def screenshots_folder(site: Site) -> Path:
+    """_build/screenshots/, where the browser tests leave pictures for review."""
+    folder = site.root.parent / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def screenshot(tab, site: Site, name: str, **options) -> Path:
+    """Photograph the tab (or pass `full_page=True`) as _build/screenshots/NAME.png."""
+    target = screenshots_folder(site) / f"{name}.png"
+    tab.screenshot(path=str(target), animations="disabled", **options)
+    return target
 
 
 @pytest.fixture(scope="package")
@@ -244,8 +274,7 @@ def raw_bytes(site: Site, requests: list[str]) -> int:
 
 
 def _screenshots(tab, site: Site, page: str) -> dict[str, tuple[Path, int]]:
-    folder = site.root.parent / "screenshots"  # _build/screenshots/
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = screenshots_folder(site)
     shots = {}
     for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         tab.set_viewport_size(size)
