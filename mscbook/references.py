@@ -1,4 +1,9 @@
-"""The bibliography (`references.bib`): which keys exist and how each can be traced."""
+"""The bibliography (`references.bib`): which keys exist and how each can be traced.
+
+Each entry has two kinds of remark: `note`, a short note for readers that the reference lists
+show (e.g. "Review.", "not peer reviewed"), and `checked`, the record of what the entry was
+checked against, which the book's bibliography style (`mscbook.build.bibstyle`) does not render.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ REGISTRY_PATTERN = re.compile(r"^(NCT\d{8}|ISRCTN\d{8}|EudraCT \d{4}-\d{6}-\d{2}
 REGULATOR_ID_PATTERN = re.compile(r"^(EMEA/H/C/\d{6}|BLA \d{6})$")
 PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
 # Last resort, for a paper with no DOI or PMID (some journals assign neither): the https address
-# of the publisher's page that was checked. The note must say that no DOI or PMID was seen.
+# of the publisher's page that was checked. The `checked` record must say that no DOI or PMID was
+# seen.
 URL_PATTERN = re.compile(r"^https://\S+$")
 _ENTRY_START = re.compile(r"\s*@\w+\{([^,\s]+),")
 
@@ -30,7 +36,8 @@ class Reference:
     registry: str | None
     regulator_id: str | None = None
     url: str | None = None  # only when no DOI or PMID exists (see URL_PATTERN)
-    note: str | None = None  # what the entry was checked against
+    note: str | None = None  # a short note for readers, shown in the reference lists
+    checked: str | None = None  # what the entry was checked against (a record, never shown)
     line: int | None = None  # where the entry starts in references.bib
 
     @property
@@ -62,6 +69,7 @@ def load_references(path: Path | None = None) -> dict[str, Reference]:
             regulator_id=fields.get("regulator_id"),
             url=fields.get("url"),
             note=fields.get("note"),
+            checked=fields.get("checked"),
             line=lines.get(key),
         )
     return references

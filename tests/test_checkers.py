@@ -46,9 +46,9 @@ def test_numbers_are_shown_plainly():
 @pytest.mark.parametrize(
     ("value", "says"),
     [
-        ("0.35", "`risk` is text ('0.35'); it should be a number."),
-        (True, "`risk` should be a number, not bool (True)."),
-        ([0.35], "`risk` should be a number, not list ([0.35])."),
+        ("0.35", "`risk` is text (`'0.35'`); it should be a number."),
+        (True, "`risk` should be a number, not bool (`True`)."),
+        ([0.35], "`risk` should be a number, not list (`[0.35]`)."),
         (float("nan"), "`risk` is NaN (not a number): you read an empty cell."),
         (pd.Series([0.35]), "`risk` is a pandas object holding one value; take the number"),
         (pd.Series([0.35, 0.4]), "`risk` holds 2 values; select one row and one column."),
@@ -71,7 +71,7 @@ def test_a_numeric_answer_is_a_float_or_still_waiting():
         (pd.DataFrame({"trial_id": ["a"]}), "`ids` is a whole table; take its `trial_id` column"),
         ("petrou2020", "`ids` should be a set or list of trial ids, not str."),
         (7, "`ids` should be a set or list of trial ids, not int."),
-        (["petrou2020", 3], "every item of `ids` should be a trial id (text); found 3."),
+        (["petrou2020", 3], "every item of `ids` should be a trial id (text); found `3`."),
     ],
 )
 def test_a_list_of_trial_ids_that_is_not_one_gets_a_message_naming_it(value, says):

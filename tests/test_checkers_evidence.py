@@ -55,7 +55,7 @@ def test_still_approved_not_answered(products):
 WRONG_STILL = {
     "withdrawn included": (
         lambda: reference_still_approved() + ["alofisel_eu_2018"],
-        "['alofisel_eu_2018'] ended",
+        "These approvals ended: `['alofisel_eu_2018']`",
     ),
     "only in_force": (
         lambda: [r["product_id"] for r in raw_products() if r["status"] == "in_force"],
@@ -66,7 +66,7 @@ WRONG_STILL = {
         "You listed brand names",
     ),
     "one missing": (lambda: reference_still_approved()[1:], "1 approval(s)"),
-    "a typo": (lambda: reference_still_approved()[1:] + ["temcel_jp_2015"], "not product ids"),
+    "a typo": (lambda: reference_still_approved()[1:] + ["temcel_jp_2015"], "Not product ids"),
     "whole table": (lambda: pd.DataFrame({"product_id": reference_still_approved()}), "table"),
     "a string": (lambda: "temcell_jp_2015", "should be a list of product ids"),
     "duplicates": (lambda: reference_still_approved() * 2, "twice"),
@@ -135,7 +135,7 @@ def test_per_year_not_answered(products):
 WRONG_PER_YEAR = {
     "grouped by the whole date": (
         lambda p: p.groupby(["country_region", "approval_date"]).size(),
-        "is not a year",
+        "This is not a year",
     ),
     "grouped by country only": (
         lambda p: p.groupby("country_region").size(),

@@ -94,14 +94,14 @@ def test_primary_reference_answer_passes():
 @pytest.mark.parametrize(
     ("names", "says"),
     [
-        ({"randomised_ids": RANDOMISED | {"petrou2021"}}, "were not randomised"),
+        ({"randomised_ids": RANDOMISED | {"petrou2021"}}, "not randomised"),
         ({"randomised_ids": RANDOMISED - {"harris2024"}}, "MSC-derived products"),
         ({"randomised_ids": RANDOMISED - {"uccelli2021"}}, "1 randomised MSC trial(s) are missing"),
         ({"randomised_ids": RANDOMISED | {"norgren2024"}}, "not multiple sclerosis trials"),
         ({"randomised_ids": RANDOMISED | {"mesems"}}, "not trial ids"),
         ({"randomised_ids": "petrou2020"}, "set or list of trial ids"),
         ({"randomised_ids": pd.DataFrame({"trial_id": ["petrou2020"]})}, "whole table"),
-        ({"met_ids": MET | {"petrou2021"}}, "were not randomised"),
+        ({"met_ids": MET | {"petrou2021"}}, "not randomised"),
         ({"met_ids": MET | {"llufriu2014"}}, "P value of 0.05 or more"),
         ({"met_ids": MET | {"uccelli2021"}}, "CI that includes 1"),
         ({"met_ids": MET | {"harris2024"}}, "authors report no difference"),

@@ -97,7 +97,7 @@ def test_claim_verdicts_match_the_hand_count():
     ("change", "says"),
     [
         (lambda c, w: {"verdict_counts": c[c.index != "supported"]}, "add up to"),
-        (lambda c, w: {"verdict_counts": c.rename(index={"wrong": "false"})}, "are not verdicts"),
+        (lambda c, w: {"verdict_counts": c.rename(index={"wrong": "false"})}, "Not verdicts"),
         (lambda c, w: {"verdict_counts": c.to_frame()}, "is a table"),
         (lambda c, w: {"verdict_counts": 43}, "should map each verdict"),
         (
@@ -105,7 +105,7 @@ def test_claim_verdicts_match_the_hand_count():
             "overstated claims are true in part",
         ),
         (lambda c, w: {"wrong_ids": w[1:]}, "missing"),
-        (lambda c, w: {"wrong_ids": w + ["no_such_claim"]}, "not claim ids"),
+        (lambda c, w: {"wrong_ids": w + ["no_such_claim"]}, "Not claim ids"),
         (lambda c, w: {"wrong_ids": "plxpad_improved_afs"}, "set or list of claim ids"),
         (lambda c, w: {"wrong_ids": pd.DataFrame({"claim_id": w})}, "whole table"),
     ],

@@ -343,7 +343,7 @@ def append_bib(root: Path, text: str) -> int:
 def test_doi_syntax_is_checked(book):
     line = append_bib(
         book,
-        "@article{bad2020,\n  title = {X},\n  doi = {doi:10.1000/xyz},\n  note = {Checked.}\n}\n",
+        "@article{bad2020,\n  title = {X},\n  doi = {doi:10.1000/xyz},\n  checked = {C.}\n}\n",
     )
     edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "bad2020")
     message = cross_error(book)
@@ -352,7 +352,7 @@ def test_doi_syntax_is_checked(book):
 
 
 def test_entry_without_identifier_is_rejected(book):
-    line = append_bib(book, "@article{noid2020,\n  title = {X},\n  note = {Checked.}\n}\n")
+    line = append_bib(book, "@article{noid2020,\n  title = {X},\n  checked = {Checked.}\n}\n")
     edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "noid2020")
     message = cross_error(book)
     assert (
@@ -363,24 +363,28 @@ def test_entry_without_identifier_is_rejected(book):
 
 def test_url_must_be_https(book):
     line = append_bib(
-        book, "@article{web2020,\n  title = {X},\n  url = {www.example.org},\n  note = {C.}\n}\n"
+        book, "@article{web2020,\n  title = {X},\n  url = {www.example.org},\n  checked = {C.}\n}\n"
     )
     edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "web2020")
     message = cross_error(book)
     assert f"references.bib, line {line}, column 'url': entry 'web2020': not an https" in message
 
 
-def test_entry_without_note_is_rejected(book):
-    line = append_bib(book, "@article{nonote2020,\n  title = {X},\n  pmid = {123456}\n}\n")
+def test_entry_without_checked_record_is_rejected(book):
+    # a reader's `note` is not a record of what the entry was checked against
+    line = append_bib(
+        book, "@article{nonote2020,\n  title = {X},\n  pmid = {123456},\n  note = {Review.}\n}\n"
+    )
     edit_cell(book, "glossary", {"term_id": "placebo"}, "source", "nonote2020")
     message = cross_error(book)
-    assert f"references.bib, line {line}, column 'note': entry has no note" in message
+    expected = f"references.bib, line {line}, column 'checked': entry has no `checked` record"
+    assert expected in message
 
 
 def test_unused_bibliography_entry_is_reported(book):
     append_bib(
         book,
-        "@article{orphan2020,\n  title = {X},\n  doi = {10.1000/xyz},\n  note = {Checked.}\n}\n",
+        "@article{orphan2020,\n  title = {X},\n  doi = {10.1000/xyz},\n  checked = {Checked.}\n}\n",
     )
     message = cross_error(book)
     assert "references.bib, column 'key': entry is cited by no data row and no chapter" in message
@@ -390,7 +394,7 @@ def test_unused_bibliography_entry_is_reported(book):
 def test_chapter_citations_count_as_use(book):
     append_bib(
         book,
-        "@article{orphan2020,\n  title = {X},\n  doi = {10.1000/xyz},\n  note = {Checked.}\n}\n",
+        "@article{orphan2020,\n  title = {X},\n  doi = {10.1000/xyz},\n  checked = {Checked.}\n}\n",
     )
     (book / "chapters" / "fixture.md").write_text("See {cite:t}`orphan2020`.\n", encoding="utf-8")
     check_all(book)
@@ -400,7 +404,7 @@ def test_regulator_id_syntax_is_checked(book):
     line = append_bib(
         book,
         "@misc{ema4258,\n  title = {X},\n  regulator_id = {EMEA/H/C/4258},\n"
-        "  note = {Checked.}\n}\n",
+        "  checked = {Checked.}\n}\n",
     )
     edit_cell(book, "approved_products", {"product_id": "alofisel_eu_2018"}, "source", "ema4258")
     message = cross_error(book)
@@ -415,7 +419,7 @@ def test_a_regulator_record_alone_makes_an_entry_traceable(book):
     append_bib(
         book,
         "@misc{fda125000,\n  title = {X},\n  regulator_id = {BLA 125000},\n"
-        "  note = {Checked.}\n}\n",
+        "  checked = {Checked.}\n}\n",
     )
     edit_cell(
         book,

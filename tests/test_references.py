@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from pybtex.database import parse_file, parse_string
+from pybtex.plugin import find_plugin
+
 from mscbook import data
+from mscbook.build.bibstyle import Style as BookStyle
 from mscbook.build.checks import CITE_ROLE
 from mscbook.paths import book_root
 from mscbook.references import (
@@ -67,3 +73,64 @@ def test_a_regulator_record_is_the_identifier_of_last_resort():
     assert paper.identifier == "doi:10.1000/xyz"
     assert not REGULATOR_ID_PATTERN.match("EMEA/H/C/4258")
     assert not REGULATOR_ID_PATTERN.match("BLA125000")
+
+
+# --- What the reference lists show (the book's bibliography style, mscbook.build.bibstyle) ---
+
+#: A file named in a reference: a relative path or a file name with an extension of the kind the
+#: project's working notes use.
+FILE_MENTION = re.compile(
+    r"(?:\.\./|~/)[\w./-]+|\b[\w.-]+(?:/[\w.-]+)*\.(?:md|csv|json|py|r|ipynb|txt|bib|ya?ml)\b",
+    re.IGNORECASE,
+)
+
+
+def rendered(key: str, entries=None) -> str:
+    """The text a reference list shows for `key`, as the book's style renders it."""
+    entries = entries or parse_file(str(ROOT / "references.bib")).entries
+    text = BookStyle().format_entry(key, entries[key]).text
+    return text.render(find_plugin("pybtex.backends", "text")())
+
+
+def test_the_style_renders_a_reader_note_but_never_the_checked_record():
+    source = (
+        "@article{x2020, author = {Doe, J.}, title = {A trial}, journal = {J}, year = {2020},"
+        " pmid = {123456}, note = {Study protocol.}, checked = {Seen in facts.md 9z today.}}"
+    )
+    entries = parse_string(source, "bibtex").entries
+    text = rendered("x2020", entries)
+    assert "Study protocol." in text and "PMID 123456" in text
+    assert "facts.md" not in text and "today" not in text
+
+
+def test_every_reference_shows_its_identifier():
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    for key, reference in load_references().items():
+        shown = rendered(key, entries)
+        identifiers = [
+            reference.doi,
+            reference.pmid,
+            reference.registry,
+            reference.regulator_id,
+            reference.url,
+        ]
+        assert any(value and value in shown for value in identifiers), f"{key}: {shown}"
+
+
+def test_no_rendered_reference_names_a_file_outside_the_repository():
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    outside = {}
+    for key, reference in load_references().items():
+        shown = rendered(key, entries)
+        for mention in FILE_MENTION.findall(shown):
+            # a file that is itself the cited source is reached through the entry's url
+            if reference.url and mention in reference.url:
+                continue
+            if not (ROOT / mention).resolve().is_relative_to(ROOT) or not (ROOT / mention).exists():
+                outside.setdefault(key, []).append(mention)
+    assert not outside, outside
+
+
+def test_every_entry_keeps_its_checked_record():
+    missing = [key for key, reference in load_references().items() if not reference.checked]
+    assert not missing

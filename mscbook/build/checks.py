@@ -287,7 +287,7 @@ IDENTIFIER_RULES = (
 
 
 def bibliography_problems(root: Path) -> list[Problem]:
-    """Every entry: DOI, PMID, registry or regulator id with valid syntax, and a `note`."""
+    """Every entry: DOI, PMID, registry or regulator id with valid syntax; a `checked` record."""
     problems = []
     for key, reference in load_references(bibliography_path(root)).items():
         where = ("references.bib", reference.line)
@@ -305,9 +305,14 @@ def bibliography_problems(root: Path) -> list[Problem]:
             value = getattr(reference, field)
             if value and not pattern.match(value):
                 problems.append(Problem(*where, field, value, f"entry {key!r}: {expected}"))
-        if not reference.note:
+        if not reference.checked:
             problems.append(
-                Problem(*where, "note", key, "entry has no note saying what it was checked against")
+                Problem(
+                    *where,
+                    "checked",
+                    key,
+                    "entry has no `checked` record of what it was checked against",
+                )
             )
     return problems
 

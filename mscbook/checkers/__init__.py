@@ -8,6 +8,7 @@ student's namespace that returns `Feedback`: it never `eval`s text, and any brok
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib
 import math
@@ -99,7 +100,7 @@ def number_answer(name: str, value: object, *, unanswered: str = WAITING) -> flo
     if value is ...:
         return unanswered
     if isinstance(value, str):
-        return f"`{name}` is text ({value!r}); it should be a number."
+        return f"`{name}` is text ({quoted(value)}); it should be a number."
     if not isinstance(value, bool) and isinstance(value, Real):
         number = float(value)
         if math.isnan(number):
@@ -110,7 +111,7 @@ def number_answer(name: str, value: object, *, unanswered: str = WAITING) -> flo
         if size == 1:
             return f"`{name}` is a pandas object holding one value; take the number with `.item()`."
         return f"`{name}` holds {size} values; select one row and one column."
-    return f"`{name}` should be a number, not {type(value).__name__} ({value!r})."
+    return f"`{name}` should be a number, not {type(value).__name__} ({quoted(value)})."
 
 
 def trial_ids_answer(name: str, value: object, *, unanswered: str = WAITING) -> set[str] | str:
@@ -129,7 +130,7 @@ def trial_ids_answer(name: str, value: object, *, unanswered: str = WAITING) -> 
     items = list(value)
     bad = [item for item in items if not isinstance(item, str)]
     if bad:
-        return f"every item of `{name}` should be a trial id (text); found {bad[0]!r}."
+        return f"every item of `{name}` should be a trial id (text); found {quoted(bad[0])}."
     return set(items)
 
 
@@ -155,6 +156,35 @@ def shown(value: object) -> str:
     if isinstance(value, Real) and not isinstance(value, bool):
         return f"{float(value):g}"
     return repr(value)
+
+
+def quoted(value: object, width: int = 40) -> str:
+    """A student's own value quoted back as code, cut to `width` characters (never a table)."""
+    if hasattr(value, "columns") and hasattr(value, "shape"):
+        return f"a table of {value.shape[0]} rows"
+    text = " ".join(shown(value).split())
+    return f"`{text[: width - 1] + '…' if len(text) > width else text}`"
+
+
+@functools.cache
+def _trial_names() -> dict[str, str]:
+    from mscbook import data  # the data layer only when a trial is named
+
+    trials = data.load("trials")
+    return dict(zip(trials["trial_id"], trials["short_name"], strict=True))
+
+
+def trial_name(trial_id: object) -> str:
+    """A trial as the chapters print it (the `short_name` column of data/trials.csv, the one
+    place that maps ids to names); anything else is the student's own text, quoted back."""
+    name = _trial_names().get(trial_id) if isinstance(trial_id, str) else None
+    return name or quoted(trial_id)
+
+
+def trial_names(trial_ids: Iterable[object]) -> str:
+    """Several trials for a sentence: 'A', 'A and B', 'A, B and C' (sorted by name)."""
+    names = sorted(trial_name(item) for item in trial_ids)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def combine(verdicts: Mapping[str, str | None], praise: str = "All answers are right.") -> Feedback:

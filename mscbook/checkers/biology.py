@@ -12,7 +12,16 @@ from numbers import Real
 
 import pandas as pd
 
-from mscbook.checkers import WAITING, Feedback, checker, combine, count, not_answered, shown
+from mscbook.checkers import (
+    WAITING,
+    Feedback,
+    checker,
+    combine,
+    count,
+    not_answered,
+    quoted,
+    shown,
+)
 from mscbook.widgets import isct
 
 #: How the feedback names each category of `isct_criteria`, and where to look for it.
@@ -37,8 +46,10 @@ CATEGORY_HINTS = {
 
 def ids(items) -> str:
     """Criterion ids for a sentence: 'a', 'a' and 'b', 'a', 'b' and 'c'."""
-    quoted = [f"`{item!r}`" for item in sorted(items)]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    shown_ids = [quoted(item) for item in sorted(items)]
+    if len(shown_ids) == 1:
+        return shown_ids[0]
+    return ", ".join(shown_ids[:-1]) + " and " + shown_ids[-1]
 
 
 @checker("ex-msc-isct-code")
@@ -138,7 +149,7 @@ def _judge_hla_dr_limit(value: object, criteria: pd.DataFrame, batch: Mapping) -
         return f"Your `hla_dr_limit` holds {value.size} values; select the `hla_dr` row only."
     if isinstance(value, str):
         return (
-            f"Your `hla_dr_limit` is text (`{value!r}`); it should be a number, read from the "
+            f"Your `hla_dr_limit` is text ({quoted(value)}); it should be a number, read from the "
             "`threshold_percent` column."
         )
     if isinstance(value, bool) or not isinstance(value, Real):
@@ -193,7 +204,7 @@ def _number(value: object, name: str) -> tuple[float | None, str | None]:
             )
         return None, f"`{name}` holds {value.size} values; it should be one number."
     if isinstance(value, str):
-        return None, f"`{name}` is text ({value!r:.30}); it should be a number."
+        return None, f"`{name}` is text ({quoted(value, 30)}); it should be a number."
     if isinstance(value, bool) or not isinstance(value, Real):
         return None, f"`{name}` should be a number, not {type(value).__name__}."
     number = float(value)
@@ -355,6 +366,7 @@ def check_dose_plan(namespace: Mapping[str, object]) -> Feedback:
         verdicts["days"] = "`days` uses the low-dose arm; the question asks for the high dose."
     else:
         verdicts["days"] = (
-            "`days` does not match: take `culture_days` from `plan_dose` with the stated inputs."
+            "`days` does not match: take the culture time in days from `plan_dose` with the "
+            "stated inputs."
         )
     return combine(verdicts, praise="Both answers match the data.")

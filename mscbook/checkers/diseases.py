@@ -18,7 +18,10 @@ from mscbook.checkers import (
     not_answered,
     number_answer,
     trial_ids_answer,
+    trial_name,
+    trial_names,
 )
+from mscbook.tables import label
 from mscbook.widgets.trials import filter_trials
 
 BENCHMARK_12MO = "nooption_r56_afs_12mo"
@@ -104,8 +107,8 @@ def _judge_benchmark_high(value: object, benchmark: pd.DataFrame) -> str | None:
     if math.isclose(number, float(row12["ci_low"])):
         return "that is the lower end of the interval; take the upper end (`ci_high`)."
     return (
-        f"{number:g} is not the benchmark's upper bound: read `ci_high` of the row whose "
-        f"`figure_id` is '{BENCHMARK_12MO}'."
+        f"{number:g} is not the benchmark's upper bound: read `ci_high` of the 12-month "
+        "benchmark row (amputation-free survival at 12 months, Rutherford 5-6)."
     )
 
 
@@ -161,7 +164,7 @@ def _judge_rct_ids(value: object, expected: set[str], trials: pd.DataFrame) -> s
     info = trials.set_index("trial_id")
     unknown = sorted(got - set(info.index))
     if unknown:
-        return f"{unknown} are not trial ids in the `trials` table."
+        return f"{trial_names(unknown)}: not trial ids in the `trials` table."
     if got == expected:
         return None
     extra, missing = got - expected, expected - got
@@ -174,22 +177,24 @@ def _judge_rct_ids(value: object, expected: set[str], trials: pd.DataFrame) -> s
     )
     not_random = sorted(extra - set(other) - set(comparators))
     if other:
-        problems.append(f"{other} are not limb-ischaemia trials.")
+        problems.append(f"{trial_names(other)}: not limb-ischaemia trials.")
     if comparators:
         problems.append(
-            f"{comparators} tested comparator products, not MSCs: filter on `product_type`."
+            f"{trial_names(comparators)} tested comparator products, not MSCs: filter on "
+            "`product_type`."
         )
     if not_random:
         problems.append(
-            f"{not_random} were not randomised (or randomisation was not stated): a trial counts "
+            f"{trial_names(not_random)}: not randomised (or randomisation was not stated); a "
+            "trial counts "
             "only if `randomised` is True."
         )
     if missing:
         like = sorted(item for item in missing if info.loc[item, "product_type"] == "msc_like")
         if like:
             problems.append(
-                f"{like} tested MSC-like cells, which the question includes: allow both 'msc' "
-                "and 'msc_like'."
+                f"{trial_names(like)} tested MSC-like cells, which the question includes: allow "
+                "both `'msc'` and `'msc_like'`."
             )
         if set(missing) - set(like):
             problems.append(
@@ -210,20 +215,23 @@ def _judge_largest(
         return None
     info = trials.set_index("trial_id")
     if value not in info.index:
-        return f"{value!r} is not a trial id in the `trials` table."
+        return f"{trial_name(value)} is not a trial id in the `trials` table."
     if value not in candidates:
-        return f"{value!r} is not one of the randomised MSC trials of the first question."
+        return f"{trial_name(value)} is not one of the randomised MSC trials of the first question."
     row = info.loc[value]
     if row["status"] != "completed":
         return (
-            f"{value!r} is the right size but did not complete (status: {row['status']}); the "
+            f"{trial_name(value)} is the right size but did not complete (status: "
+            f"{label('status', row['status'])}); the "
             "question asks for a completed trial."
         )
     if row["results_available"] != "published":
         return (
-            f"{value!r} has no published results (its n is {row['n_total_basis']}); the question "
+            f"{trial_name(value)} has no published results (its n is {row['n_total_basis']}); "
+            "the question "
             "asks for a trial that published results."
         )
     return (
-        f"{value!r} completed and published, but another such trial is larger: sort by `n_total`."
+        f"{trial_name(value)} completed and published, but another such trial is larger: sort "
+        "by `n_total`."
     )

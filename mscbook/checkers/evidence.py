@@ -7,7 +7,7 @@ from numbers import Integral, Real
 
 import pandas as pd
 
-from mscbook.checkers import Feedback, checker, not_answered
+from mscbook.checkers import Feedback, checker, not_answered, quoted
 
 ENDED = ("withdrawn", "lapsed")
 PRODUCT_COLUMNS = {"product_id", "product", "country_region", "approval_date", "status"}
@@ -47,8 +47,8 @@ def check_still_approved(namespace: Mapping[str, object]) -> Feedback:
     if isinstance(value, str) or not isinstance(value, list | tuple | set | pd.Series | pd.Index):
         return Feedback(
             False,
-            "`still_approved` should be a list of product ids such as ['temcell_jp_2015'], "
-            f"not {type(value).__name__} {value!r:.40}.",
+            "`still_approved` should be a list of product ids (the `product_id` column), "
+            f"not {type(value).__name__} {quoted(value)}.",
         )
     items = list(value)
     if any(not isinstance(item, str) for item in items):
@@ -63,7 +63,7 @@ def check_still_approved(namespace: Mapping[str, object]) -> Feedback:
         )
     unknown = sorted(set(items) - ids)
     if unknown:
-        return Feedback(False, f"{unknown} are not product ids in `products`.")
+        return Feedback(False, f"Not product ids in `products`: {quoted(unknown, 60)}.")
     if len(items) != len(set(items)):
         return Feedback(False, "`still_approved` lists some approvals twice; list each once.")
     status = products.set_index("product_id")["status"]
@@ -75,7 +75,8 @@ def check_still_approved(namespace: Mapping[str, object]) -> Feedback:
     if ended:
         return Feedback(
             False,
-            f"{ended} ended: look at their `status` and `status_note`. A withdrawn or lapsed "
+            f"These approvals ended: {quoted(ended, 60)}. Look at their `status` and "
+            "`status_note`: a withdrawn or lapsed "
             "approval is no longer in force.",
         )
     in_force = set(status[status == "in_force"].index)
@@ -166,8 +167,9 @@ def check_approvals_per_country_year(namespace: Mapping[str, object]) -> Feedbac
         example = next(label for label in labels if _year(label) is None)
         return Feedback(
             False,
-            f"{example!r} is not a year: dates in `approval_date` have different precision "
-            "(2011, 2016-05, 2018-03-23). Group by the year only, the first four characters.",
+            f"This is not a year: {quoted(example)}. Dates in `approval_date` have different "
+            "precision (2011, 2016-05, 2018-03-23). Group by the year only, the first four "
+            "characters.",
         )
     got: dict[tuple[str, int], float] = {}
     for (country, label), count in counts.items():

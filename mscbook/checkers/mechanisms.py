@@ -13,7 +13,7 @@ from numbers import Real
 
 import pandas as pd
 
-from mscbook.checkers import WAITING, Feedback, checker, combine
+from mscbook.checkers import WAITING, Feedback, checker, combine, quoted, trial_names
 from mscbook.widgets import ido
 
 MSC_PRODUCTS = ("msc", "msc_like", "msc_derived")
@@ -36,7 +36,7 @@ def _as_number(value: object, name: str) -> tuple[float | None, str | None]:
             return None, f"`{name}` is a pandas object holding one value; take the number itself."
         return None, f"`{name}` holds {value.size} values; it should be one number."
     if isinstance(value, bool) or not isinstance(value, Real):
-        return None, f"`{name}` should be a number, not {type(value).__name__} {value!r:.40}."
+        return None, f"`{name}` should be a number, not {type(value).__name__} {quoted(value)}."
     number = float(value)
     if math.isnan(number):
         return None, f"`{name}` is NaN (not a number): check the filter you used."
@@ -101,7 +101,7 @@ def _judge_counts(value, expected: dict, whole: dict, secretome: pd.DataFrame) -
         )
     unknown = sorted(set(got) - {"in_vitro", "animal", "human", "review"})
     if unknown:
-        return f"{unknown} are not kinds of evidence; use the values of `evidence_kind`."
+        return f"Not kinds of evidence: {quoted(unknown, 60)}; use the values of `evidence_kind`."
     return "some counts differ from the angiogenesis rows of the table: check your filter."
 
 
@@ -236,14 +236,16 @@ def check_ssc_randomised(namespace: Mapping[str, object]) -> Feedback:
         parts["randomised_ssc"] = WAITING
     elif isinstance(value, str) or not isinstance(value, list | tuple | set | pd.Series | pd.Index):
         parts["randomised_ssc"] = (
-            "`randomised_ssc` should be a list of trial ids such as ['zhang2017'], "
+            "`randomised_ssc` should be a list of trial ids (from the `trial_id` column), "
             f"not {type(value).__name__}."
         )
     else:
         got = {str(item) for item in value}
         unknown = sorted(got - set(trials["trial_id"]))
         if unknown:
-            parts["randomised_ssc"] = f"{unknown} are not trial ids of the table (`trial_id`)."
+            parts["randomised_ssc"] = (
+                f"{trial_names(unknown)}: not trial ids of the table (`trial_id`)."
+            )
         elif got == expected:
             parts["randomised_ssc"] = None
         elif got - set(ssc["trial_id"]):

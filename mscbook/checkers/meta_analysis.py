@@ -61,7 +61,7 @@ def check_bcg_random_effects(namespace: Mapping[str, object]) -> Feedback:
     (vaccinated over control)."""
     bcg = _table(namespace, "bcg", BCG_COLUMNS)
     if bcg is None:
-        return _missing("bcg", "data.load('bcg_trials')")
+        return _missing("bcg", "`data.load('bcg_trials')`")
     value = namespace.get("bcg_pooled", ...)
     if value is ...:
         return not_answered()

@@ -11,7 +11,16 @@ from collections.abc import Mapping
 import pandas as pd
 
 from mscbook import data
-from mscbook.checkers import WAITING, Feedback, checker, combine, number_answer, trial_ids_answer
+from mscbook.checkers import (
+    WAITING,
+    Feedback,
+    checker,
+    combine,
+    number_answer,
+    trial_ids_answer,
+    trial_name,
+    trial_names,
+)
 from mscbook.figures.diseases import primary_results
 from mscbook.tables import MSC_FAMILY
 from mscbook.widgets.trials import filter_trials
@@ -78,14 +87,18 @@ def _judge_risk(
         return f"`{name}` looks like a percentage; give a proportion between 0 and 1."
     if _close(number, second[arm]):
         return (
-            f"`{name}` comes from the second treatment-failure definition; use the primary rows "
-            f"(`{FAILURE_ROWS[arm]}`)."
+            f"`{name}` comes from the second treatment-failure definition; use the primary "
+            "definition's rows (treatment failure at 6 months)."
         )
     if arm == "it" and _close(number, risks["iv"]):
         return "`risk_it` is the intravenous arm's risk; the question asks for the intrathecal arm."
     if _close(number, 1 - expected):
         return f"`{name}` is the share *without* treatment failure; divide `events` by `total`."
-    return f"`{name}` ({number:g}) is not `events / total` of the row `{FAILURE_ROWS[arm]}`."
+    arm_words = {"it": "intrathecal", "iv": "intravenous", "sham": "sham"}[arm]
+    return (
+        f"`{name}` ({number:g}) is not `events / total` of the {arm_words} arm's row for "
+        "treatment failure at 6 months (the primary definition)."
+    )
 
 
 def _judge_difference(
@@ -147,10 +160,10 @@ def _unknown_or_other_disease(name: str, got: set[str], trials: pd.DataFrame) ->
     info = trials.set_index("trial_id")
     unknown = sorted(got - set(info.index))
     if unknown:
-        return f"{unknown} in `{name}` are not trial ids in the `trials` table."
+        return f"{trial_names(unknown)} in `{name}`: not trial ids in the `trials` table."
     other = sorted(item for item in got if info.loc[item, "disease_area"] != DISEASE)
     if other:
-        return f"{other} in `{name}` are not multiple sclerosis trials."
+        return f"{trial_names(other)} in `{name}`: not multiple sclerosis trials."
     return None
 
 
@@ -168,15 +181,16 @@ def _judge_randomised(value: object, expected: set[str], trials: pd.DataFrame) -
     extra = sorted(got - expected)
     if extra:
         problems.append(
-            f"{extra} were not randomised (single-arm or before/after studies): a trial counts "
+            f"{trial_names(extra)}: not randomised (single-arm or before/after studies); a trial "
+            "counts "
             "only if `randomised` is True."
         )
     missing = expected - got
     derived = sorted(item for item in missing if info.loc[item, "product_type"] != "msc")
     if derived:
         problems.append(
-            f"{derived} tested MSC-derived products, which the question includes: allow every "
-            "product type in `MSC_FAMILY`."
+            f"{trial_names(derived)} tested MSC-derived products, which the question includes: "
+            "allow all three product types (`'msc'`, `'msc_like'` and `'msc_derived'`)."
         )
     if missing - set(derived):
         problems.append(
@@ -205,29 +219,30 @@ def _judge_met(
     not_randomised = sorted(got - randomised)
     if not_randomised:
         problems.append(
-            f"{not_randomised} in `met_ids` were not randomised; an uncontrolled study cannot "
+            f"{trial_names(not_randomised)} in `met_ids`: not randomised; an uncontrolled study "
+            "cannot "
             "meet a comparative primary endpoint."
         )
     for item in sorted((got & randomised) - met):
         if item not in verdicts.index:
             problems.append(
-                f"{item!r} has no primary efficacy result in the data (its primary endpoint was "
-                "safety): it did not show a benefit."
+                f"{trial_name(item)} has no primary efficacy result in the data (its primary "
+                "endpoint was safety): it did not show a benefit."
             )
         elif verdicts[item] == "not met":
             problems.append(
-                f"{item!r} reported a P value of 0.05 or more (or a CI that includes 1) for its "
-                "primary endpoint: not met."
+                f"{trial_name(item)} reported a P value of 0.05 or more (or a CI that includes 1) "
+                "for its primary endpoint: not met."
             )
         elif verdicts[item] == "not met (authors)":
             problems.append(
-                f"{item!r}: its authors report no difference on the primary endpoint (the data "
-                "hold no P value): not met."
+                f"{trial_name(item)}: its authors report no difference on the primary endpoint "
+                "(the data hold no P value): not met."
             )
         else:
             problems.append(
-                f"{item!r} reported no test for its primary endpoint, so the data do not show "
-                "that it was met."
+                f"{trial_name(item)} reported no test for its primary endpoint, so the data do not "
+                "show that it was met."
             )
     if met - got:
         problems.append(

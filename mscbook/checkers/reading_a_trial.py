@@ -13,7 +13,16 @@ from numbers import Real
 import pandas as pd
 
 from mscbook import data, simulation
-from mscbook.checkers import WAITING, Feedback, checker, combine, not_answered, number_answer
+from mscbook.checkers import (
+    WAITING,
+    Feedback,
+    checker,
+    combine,
+    not_answered,
+    number_answer,
+    quoted,
+)
+from mscbook.tables import DISEASE_SHORT
 
 #: The exercise's fixed settings (the chapter's exercise text states each of them).
 STUDY_SIZE = 40
@@ -100,8 +109,8 @@ def check_false_success(namespace: Mapping[str, object]) -> Feedback:
         else:
             verdicts[name] = (
                 f"`{name}` = {value:g} is not what `simulation.false_success_rate` gives for "
-                f"{STUDY_SIZE} patients at the 12-month benchmark rate (the `value` of row "
-                f"'{BENCHMARK_ID}' divided by 100)."
+                f"{STUDY_SIZE} patients at the 12-month benchmark rate (the `value` of the "
+                "12-month amputation-free survival benchmark, divided by 100)."
             )
     return combine(
         verdicts,
@@ -133,7 +142,7 @@ def _counts(value: object) -> dict[str, int] | str:
     counts = {}
     for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, Real) or number != int(number):
-            return f"the count for {key!r} in `verdict_counts` should be a whole number."
+            return f"the count for {quoted(key)} in `verdict_counts` should be a whole number."
         counts[str(key)] = int(number)
     return counts
 
@@ -148,8 +157,8 @@ def _judge_counts(value: object, claims: pd.DataFrame) -> str | None:
     unknown = sorted(set(counts) - set(expected))
     if unknown:
         return (
-            f"{unknown} are not verdicts in the data; use the codes of the `verdict` column "
-            f"({', '.join(sorted(expected))})."
+            f"Not verdicts in the data: {quoted(unknown, 60)}; use the codes of the `verdict` "
+            f"column ({', '.join(sorted(expected))})."
         )
     total, expected_total = sum(counts.values()), len(claims)
     if total < expected_total:
@@ -182,7 +191,7 @@ def _judge_wrong(value: object, claims: pd.DataFrame) -> str | None:
     verdict = claims.set_index("claim_id")["verdict"]
     unknown = sorted(got - set(verdict.index))
     if unknown:
-        return f"{unknown} are not claim ids in `claims`."
+        return f"Not claim ids in `claims`: {quoted(unknown, 60)}."
     expected = set(verdict[verdict == "wrong"].index)
     if got == expected:
         return None
@@ -201,7 +210,9 @@ def _judge_wrong(value: object, claims: pd.DataFrame) -> str | None:
         )
     missing = expected - got
     if missing:
-        topics = sorted(set(claims.set_index("claim_id").loc[sorted(missing), "topic"]))
+        codes = set(claims.set_index("claim_id").loc[sorted(missing), "topic"])
+        # topics in words: diseases as the chapters name them, other codes spelled out
+        topics = sorted(DISEASE_SHORT.get(code, code.replace("_", " ")).lower() for code in codes)
         problems.append(
             f"{len(missing)} claim(s) judged wrong are missing (topics: {', '.join(topics)})."
         )

@@ -12,7 +12,16 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from mscbook import data
-from mscbook.checkers import WAITING, Feedback, checker, combine, number_answer, shown
+from mscbook.checkers import (
+    WAITING,
+    Feedback,
+    checker,
+    combine,
+    number_answer,
+    quoted,
+    shown,
+    trial_name,
+)
 from mscbook.widgets.ssc_criteria import score_patient
 
 #: The patient of exercise ex-ssc-classify, as item ids of data/ssc_criteria.csv. The chapter's
@@ -41,7 +50,7 @@ def _flag(name: str, value: object) -> bool | str:
     if value is ...:
         return WAITING
     if not isinstance(value, bool):
-        return f"`{name}` should be True or False, not {type(value).__name__} ({value!r})."
+        return f"`{name}` should be True or False, not {type(value).__name__} ({quoted(value)})."
     return value
 
 
@@ -75,7 +84,10 @@ def _judge_items(value: object, criteria: pd.DataFrame) -> str | None:
     got = set(items)
     unknown = sorted(got - set(criteria["item_id"]))
     if unknown:
-        return f"{unknown} are not item ids of `criteria`; copy them from its `item_id` column."
+        return (
+            f"Not item ids of `criteria`: {', '.join(quoted(item) for item in unknown)}; copy "
+            "them from its `item_id` column."
+        )
     if got == CASE_ITEMS:
         return None
     problems = []
@@ -92,9 +104,9 @@ def _judge_items(value: object, criteria: pd.DataFrame) -> str | None:
         problems.append(f"{others} are not in the description.")
     missing = CASE_ITEMS - got
     if missing:
-        domains = criteria.set_index("item_id").loc[sorted(missing), "domain"]
+        domains = criteria.set_index("item_id").loc[sorted(missing), "item"]
         problems.append(
-            f"{len(missing)} finding(s) of the description are missing (domains: "
+            f"{len(missing)} finding(s) of the description are missing (among them: "
             f"{', '.join(sorted(set(domains)))}); tick every finding, even in a domain "
             "that already scores."
         )
@@ -169,12 +181,12 @@ def _judge_change(
     cohort_changes = [float(later) - cohort_start for later in cohort["value"].iloc[1:]]
     if any(math.isclose(abs(number), abs(other), abs_tol=0.05) for other in cohort_changes):
         return (
-            "that comes from the Nanjing 5-year cohort (alip2024); use Zhang 2017's rows "
-            f"'{ZHANG_BASELINE}' and '{ZHANG_12M}'."
+            f"that comes from the Nanjing 5-year cohort ({trial_name('alip2024')}); use Zhang "
+            "2017's rows: mean mRSS at baseline and at 12 months."
         )
     return (
-        f"{shown(number)} is not the change: take `value` of row '{ZHANG_12M}' minus `value` of "
-        f"row '{ZHANG_BASELINE}'."
+        f"{shown(number)} is not the change: take the `value` of Zhang 2017's 12-month mRSS row "
+        "minus the `value` of its baseline row."
     )
 
 
