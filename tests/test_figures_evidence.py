@@ -58,7 +58,7 @@ def test_one_mark_per_withdrawal_or_lapse_at_its_date(products):
 
 def test_each_row_label_names_its_country_and_indication(products):
     figure = evidence.plot_approvals_timeline(products)
-    labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    labels = [text.get_text() for text in figure.axes[0].texts if text.get_gid() == "row-label"]
     rows = raw_table("approved_products")
     assert len(labels) == len(rows)
     countries = [label.split("\n")[-2].rsplit("· ", 1)[-1] for label in labels]
@@ -66,6 +66,21 @@ def test_each_row_label_names_its_country_and_indication(products):
     assert sorted(label.split("\n")[-1] for label in labels) == sorted(
         row["indication_short"] for row in rows
     )
+
+
+def test_each_row_label_sits_just_above_its_own_marks(products):
+    """Labels span the figure above their row (a phone has no room for a column of labels)."""
+    figure = evidence.plot_approvals_timeline(products)
+    rows = evidence.timeline_rows(products)
+    labels = [text for text in figure.axes[0].texts if text.get_gid() == "row-label"]
+    assert [text.get_text() for text in labels] == list(rows["label"])
+    label_tops = [text.get_position()[1] for text in labels]
+    approvals = sorted(marks(figure, "approval"), key=lambda point: -point[1])
+    assert [x for x, _ in approvals] == pytest.approx([mdates.date2num(d) for d in rows["date"]])
+    for index, (_, y) in enumerate(approvals):
+        assert y < label_tops[index]
+        if index + 1 < len(labels):
+            assert y > label_tops[index + 1]
 
 
 def test_modified_and_news_only_rows_are_marked(products):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mscbook.style import DISEASE_COLOURS, PALETTE, new_figure
+from mscbook.style import DISEASE_COLOURS, MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
 from mscbook.tables import DISEASE_SHORT
 
 DIRECTION_STYLE = {
@@ -39,7 +39,7 @@ def plot_isct_marker_windows(criteria: pd.DataFrame) -> Figure:
     Uses columns `category`, `marker`, `direction`, `threshold_percent` of `isct_criteria`.
     """
     windows = marker_windows(criteria)
-    figure, axes = new_figure(criteria, width=6.5, height=0.42 * len(windows) + 1.2)
+    figure, axes = new_figure(criteria, width=MAX_WIDTH_IN, height=0.42 * len(windows) + 1.2)
     rows = range(len(windows))[::-1]  # first marker at the top
     axes.barh(list(rows), [100] * len(windows), color=PALETTE["grey"], alpha=0.35, height=0.6)
     for row, window in zip(rows, windows.itertuples(), strict=True):
@@ -62,7 +62,7 @@ def plot_isct_marker_windows(criteria: pd.DataFrame) -> Figure:
             f"{sign}{window.threshold_percent:g}%",
             va="center",
             ha="right" if window.direction == "positive" else "left",
-            fontsize=9,
+            fontsize=SMALL_TEXT_PT,
         )
     axes.set_yticks(list(rows), windows["marker"])
     axes.set_xlim(0, 100)
@@ -194,7 +194,10 @@ def plot_source_measurements(sources: pd.DataFrame) -> Figure:
     panels = [name for name in SOURCE_PANELS if (measured["parameter"] == name).any()]
     heights = [max(2, (measured["parameter"] == name).sum()) for name in panels]
     figure, axes = new_figure(
-        sources, width=7.0, height=0.38 * sum(heights) + 1.1 * len(panels), nrows=len(panels)
+        sources,
+        width=MAX_WIDTH_IN,
+        height=0.38 * sum(heights) + 1.1 * len(panels),
+        nrows=len(panels),
     )
     axes_list = list(axes) if len(panels) > 1 else [axes]
     figure.get_layout_engine().set(hspace=0.08)
@@ -252,7 +255,7 @@ def plot_trials_by_source(trials: pd.DataFrame) -> Figure:
     counts = trial_counts_by_source(trials)
     groups = ["MSC products", "Comparators (not MSCs)"]
     tissues = sorted(counts["tissue_label"].unique(), reverse=True)
-    figure, axes = new_figure(trials, width=7.0, height=0.35 * len(tissues) + 1.6, ncols=2)
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=0.35 * len(tissues) + 1.6, ncols=2)
     most = counts.groupby(["group", "tissue_label"])["studies"].sum().max()
     for ax, group in zip(axes, groups, strict=True):
         block = counts[counts["group"] == group]
@@ -322,7 +325,7 @@ def plot_trial_doses(trials: pd.DataFrame, arms: pd.DataFrame) -> Figure:
     }
     heights = [len(studies[unit]) for unit in units]
     figure, axes = new_figure(
-        trials, arms, width=7.0, height=0.3 * sum(heights) + 2.2, nrows=len(units)
+        trials, arms, width=MAX_WIDTH_IN, height=0.3 * sum(heights) + 2.2, nrows=len(units)
     )
     axes_list = list(axes) if len(units) > 1 else [axes]
     figure.get_layout_engine().set(hspace=0.1)
@@ -388,7 +391,7 @@ def enrolment_to_dosing(trials: pd.DataFrame, arms: pd.DataFrame, trial_ids) -> 
 def plot_enrolment_to_dosing(trials: pd.DataFrame, arms: pd.DataFrame, trial_ids) -> Figure:
     """Per study, a bar of participants enrolled (or randomised) and a bar of those treated."""
     table = enrolment_to_dosing(trials, arms, trial_ids)
-    figure, axes = new_figure(trials, arms, width=6.5, height=0.9 * len(table) + 1.3)
+    figure, axes = new_figure(trials, arms, width=MAX_WIDTH_IN, height=0.9 * len(table) + 1.3)
     rows = list(range(len(table)))[::-1]
     for row, study in zip(rows, table.itertuples(), strict=True):
         axes.barh(
@@ -410,10 +413,14 @@ def plot_enrolment_to_dosing(trials: pd.DataFrame, arms: pd.DataFrame, trial_ids
             row + 0.18,
             f"{study.n_total} {study.n_total_basis}",
             va="center",
-            fontsize=9,
+            fontsize=SMALL_TEXT_PT,
         )
         axes.text(
-            study.treated + 0.3, row - 0.18, f"{study.treated} treated", va="center", fontsize=9
+            study.treated + 0.3,
+            row - 0.18,
+            f"{study.treated} treated",
+            va="center",
+            fontsize=SMALL_TEXT_PT,
         )
     axes.set_yticks(rows, table["short_name"])
     axes.set_xlim(0, table["n_total"].max() * 1.3)

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
 from mscbook.tables import MSC_FAMILY, check_disease, is_comparator, label
 
 #: Strength of design, weakest first (the evidence map's x axis).
@@ -140,7 +140,7 @@ def plot_evidence_map(trials: pd.DataFrame, disease: str) -> Figure:
     Points that share a design level are spread sideways in data order so none hides another.
     """
     points = evidence_map_data(trials, disease)
-    figure, axes = new_figure(trials, width=7.0, height=5.2)
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=5.2)
     offsets = points.groupby("level").cumcount()
     counts = points.groupby("level")["level"].transform("size")
     x = points["level"] + (offsets - (counts - 1) / 2) * (0.7 / counts.clip(lower=2))
@@ -169,13 +169,15 @@ def plot_evidence_map(trials: pd.DataFrame, disease: str) -> Figure:
             )
     axes.set_yscale("log")
     axes.set_xticks(
-        range(len(DESIGN_LEVELS)), [LEVEL_TICKS[level] for level in DESIGN_LEVELS], fontsize=9
+        range(len(DESIGN_LEVELS)),
+        [LEVEL_TICKS[level] for level in DESIGN_LEVELS],
+        fontsize=SMALL_TEXT_PT,
     )
     axes.set_xlim(-0.5, len(DESIGN_LEVELS) - 0.5)
     axes.set_xlabel("Design (weaker to stronger evidence)")
     axes.set_ylabel("Participants (n, log scale)")
     handles = evidence_map_legend(points, msc_colour=PALETTE["black"])
-    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -287,7 +289,7 @@ def plot_outcomes(
         outcomes,
         trials,
         arms,
-        width=7.5,
+        width=MAX_WIDTH_IN,
         height=1.6 + 0.45 * (n_effects + n_percent),
         nrows=2,
         ncols=1,
@@ -308,10 +310,16 @@ def plot_outcomes(
             row + 0.22,
             f"{effect.value:g} ({effect.ci_low:g} to {effect.ci_high:g})",
             ha="center",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
     if effects.empty:
-        top.text(1, 0, "No between-arm ratio with a 95% CI in the data", ha="center", fontsize=8)
+        top.text(
+            1,
+            0,
+            "No between-arm ratio with a 95% CI in the data",
+            ha="center",
+            fontsize=SMALL_TEXT_PT,
+        )
     top.axvline(1, color=PALETTE["black"], linewidth=0.8, linestyle="--")
     top.set_xscale("log")
     low, high = ratio_axis_limits(effects)
@@ -320,8 +328,8 @@ def plot_outcomes(
     top.set_xticks(ticks, [f"{tick:g}" for tick in ticks])
     top.minorticks_off()
     top.set_ylim(-0.6, n_effects - 0.3)
-    top.set_yticks(rows, list(effects["label"]) if len(effects) else [], fontsize=8)
-    top.set_xlabel("Ratio vs control with 95% CI (below 1 favours cells)", fontsize=9)
+    top.set_yticks(rows, list(effects["label"]) if len(effects) else [], fontsize=SMALL_TEXT_PT)
+    top.set_xlabel("Ratio vs control with 95% CI (below 1 favours cells)", fontsize=SMALL_TEXT_PT)
     rows = list(range(len(percentages)))[::-1]
     for row, result in zip(rows, percentages.itertuples(), strict=True):
         single = result.context == "single arm"
@@ -342,12 +350,14 @@ def plot_outcomes(
             f"{result.value:g}% ({result.context})",
             ha="left" if right else "right",
             va="center",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
     bottom.set_xlim(0, 100)
     bottom.set_ylim(-0.6, n_percent - 0.4)
-    bottom.set_yticks(rows, list(percentages["label"]) if len(percentages) else [], fontsize=8)
-    bottom.set_xlabel("Patients in the arm with the outcome (%)", fontsize=9)
+    bottom.set_yticks(
+        rows, list(percentages["label"]) if len(percentages) else [], fontsize=SMALL_TEXT_PT
+    )
+    bottom.set_xlabel("Patients in the arm with the outcome (%)", fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -523,7 +533,7 @@ def plot_primary_results(
     groups = list(results.groupby("trial_id", sort=False))
     heights = [len(group) for _, group in groups]
     figure, axes = new_figure(
-        outcomes, trials, arms, width=7.0, height=1.0 * len(groups) + 0.5 * sum(heights),
+        outcomes, trials, arms, width=MAX_WIDTH_IN, height=1.0 * len(groups) + 0.5 * sum(heights),
         nrows=len(groups), ncols=1,
     )  # fmt: skip
     axes = [axes] if len(groups) == 1 else list(axes)
@@ -553,9 +563,9 @@ def plot_primary_results(
                 text += f" (95% CI {low} to {high})"
             axis.annotate(
                 text, (row.value, position), xytext=(0, 8), textcoords="offset points",
-                ha="center", fontsize=8,
+                ha="center", fontsize=SMALL_TEXT_PT,
             )  # fmt: skip
-        axis.set_yticks(positions, list(group["label"]), fontsize=8)
+        axis.set_yticks(positions, list(group["label"]), fontsize=SMALL_TEXT_PT)
         axis.set_ylim(-0.7, len(group) - 0.1)
         first = group.iloc[0]
         if first["unit"] == "ratio":
@@ -577,9 +587,9 @@ def plot_primary_results(
             top = max(group["ci_high"].max(), group["value"].max())
             axis.set_xlim(0, 1.1 * top)
             unit = first["unit"]
-        axis.set_xlabel(textwrap.fill(f"{first['what']} ({unit})", 80), fontsize=8)
+        axis.set_xlabel(textwrap.fill(f"{first['what']} ({unit})", 80), fontsize=SMALL_TEXT_PT)
         axis.text(
-            0, 1.06, textwrap.fill(panel_heading(group), 72), transform=axis.transAxes, fontsize=9,
+            0, 1.06, textwrap.fill(panel_heading(group), 72), transform=axis.transAxes, fontsize=SMALL_TEXT_PT,
             fontweight="bold", va="bottom",
         )  # fmt: skip
     return figure
@@ -658,7 +668,7 @@ def plot_benchmark(
     """
     band = benchmark_data(epidemiology)
     results = single_arm_results(outcomes, trials)
-    figure, axes = new_figure(outcomes, trials, epidemiology, width=6.5, height=4.2)
+    figure, axes = new_figure(outcomes, trials, epidemiology, width=MAX_WIDTH_IN, height=4.2)
     for point in band.itertuples():
         axes.bar(
             point.months,
@@ -683,7 +693,7 @@ def plot_benchmark(
             f"{point.afs:.1f}%\nat {point.months:g} mo",
             ha="center",
             va="top",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
     for result in results.itertuples():
         axes.scatter(
@@ -702,7 +712,7 @@ def plot_benchmark(
             first["months"] + 1.5,
             first["percent_free"] - 7,
             f"{short_study(first['study'])}{size}",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
     axes.set_xlim(0, max([54.0, *(results["months"] + 6 if len(results) else [])]))
     axes.set_ylim(0, 105)
@@ -741,7 +751,7 @@ def plot_benchmark(
             label="comparator product (not MSCs)",
         ),
     ]
-    figure.legend(handles=handles, loc="outside lower center", fontsize=8, ncols=1)
+    figure.legend(handles=handles, loc="outside lower center", fontsize=SMALL_TEXT_PT, ncols=1)
     return figure
 
 

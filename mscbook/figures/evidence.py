@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
 
 #: What confirms that an approval happened (the rest, alone, rests on news or review tables).
 PRIMARY_RECORDS = {"regulator record", "press release", "company data"}
@@ -140,10 +140,17 @@ def timeline_rows(products: pd.DataFrame) -> pd.DataFrame:
     for row in approvals.itertuples():
         name = f"{latin_name(row.product)}{' (modified MSCs)' if row.modified else ''}"
         mark = " †" if row.news_or_reviews_only else ""
-        first = textwrap.fill(f"{name}{mark} · {row.country_region}", 44)
+        first = textwrap.fill(f"{name}{mark} · {row.country_region}", 72)
         labels.append(f"{first}\n{row.indication_short}")
     approvals["label"] = labels
     return approvals
+
+
+#: The approvals timeline's vertical units: one line of 9 pt text (inches), the room for a
+#: row's marks below its label (in lines), and where the marks sit in it (close to their label).
+LINE_IN = 0.16
+TRACK_LINES = 2.0
+MARKS_BELOW_LABEL = 0.8
 
 
 def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
@@ -155,8 +162,21 @@ def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
     """
     rows = timeline_rows(products)
     events = approval_events(products)
-    figure, axes = new_figure(products, width=9, height=0.55 * len(rows) + 1.8)
-    y_of = {product_id: len(rows) - 1 - i for i, product_id in enumerate(rows["product_id"])}
+    # Each row is its label (one line per text line) above a track of TRACK_LINES with its
+    # marks: the labels span the figure's width instead of a column beside a squeezed axis.
+    lines = [label.count("\n") + 1 for label in rows["label"]]
+    total = sum(lines) + TRACK_LINES * len(rows)
+    figure, axes = new_figure(products, width=MAX_WIDTH_IN, height=LINE_IN * total + 2.2)
+    tops = [total - sum(lines[:i]) - TRACK_LINES * i for i in range(len(rows))]
+    y_of = {
+        product_id: top - n - MARKS_BELOW_LABEL
+        for product_id, top, n in zip(rows["product_id"], tops, lines, strict=True)
+    }
+    for row, top in zip(rows.itertuples(), tops, strict=True):
+        axes.text(
+            0, top, row.label, transform=axes.get_yaxis_transform(), va="top",
+            fontsize=SMALL_TEXT_PT, gid="row-label",
+        )  # fmt: skip
     for row in rows.itertuples():
         colour = COUNTRY_COLOURS.get(row.country_region, PALETTE["grey"])
         axes.scatter(
@@ -190,18 +210,20 @@ def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
             zorder=3,
             gid=row.event,
         )
-        axes.annotate(
+        axes.annotate(  # above the line, ending at the cross: inside the axis on a phone
             f"{row.event} {row.date_text}",
             (mdates.date2num(row.date), y),
-            xytext=(8, 0),
+            xytext=(4, 5),
             textcoords="offset points",
-            va="center",
-            fontsize=8,
+            ha="right",
+            va="bottom",
+            fontsize=SMALL_TEXT_PT,
         )
-    axes.set_yticks([y_of[p] for p in rows["product_id"]], rows["label"], fontsize=8)
-    axes.set_ylim(-0.7, len(rows) - 0.3)
+    axes.set_yticks([])
+    axes.spines["left"].set_visible(False)
+    axes.set_ylim(0, total)
     axes.xaxis.set_major_locator(mdates.YearLocator(2))
-    axes.tick_params(axis="x", labelsize=8)
+    axes.tick_params(axis="x", labelsize=SMALL_TEXT_PT)
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     first = rows["date"].min().year
     last = max(events["date"].max().year + 2, first + 1)
@@ -222,11 +244,11 @@ def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
             linestyle="",
             markerfacecolor="white",
             markeredgecolor=PALETTE["black"],
-            label="† known from news reports or review tables only",
+            label="† known from news reports\nor review tables only",
         ),
         Line2D([], [], marker="X", linestyle="", color=PALETTE["black"], label="withdrawn"),
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -277,7 +299,7 @@ def plot_safety_relative_risks(estimates: pd.DataFrame) -> Figure:
     rows = relative_risk_rows(estimates)
     if rows.empty:
         raise ValueError("safety_meta_analyses has no rows with a relative risk to plot")
-    figure, axes = new_figure(estimates, width=6.5, height=0.45 * len(rows) + 1.3)
+    figure, axes = new_figure(estimates, width=MAX_WIDTH_IN, height=0.45 * len(rows) + 1.3)
     ys = list(range(len(rows)))[::-1]
     for y, row in zip(ys, rows.itertuples(), strict=True):
         colour = PALETTE["vermillion"] if row.finding == "increased_risk" else PALETTE["blue"]
@@ -287,7 +309,7 @@ def plot_safety_relative_risks(estimates: pd.DataFrame) -> Figure:
             f"{row.effect_value:.2f} ({row.ci_low:.2f}–{row.ci_high:.2f})",
             (max(rows["ci_high"]) * 1.15, y),
             va="center",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
             annotation_clip=False,
         )
     axes.axvline(1, color=PALETTE["black"], linewidth=0.8)
@@ -340,7 +362,9 @@ def plot_adverse_events(trials: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.D
     groups = list(dict.fromkeys(zip(counts["short_name"], counts["outcome_label"], strict=True)))
     arm_labels = list(dict.fromkeys(counts["arm_label"]))
     colours = [PALETTE["blue"], PALETTE["grey"], PALETTE["orange"], PALETTE["green"]]
-    figure, axes = new_figure(trials, arms, outcomes, width=6.5, height=1.1 * len(groups) + 1.3)
+    figure, axes = new_figure(
+        trials, arms, outcomes, width=MAX_WIDTH_IN, height=1.1 * len(groups) + 1.3
+    )
     height = 0.8 / len(arm_labels)
     for g, (trial, outcome) in enumerate(groups):
         base = len(groups) - 1 - g
@@ -358,7 +382,7 @@ def plot_adverse_events(trials: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.D
                 xytext=(3, 0),
                 textcoords="offset points",
                 va="center",
-                fontsize=8,
+                fontsize=SMALL_TEXT_PT,
             )
     axes.set_yticks(
         [len(groups) - 1 - g for g in range(len(groups))],
@@ -369,7 +393,7 @@ def plot_adverse_events(trials: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.D
         Line2D([], [], marker="s", linestyle="", color=colours[a % len(colours)], label=arm)
         for a, arm in enumerate(arm_labels)
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8)
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=SMALL_TEXT_PT)
     return figure
 
 

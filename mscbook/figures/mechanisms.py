@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
 
 EVIDENCE_ORDER = ("review", "in_vitro", "animal", "human")
 EVIDENCE_STYLE = {
@@ -182,7 +182,7 @@ def _plot_matrix(
         evidence_marker(axes, row, size=70)
     y_labels = cells.drop_duplicates("factor_label")
     axes.set_yticks(list(y_labels["y"]), list(y_labels["factor_label"]))
-    axes.set_xticks(range(len(order)), [labels[key] for key in order], fontsize=8.5)
+    axes.set_xticks(range(len(order)), [labels[key] for key in order], fontsize=SMALL_TEXT_PT)
     axes.set_xlim(-0.6, len(order) - 0.4)
     axes.set_ylim(cells["y"].min() - 0.6, 0.6)
     axes.xaxis.tick_top()
@@ -205,7 +205,7 @@ def plot_mechanism_matrix(secretome: pd.DataFrame) -> Figure:
         "mechanism",
         MECHANISM_ORDER,
         MECHANISM_LABELS,
-        width=7.2,
+        width=MAX_WIDTH_IN,
         xlabel="Mechanism the finding supports",
     )
 
@@ -224,7 +224,7 @@ def plot_immune_targets(secretome: pd.DataFrame) -> Figure:
         "target_group",
         TARGET_ORDER,
         TARGET_LABELS,
-        width=6.8,
+        width=MAX_WIDTH_IN,
         xlabel="What the factor acts on (or where it was measured)",
     )
 
@@ -250,12 +250,12 @@ def plot_evidence_ladder(secretome: pd.DataFrame, mechanisms: tuple[str, ...]) -
     Uses columns `factor_id`, `factor_label`, `mechanism`, `evidence_kind`, `source`.
     """
     rows = ladder_rows(secretome, mechanisms)
-    figure, axes = new_figure(secretome, width=7.2, height=0.42 * len(rows) + 1.9)
+    figure, axes = new_figure(secretome, width=MAX_WIDTH_IN, height=0.42 * len(rows) + 1.9)
     for row in rows.itertuples():
         axes.plot([-0.3, row.x], [row.y, row.y], color=PALETTE["grey"], linewidth=1, zorder=1)
         evidence_marker(axes, row, size=80)
         sources = "; ".join(source_label(key.strip()) for key in row.source.split(";"))
-        axes.text(row.x + 0.15, row.y, sources, va="center", fontsize=8.5)
+        axes.text(row.x + 0.15, row.y, sources, va="center", fontsize=SMALL_TEXT_PT)
     axes.set_yticks(list(rows["y"]), list(rows["factor_label"]))
     axes.set_xticks(
         range(len(EVIDENCE_ORDER)),
@@ -280,7 +280,7 @@ def plot_ido_model(curves: pd.DataFrame, evidence: pd.DataFrame) -> Figure:
     """
     _check_columns(curves, ("hours", "tryptophan", "fold", "condition"), "the IDO model figure")
     _check_columns(evidence, ("factor_label", "evidence_kind", "source"), "the IDO model figure")
-    figure, (left, right) = new_figure(evidence, width=7.2, height=3.4, ncols=2)
+    figure, (left, right) = new_figure(evidence, width=MAX_WIDTH_IN, height=3.4, ncols=2)
     colours = {"without IDO": PALETTE["blue"], "with IDO": PALETTE["vermillion"]}
     styles = {"without IDO": "-", "with IDO": "--"}
     for condition, curve in curves.groupby("condition", sort=False):
@@ -298,7 +298,7 @@ def plot_ido_model(curves: pd.DataFrame, evidence: pd.DataFrame) -> Figure:
     right.set_xlabel("Time in co-culture (hours)")
     right.set_ylabel("T cells (fold of starting number, log scale)")
     right.set_yscale("log")
-    right.legend(loc="upper left", title="TEACHING MODEL, not data", title_fontsize=8.5)
+    right.legend(loc="upper left", title="TEACHING MODEL, not data", title_fontsize=SMALL_TEXT_PT)
     shown = "\n".join(
         f"{EVIDENCE_STYLE[row.evidence_kind]['label']}:\n"
         + "; ".join(source_label(key.strip()) for key in row.source.split(";"))
@@ -311,7 +311,7 @@ def plot_ido_model(curves: pd.DataFrame, evidence: pd.DataFrame) -> Figure:
         transform=left.transAxes,
         ha="right",
         va="top",
-        fontsize=8.5,
+        fontsize=SMALL_TEXT_PT,
         bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": PALETTE["grey"]},
         gid="evidence-note",
     )
@@ -361,7 +361,9 @@ def plot_trial_routes(trials: pd.DataFrame) -> Figure:
     counts = route_counts(trials)
     diseases = [d for d in DISEASE_LABELS if d in set(counts["disease_area"])]
     routes = [r for r in ROUTE_ORDER if r in set(counts["route"])]
-    figure, axes_list = new_figure(trials, width=7.2, height=0.32 * len(routes) + 2.2, ncols=3)
+    figure, axes_list = new_figure(
+        trials, width=MAX_WIDTH_IN, height=0.32 * len(routes) + 2.2, ncols=3
+    )
     axes_list = list(axes_list)
     positions = {route: -i for i, route in enumerate(routes)}
     largest = counts.groupby(["disease_area", "route"])["n_studies"].sum().max()
@@ -430,7 +432,7 @@ def plot_study_designs(trials: pd.DataFrame, disease_area: str) -> Figure:
     studies = trials[trials["disease_area"] == disease_area].reset_index(drop=True)
     if studies.empty:
         raise ValueError(f"no studies of disease_area {disease_area!r} in trials")
-    figure, axes = new_figure(trials, width=7.2, height=0.4 * len(studies) + 1.5)
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=0.4 * len(studies) + 1.5)
     largest = float(studies["n_total"].max())
     for index, row in enumerate(studies.itertuples()):
         group = "msc" if row.product_type in MSC_PRODUCTS else "comparator"
@@ -438,7 +440,11 @@ def plot_study_designs(trials: pd.DataFrame, disease_area: str) -> Figure:
         axes.barh(-index, n, height=0.6, color=PRODUCT_STYLE[group]["color"], gid=row.trial_id)
         size = "n not reported" if pd.isna(row.n_total) else f"n = {n}"
         axes.text(
-            n + largest * 0.01, -index, f"{size}; {_design_label(row)}", va="center", fontsize=8.5
+            n + largest * 0.01,
+            -index,
+            f"{size}; {_design_label(row)}",
+            va="center",
+            fontsize=SMALL_TEXT_PT,
         )
     axes.set_yticks([-i for i in range(len(studies))], list(studies["short_name"]))
     axes.set_xlim(0, largest * 2.5)

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
 
 ASTIS = "vanlaar2014"
 OUTCOME_WORDS = {
@@ -64,7 +64,7 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
     event-free and overall survival side by side; dashed line at 1 (no difference), shading
     above it (transplant worse). Windows are placed in order, labelled with their `window`."""
     table = hazard_over_time_data(outcomes, trial_id)
-    figure, axes = new_figure(outcomes, width=7.0, height=4.2)
+    figure, axes = new_figure(outcomes, width=MAX_WIDTH_IN, height=4.2)
     windows = list(dict.fromkeys(table["window"]))
     outcomes_present = list(dict.fromkeys(table["outcome"]))
     offsets = {
@@ -87,7 +87,7 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
             (x, row.hr),
             xytext=(5, 0),
             textcoords="offset points",
-            fontsize=7,
+            fontsize=SMALL_TEXT_PT,
             va="center",
         )
     low = min(0.1, float(table["ci_low"].min()) * 0.8)
@@ -99,7 +99,9 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
     ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 8) if low <= t <= high]
     axes.set_yticks(ticks, [f"{t:g}" for t in ticks])
     axes.minorticks_off()
-    axes.set_xticks(range(len(windows)), [window_label(window) for window in windows], fontsize=8)
+    axes.set_xticks(
+        range(len(windows)), [window_label(window) for window in windows], fontsize=SMALL_TEXT_PT
+    )
     axes.set_xlim(-0.5, len(windows) - 0.5)
     axes.set_xlabel("Follow-up window")
     axes.set_ylabel("Hazard ratio, transplant vs\ncyclophosphamide (log scale)")
@@ -109,7 +111,7 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
         "above 1: more events with transplant",
         ha="right",
         va="top",
-        fontsize=8,
+        fontsize=SMALL_TEXT_PT,
     )
     axes.text(
         len(windows) - 0.55,
@@ -117,7 +119,7 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
         "below 1: fewer events with transplant",
         ha="right",
         va="bottom",
-        fontsize=8,
+        fontsize=SMALL_TEXT_PT,
     )
     handles = [
         Line2D(
@@ -125,7 +127,9 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
         )
         for name in outcomes_present
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
+    figure.legend(
+        handles=handles, loc="outside lower center", ncols=len(handles), fontsize=SMALL_TEXT_PT
+    )
     return figure
 
 
@@ -172,7 +176,7 @@ def plot_mrss_course(outcomes: pd.DataFrame, trials: pd.DataFrame) -> Figure:
     """Mean mRSS (± SD) against months since treatment, one line per study; uncontrolled studies
     are drawn with open markers and dashed lines and say 'uncontrolled' in the legend."""
     table = mrss_course_data(outcomes, trials)
-    figure, axes = new_figure(outcomes, trials, width=7.0, height=4.0)
+    figure, axes = new_figure(outcomes, trials, width=MAX_WIDTH_IN, height=4.0)
     colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]]
     studies = table.groupby("study", sort=False)
     for index, ((study, group), colour) in enumerate(zip(studies, colours, strict=False)):
@@ -191,7 +195,7 @@ def plot_mrss_course(outcomes: pd.DataFrame, trials: pd.DataFrame) -> Figure:
     axes.set_xlabel("Months after the cell infusion")
     axes.set_ylabel("Modified Rodnan skin score\n(mean ± SD; higher = thicker skin)")
     axes.set_ylim(bottom=0)
-    figure.legend(loc="outside lower center", ncols=1, fontsize=8)
+    figure.legend(loc="outside lower center", ncols=1, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -252,7 +256,9 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
     table = table[table["context"] != "single arm"]
     if table.empty:
         raise ValueError("no arm of a controlled systemic sclerosis trial is reported as a %")
-    figure, axes = new_figure(outcomes, trials, arms, width=7.5, height=1.2 + 0.5 * len(table))
+    figure, axes = new_figure(
+        outcomes, trials, arms, width=MAX_WIDTH_IN, height=1.2 + 0.5 * len(table)
+    )
     rows = list(range(len(table)))[::-1]
     for row, result in zip(rows, table.itertuples(), strict=True):
         colour = PALETTE["vermillion"] if result.comparator else PALETTE["blue"]
@@ -272,11 +278,11 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
             f"{result.value:g}%",
             ha="left" if right else "right",
             va="center",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
     axes.set_xlim(0, 100)
     axes.set_ylim(-0.6, len(table) - 0.4)
-    axes.set_yticks(rows, list(table["label"]), fontsize=8)
+    axes.set_yticks(rows, list(table["label"]), fontsize=SMALL_TEXT_PT)
     axes.set_xlabel("Patients in the arm with the outcome (%), arms of controlled trials only")
     shown = set(table["comparator"])
     handles = [
@@ -288,7 +294,9 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
     ]  # fmt: skip
     kinds = (False, True)  # is the product a comparator, for each handle
     handles = [handle for handle, kind in zip(handles, kinds, strict=True) if kind in shown]
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
+    figure.legend(
+        handles=handles, loc="outside lower center", ncols=len(handles), fontsize=SMALL_TEXT_PT
+    )
     return figure
 
 
