@@ -74,13 +74,15 @@ def test_each_row_label_sits_just_above_its_own_marks(products):
     rows = evidence.timeline_rows(products)
     labels = [text for text in figure.axes[0].texts if text.get_gid() == "row-label"]
     assert [text.get_text() for text in labels] == list(rows["label"])
-    label_tops = [text.get_position()[1] for text in labels]
+    figure.draw_without_rendering()
+    to_data = figure.axes[0].transData.inverted()
+    spans = [to_data.transform(text.get_window_extent())[:, 1] for text in labels]
     approvals = sorted(marks(figure, "approval"), key=lambda point: -point[1])
     assert [x for x, _ in approvals] == pytest.approx([mdates.date2num(d) for d in rows["date"]])
     for index, (_, y) in enumerate(approvals):
-        assert y < label_tops[index]
+        assert y < spans[index].min(), f"row {index}: its marks overlap or sit above its label"
         if index + 1 < len(labels):
-            assert y > label_tops[index + 1]
+            assert y > spans[index + 1].max(), f"row {index}: its marks sit in the next row"
 
 
 def test_modified_and_news_only_rows_are_marked(products):
