@@ -182,6 +182,40 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.fill(line, width) or line for line in text.split("\n"))
 
 
+#: Row charts whose labels are long (outcomes, approvals) put each label above its row, across
+#: the whole figure, instead of in a column that leaves the data a sliver on a phone. Heights in
+#: such a chart count lines of SMALL_TEXT_PT text: LINE_IN inches each (1.2 line spacing, and
+#: a little air); below its label a row has TRACK_LINES for its marks, MARKS_BELOW_LABEL down.
+LINE_IN = 0.16
+TRACK_LINES = 1.6
+MARKS_BELOW_LABEL = 0.55
+
+
+def rows_below_labels(labels: Iterable[str]) -> tuple[list[float], list[float], float]:
+    """For row labels in top-to-bottom order: the y of each label's top, the y of its row's
+    marks, and the height of all rows, in lines (y grows upwards, as on an axis)."""
+    lines = [str(label).count("\n") + 1 for label in labels]
+    total = sum(lines) + TRACK_LINES * len(lines)
+    tops = [total - sum(lines[:i]) - TRACK_LINES * i for i in range(len(lines))]
+    marks = [top - n - MARKS_BELOW_LABEL for top, n in zip(tops, lines, strict=True)]
+    return tops, marks, total
+
+
+def label_rows_above(axes, labels: Iterable[str], tops: Iterable[float], total: float) -> None:
+    """Write each label at the left of `axes`, its top at `tops` (from `rows_below_labels`), on
+    a white ground so that a reference line behind it does not cross the words; the y axis then
+    has no ticks (the labels name the rows). Each label's gid is "row-label"."""
+    for label, top in zip(labels, tops, strict=True):
+        axes.text(
+            0, top, label, transform=axes.get_yaxis_transform(), va="top", ha="left",
+            fontsize=SMALL_TEXT_PT, gid="row-label", zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+        )  # fmt: skip
+    axes.set_yticks([])
+    axes.spines["left"].set_visible(False)
+    axes.set_ylim(0, total)
+
+
 def label_list(items: Iterable[str]) -> str:
     """'a, b and c' for figure annotations and messages."""
     items = list(items)

@@ -10,6 +10,7 @@ from matplotlib.collections import PathCollection
 from mscbook import data
 from mscbook.figures import evidence
 from tests.conftest import raw_table
+from tests.test_style import assert_each_row_under_its_label, row_labels
 
 
 def earliest_day(text: str) -> float:
@@ -58,7 +59,7 @@ def test_one_mark_per_withdrawal_or_lapse_at_its_date(products):
 
 def test_each_row_label_names_its_country_and_indication(products):
     figure = evidence.plot_approvals_timeline(products)
-    labels = [text.get_text() for text in figure.axes[0].texts if text.get_gid() == "row-label"]
+    labels = row_labels(figure.axes[0])
     rows = raw_table("approved_products")
     assert len(labels) == len(rows)
     countries = [label.split("\n")[-2].rsplit("· ", 1)[-1] for label in labels]
@@ -72,17 +73,10 @@ def test_each_row_label_sits_just_above_its_own_marks(products):
     """Labels span the figure above their row (a phone has no room for a column of labels)."""
     figure = evidence.plot_approvals_timeline(products)
     rows = evidence.timeline_rows(products)
-    labels = [text for text in figure.axes[0].texts if text.get_gid() == "row-label"]
-    assert [text.get_text() for text in labels] == list(rows["label"])
-    figure.draw_without_rendering()
-    to_data = figure.axes[0].transData.inverted()
-    spans = [to_data.transform(text.get_window_extent())[:, 1] for text in labels]
+    assert row_labels(figure.axes[0]) == list(rows["label"])
     approvals = sorted(marks(figure, "approval"), key=lambda point: -point[1])
     assert [x for x, _ in approvals] == pytest.approx([mdates.date2num(d) for d in rows["date"]])
-    for index, (_, y) in enumerate(approvals):
-        assert y < spans[index].min(), f"row {index}: its marks overlap or sit above its label"
-        if index + 1 < len(labels):
-            assert y > spans[index + 1].max(), f"row {index}: its marks sit in the next row"
+    assert_each_row_under_its_label(figure, figure.axes[0], [y for _, y in approvals])
 
 
 def test_modified_and_news_only_rows_are_marked(products):

@@ -14,7 +14,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
+from mscbook.style import (
+    LINE_IN,
+    MAX_WIDTH_IN,
+    PALETTE,
+    SMALL_TEXT_PT,
+    label_rows_above,
+    new_figure,
+    rows_below_labels,
+)
 
 #: What confirms that an approval happened (the rest, alone, rests on news or review tables).
 PRIMARY_RECORDS = {"regulator record", "press release", "company data"}
@@ -146,13 +154,6 @@ def timeline_rows(products: pd.DataFrame) -> pd.DataFrame:
     return approvals
 
 
-#: The approvals timeline's vertical units: one line of 9 pt text (inches), the room for a
-#: row's marks below its label (in lines), and where the marks sit in it (close to their label).
-LINE_IN = 0.16
-TRACK_LINES = 2.0
-MARKS_BELOW_LABEL = 0.8
-
-
 def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
     """Each approval as a dot on a time axis, coloured by jurisdiction, one row per approval.
 
@@ -162,21 +163,11 @@ def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
     """
     rows = timeline_rows(products)
     events = approval_events(products)
-    # Each row is its label (one line per text line) above a track of TRACK_LINES with its
-    # marks: the labels span the figure's width instead of a column beside a squeezed axis.
-    lines = [label.count("\n") + 1 for label in rows["label"]]
-    total = sum(lines) + TRACK_LINES * len(rows)
+    # Each row's label spans the figure above its marks (style.rows_below_labels).
+    tops, ys, total = rows_below_labels(rows["label"])
     figure, axes = new_figure(products, width=MAX_WIDTH_IN, height=LINE_IN * total + 2.2)
-    tops = [total - sum(lines[:i]) - TRACK_LINES * i for i in range(len(rows))]
-    y_of = {
-        product_id: top - n - MARKS_BELOW_LABEL
-        for product_id, top, n in zip(rows["product_id"], tops, lines, strict=True)
-    }
-    for row, top in zip(rows.itertuples(), tops, strict=True):
-        axes.text(
-            0, top, row.label, transform=axes.get_yaxis_transform(), va="top",
-            fontsize=SMALL_TEXT_PT, gid="row-label",
-        )  # fmt: skip
+    y_of = dict(zip(rows["product_id"], ys, strict=True))
+    label_rows_above(axes, rows["label"], tops, total)
     for row in rows.itertuples():
         colour = COUNTRY_COLOURS.get(row.country_region, PALETTE["grey"])
         axes.scatter(
@@ -219,9 +210,6 @@ def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
             va="bottom",
             fontsize=SMALL_TEXT_PT,
         )
-    axes.set_yticks([])
-    axes.spines["left"].set_visible(False)
-    axes.set_ylim(0, total)
     axes.xaxis.set_major_locator(mdates.YearLocator(2))
     axes.tick_params(axis="x", labelsize=SMALL_TEXT_PT)
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))

@@ -305,11 +305,12 @@ def plot_false_success(
     by_history: pd.DataFrame, by_spread: pd.DataFrame, alpha: float = 0.05
 ) -> Figure:
     """Simulated share of null single-arm studies declared a success (%, y) against study size
-    (x, log scale). Left: benchmark estimated from historical cohorts of several sizes; right:
+    (x, log scale). Top: benchmark estimated from historical cohorts of several sizes; bottom:
     the study population's true rate spread around the benchmark (SD on the log-odds scale).
     Dashed line: the nominal false-positive rate `alpha`. Bars: ±2 Monte Carlo standard errors."""
+    # One panel above the other: side by side, a phone would shrink their labels below 7 px.
     figure, (left, right) = new_figure(
-        by_history, by_spread, width=MAX_WIDTH_IN, height=3.6, ncols=2
+        by_history, by_spread, width=MAX_WIDTH_IN, height=6.6, nrows=2, ncols=1
     )
     panels = (
         (
@@ -352,7 +353,7 @@ def plot_false_success(
         axes.minorticks_off()
         axes.set_xlabel("Patients in the single-arm study")
         axes.legend(fontsize=SMALL_TEXT_PT, loc="upper left")
-    left.set_ylabel("Null studies called a success (%)")
+        axes.set_ylabel("Null studies called a success (%)")
     top = 100 * max(by_history["false_success_rate"].max(), by_spread["false_success_rate"].max())
     for axes in (left, right):
         axes.set_ylim(0, max(top * 1.15, 100 * alpha * 3))

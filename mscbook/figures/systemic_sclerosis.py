@@ -11,7 +11,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
+from mscbook.style import (
+    LINE_IN,
+    MAX_WIDTH_IN,
+    PALETTE,
+    SMALL_TEXT_PT,
+    label_rows_above,
+    new_figure,
+    rows_below_labels,
+)
 
 ASTIS = "vanlaar2014"
 OUTCOME_WORDS = {
@@ -82,11 +90,13 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
             color=colour,
             capsize=3,
         )
+        outward = -1 if offsets[row.outcome] < 0 else 1  # away from the other outcome's bar
         axes.annotate(
             f"{row.hr:g}",
             (x, row.hr),
-            xytext=(5, 0),
+            xytext=(5 * outward, 0),
             textcoords="offset points",
+            ha="right" if outward < 0 else "left",
             fontsize=SMALL_TEXT_PT,
             va="center",
         )
@@ -113,11 +123,11 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
         va="top",
         fontsize=SMALL_TEXT_PT,
     )
-    axes.text(
-        len(windows) - 0.55,
+    axes.text(  # lower left: the early windows' intervals stay above it
+        -0.45,
         low * 1.15,
         "below 1: fewer events with transplant",
-        ha="right",
+        ha="left",
         va="bottom",
         fontsize=SMALL_TEXT_PT,
     )
@@ -256,34 +266,34 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
     table = table[table["context"] != "single arm"]
     if table.empty:
         raise ValueError("no arm of a controlled systemic sclerosis trial is reported as a %")
+    tops, ys, total = rows_below_labels(table["label"])  # each label above its row
     figure, axes = new_figure(
-        outcomes, trials, arms, width=MAX_WIDTH_IN, height=1.2 + 0.5 * len(table)
+        outcomes, trials, arms, width=MAX_WIDTH_IN, height=LINE_IN * total + 1.4
     )
-    rows = list(range(len(table)))[::-1]
-    for row, result in zip(rows, table.itertuples(), strict=True):
+    axes.set_xlim(0, 100)
+    label_rows_above(axes, table["label"], tops, total)
+    for y, result in zip(ys, table.itertuples(), strict=True):
         colour = PALETTE["vermillion"] if result.comparator else PALETTE["blue"]
         axes.scatter(
             result.value,
-            row,
+            y,
             s=55,
             marker="s" if result.comparator else "o",
             color=colour,
             linewidths=1.8,
             zorder=3,
+            clip_on=False,
         )
         right = result.value < 60
         axes.text(
             result.value + (3 if right else -3),
-            row,
+            y,
             f"{result.value:g}%",
             ha="left" if right else "right",
             va="center",
             fontsize=SMALL_TEXT_PT,
         )
-    axes.set_xlim(0, 100)
-    axes.set_ylim(-0.6, len(table) - 0.4)
-    axes.set_yticks(rows, list(table["label"]), fontsize=SMALL_TEXT_PT)
-    axes.set_xlabel("Patients in the arm with the outcome (%), arms of controlled trials only")
+    axes.set_xlabel("Patients in the arm with the outcome (%),\narms of controlled trials only")
     shown = set(table["comparator"])
     handles = [
         Line2D([], [], marker="o", linestyle="", color=PALETTE["blue"], label="MSC product"),
