@@ -13,7 +13,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
+from mscbook.style import (
+    LINE_IN,
+    MAX_WIDTH_IN,
+    PALETTE,
+    SMALL_TEXT_PT,
+    label_rows_above,
+    new_figure,
+    rows_below_labels,
+    wrap,
+)
 
 EVIDENCE_ORDER = ("review", "in_vitro", "animal", "human")
 EVIDENCE_STYLE = {
@@ -36,7 +45,7 @@ MECHANISM_ORDER = (
 )
 MECHANISM_LABELS = {
     "angiogenesis": "Angio-\ngenesis",
-    "immunomodulation": "Immuno-\nmodulation",
+    "immunomodulation": "Immuno-\nmodu-\nlation",
     "anti_fibrosis": "Anti-\nfibrosis",
     "homing_biodistribution": "Homing,\nbiodistri-\nbution",
     "extracellular_vesicles": "Extra-\ncellular\nvesicles",
@@ -52,8 +61,8 @@ TARGET_ORDER = (
 TARGET_LABELS = {
     "t_cells": "T cells",
     "nk_cells": "NK cells",
-    "macrophages": "Macrophages",
-    "heart": "Infarcted\nheart (mouse)",
+    "macrophages": "Macro-\nphages",
+    "heart": "Infarcted\nheart\n(mouse)",
     "patient_serum": "Patients'\nserum",
 }
 #: Citation keys whose author and year are not spelled by the key itself.
@@ -181,7 +190,7 @@ def _plot_matrix(
     for row in cells.itertuples():
         evidence_marker(axes, row, size=70)
     y_labels = cells.drop_duplicates("factor_label")
-    axes.set_yticks(list(y_labels["y"]), list(y_labels["factor_label"]))
+    axes.set_yticks(list(y_labels["y"]), list(y_labels["factor_label"]), fontsize=SMALL_TEXT_PT)
     axes.set_xticks(range(len(order)), [labels[key] for key in order], fontsize=SMALL_TEXT_PT)
     axes.set_xlim(-0.6, len(order) - 0.4)
     axes.set_ylim(cells["y"].min() - 0.6, 0.6)
@@ -256,10 +265,10 @@ def plot_evidence_ladder(secretome: pd.DataFrame, mechanisms: tuple[str, ...]) -
         evidence_marker(axes, row, size=80)
         sources = "; ".join(source_label(key.strip()) for key in row.source.split(";"))
         axes.text(row.x + 0.15, row.y, sources, va="center", fontsize=SMALL_TEXT_PT)
-    axes.set_yticks(list(rows["y"]), list(rows["factor_label"]))
+    axes.set_yticks(list(rows["y"]), list(rows["factor_label"]), fontsize=SMALL_TEXT_PT)
     axes.set_xticks(
         range(len(EVIDENCE_ORDER)),
-        ["review,\nno experiment", "in vitro\n(cells)", "animal", "human\n(patients)"],
+        ["review,\nno\nexperiment", "in vitro\n(cells)", "animal", "human\n(patients)"],
     )
     axes.set_xlim(-0.3, len(EVIDENCE_ORDER) + 0.6)
     axes.set_ylim(rows["y"].min() - 0.6, 0.6)
@@ -280,7 +289,7 @@ def plot_ido_model(curves: pd.DataFrame, evidence: pd.DataFrame) -> Figure:
     """
     _check_columns(curves, ("hours", "tryptophan", "fold", "condition"), "the IDO model figure")
     _check_columns(evidence, ("factor_label", "evidence_kind", "source"), "the IDO model figure")
-    figure, (left, right) = new_figure(evidence, width=MAX_WIDTH_IN, height=3.4, ncols=2)
+    figure, (left, right) = new_figure(evidence, width=MAX_WIDTH_IN, height=3.8, ncols=2)
     colours = {"without IDO": PALETTE["blue"], "with IDO": PALETTE["vermillion"]}
     styles = {"without IDO": "-", "with IDO": "--"}
     for condition, curve in curves.groupby("condition", sort=False):
@@ -293,10 +302,10 @@ def plot_ido_model(curves: pd.DataFrame, evidence: pd.DataFrame) -> Figure:
         left.plot(curve["hours"], curve["tryptophan"], gid=f"tryptophan:{condition}", **kwargs)
         right.plot(curve["hours"], curve["fold"], gid=f"fold:{condition}", **kwargs)
     left.set_xlabel("Time in co-culture (hours)")
-    left.set_ylabel("Tryptophan (relative to fresh medium)")
+    left.set_ylabel("Tryptophan\n(relative to fresh medium)")
     left.set_ylim(bottom=0)
     right.set_xlabel("Time in co-culture (hours)")
-    right.set_ylabel("T cells (fold of starting number, log scale)")
+    right.set_ylabel("T cells (fold of starting\nnumber, log scale)")
     right.set_yscale("log")
     right.legend(loc="upper left", title="TEACHING MODEL, not data", title_fontsize=SMALL_TEXT_PT)
     shown = "\n".join(
@@ -304,9 +313,9 @@ def plot_ido_model(curves: pd.DataFrame, evidence: pd.DataFrame) -> Figure:
         + "; ".join(source_label(key.strip()) for key in row.source.split(";"))
         for row in evidence.itertuples()
     )
-    left.text(
+    left.text(  # below the line at 1 (without IDO), above the decayed curve (with IDO)
         0.97,
-        0.97,
+        0.86,
         f"Mechanism shown\n{shown}",
         transform=left.transAxes,
         ha="right",
@@ -385,7 +394,7 @@ def plot_trial_routes(trials: pd.DataFrame) -> Figure:
         axes.set_yticks(list(positions.values()), [ROUTE_LABELS[r] for r in routes])
         axes.set_xlim(0, largest + 0.5)
         axes.set_ylim(-len(routes) + 0.5, 0.5)
-        axes.set_xlabel(f"{DISEASE_LABELS[disease]}:\nstudies (n)")
+        axes.set_xlabel(f"{wrap(DISEASE_LABELS[disease] + ':', 16)}\nstudies (n)")
         axes.xaxis.get_major_locator().set_params(integer=True)
     for axes in axes_list[1:]:
         axes.tick_params(labelleft=False)
@@ -432,22 +441,21 @@ def plot_study_designs(trials: pd.DataFrame, disease_area: str) -> Figure:
     studies = trials[trials["disease_area"] == disease_area].reset_index(drop=True)
     if studies.empty:
         raise ValueError(f"no studies of disease_area {disease_area!r} in trials")
-    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=0.4 * len(studies) + 1.5)
+    names = list(studies["short_name"])
+    tops, ys, total = rows_below_labels(names)  # each study's name above its bar
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=LINE_IN * total + 1.3)
     largest = float(studies["n_total"].max())
-    for index, row in enumerate(studies.itertuples()):
+    axes.set_xlim(0, largest * 2.5)
+    label_rows_above(axes, names, tops, total)
+    for y, row in zip(ys, studies.itertuples(), strict=True):
         group = "msc" if row.product_type in MSC_PRODUCTS else "comparator"
         n = 0 if pd.isna(row.n_total) else int(row.n_total)
-        axes.barh(-index, n, height=0.6, color=PRODUCT_STYLE[group]["color"], gid=row.trial_id)
+        axes.barh(y, n, height=1.1, color=PRODUCT_STYLE[group]["color"], gid=row.trial_id)
         size = "n not reported" if pd.isna(row.n_total) else f"n = {n}"
         axes.text(
-            n + largest * 0.01,
-            -index,
-            f"{size}; {_design_label(row)}",
-            va="center",
+            n + largest * 0.02, y, f"{size}; {_design_label(row)}", va="center",
             fontsize=SMALL_TEXT_PT,
-        )
-    axes.set_yticks([-i for i in range(len(studies))], list(studies["short_name"]))
-    axes.set_xlim(0, largest * 2.5)
+        )  # fmt: skip
     axes.set_xlabel("Participants (n, as counted by each study)")
     handles = [
         Line2D([], [], linestyle="", marker="s", markersize=9, color=s["color"], label=s["label"])

@@ -69,7 +69,7 @@ def plot_field_evidence_map(trials: pd.DataFrame) -> Figure:
     square: comparator product; black ring: stopped early or terminated. Studies sharing a design
     level are spread vertically in data order so none hides another."""
     points = field_evidence_map_data(trials)
-    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=7.2, nrows=len(DISEASES), ncols=1)
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=8.0, nrows=len(DISEASES), ncols=1)
     for panel, disease in zip(axes, DISEASES, strict=True):
         chosen = points[points["disease"] == disease]
         offsets = chosen.groupby("level").cumcount()
@@ -112,7 +112,7 @@ def plot_field_evidence_map(trials: pd.DataFrame) -> Figure:
         )
     axes[-1].set_xlabel("Participants (n, log scale)")
     handles = evidence_map_legend(points, msc_colour=PALETTE["grey"])
-    figure.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=SMALL_TEXT_PT)
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -213,7 +213,7 @@ def plot_phase_year(trials: pd.DataFrame, years: Mapping[str, int]) -> Figure:
             label="comparator (not MSCs)",
         )
     )
-    figure.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=SMALL_TEXT_PT)
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=SMALL_TEXT_PT)
     return figure
 
 
