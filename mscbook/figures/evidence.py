@@ -308,7 +308,7 @@ def plot_safety_relative_risks(estimates: pd.DataFrame) -> Figure:
     axes.set_xticks(ticks, [f"{t:g}" for t in ticks])
     axes.minorticks_off()
     axes.set_yticks(ys, rows["label"])
-    axes.set_xlabel("Relative risk with MSCs vs control (log scale; right of 1 = more events)")
+    axes.set_xlabel("Relative risk with MSCs vs control\n(log scale; right of 1 = more events)")
     return figure
 
 
@@ -376,7 +376,7 @@ def plot_adverse_events(trials: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.D
         [len(groups) - 1 - g for g in range(len(groups))],
         [f"{trial}\n{outcome}" for trial, outcome in groups],
     )
-    axes.set_xlabel("Number of events reported (events, not patients)")
+    axes.set_xlabel("Number of events reported\n(events, not patients)")
     handles = [
         Line2D([], [], marker="s", linestyle="", color=colours[a % len(colours)], label=arm)
         for a, arm in enumerate(arm_labels)
