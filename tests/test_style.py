@@ -136,3 +136,11 @@ def test_labels_above_rows_name_each_row_on_a_white_ground(criteria):
         assert box.x0 == pytest.approx(axes.get_window_extent().x0, abs=1)
         assert box.x1 <= figure.bbox.x1
         assert text.get_bbox_patch().get_facecolor()[:3] == (1, 1, 1)
+
+
+def test_wrap_keeps_each_line_break_and_wraps_long_lines():
+    assert style.wrap("Critical limb ischaemia:\nstudies (n)", 16) == (
+        "Critical limb\nischaemia:\nstudies (n)"
+    )
+    assert style.wrap("short", 16) == "short"
+    assert style.wrap("a\n\nb", 16) == "a\n\nb"
