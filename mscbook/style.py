@@ -49,8 +49,8 @@ SMALLEST_TEXT_KEY = "mscbook:smallest_text_pt"
 #: SMALL_TEXT_PT in a figure MAX_WIDTH_IN wide is 9 * 96/72 * 342/576 = 7.1 px: so no figure
 #: draws text smaller than SMALL_TEXT_PT (tick labels, annotations, legends) and none is wider
 #: than MAX_WIDTH_IN. On a desktop (about 720 px of column) the same figure shows its 9 pt labels
-#: at 12 px. A figure with more to show grows taller, not wider (one column of panels, wrapped
-#: labels: `wrap`).
+#: at 12 px. A figure with more to show grows taller, not wider: one column of panels, long
+#: labels wrapped (`wrap`) or written above their row (`rows_below_labels`, `label_rows_above`).
 SMALL_TEXT_PT = 9
 MAX_WIDTH_IN = 6.0
 
