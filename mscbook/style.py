@@ -8,6 +8,7 @@ data files they came from into the PNG itself, where the build's figure audit re
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Iterable
 
 import matplotlib as mpl
@@ -42,10 +43,23 @@ PROVENANCE_KEY = "mscbook:data_files"
 #: a figure wide enough on a phone for that text to stay legible (mscbook.build.offline).
 SMALLEST_TEXT_KEY = "mscbook:smallest_text_pt"
 
+#: Every figure reads on a phone without scrolling sideways. A 390 px phone gives a figure 342
+#: CSS px (mscbook.build.offline.PHONE_COLUMN_PX), and the build wants its smallest label at least
+#: 7 CSS px tall there (MIN_TEXT_PX), or it holds the figure wider and the reader scrolls. Text of
+#: SMALL_TEXT_PT in a figure MAX_WIDTH_IN wide is 9 * 96/72 * 342/576 = 7.1 px: so no figure
+#: draws text smaller than SMALL_TEXT_PT (tick labels, annotations, legends) and none is wider
+#: than MAX_WIDTH_IN. On a desktop (about 720 px of column) the same figure shows its 9 pt labels
+#: at 12 px. A figure with more to show grows taller, not wider: one column of panels, long
+#: labels wrapped (`wrap`) or written above their row (`rows_below_labels`, `label_rows_above`).
+SMALL_TEXT_PT = 9
+MAX_WIDTH_IN = 6.0
+
 RC = {
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
+    "legend.fontsize": SMALL_TEXT_PT,
+    "legend.title_fontsize": SMALL_TEXT_PT,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.prop_cycle": mpl.cycler(color=list(PALETTE.values())),
@@ -58,7 +72,7 @@ RC = {
 
 def new_figure(
     *frames: pd.DataFrame,
-    width: float = 6.5,
+    width: float = MAX_WIDTH_IN,
     height: float = 3.5,
     nrows: int = 1,
     ncols: int = 1,
@@ -66,7 +80,13 @@ def new_figure(
 ):
     """A styled figure and its axes; the figure remembers the data files `frames` came from.
 
-    `height_ratios` (one per row) sizes the rows of a figure with several panels."""
+    `height_ratios` (one per row) sizes the rows of a figure with several panels. `width` is at
+    most MAX_WIDTH_IN, so that the figure's labels stay legible on a phone."""
+    if not 0 < width <= MAX_WIDTH_IN:
+        raise ValueError(
+            f"a figure {width:g} inches wide does not fit a phone's column: make it at most "
+            f"{MAX_WIDTH_IN:g} inches wide (mscbook.style.MAX_WIDTH_IN) and taller if it needs room"
+        )
     files = sorted({name for frame in frames for name in frame.attrs.get("data_files", ())})
     if not files:
         raise ValueError(
@@ -154,6 +174,46 @@ def use() -> None:
     shell.display_formatter.formatters["text/plain"].for_type(
         Figure, lambda figure, printer, cycle: printer.text("[figure]")
     )
+
+
+def wrap(text: str, width: int) -> str:
+    """`text` with each of its lines wrapped at `width` characters (a figure's long labels, so a
+    narrow figure grows taller instead of squeezing its data)."""
+    return "\n".join(textwrap.fill(line, width) or line for line in text.split("\n"))
+
+
+#: Row charts whose labels are long (outcomes, approvals) put each label above its row, across
+#: the whole figure, instead of in a column that leaves the data a sliver on a phone. Heights in
+#: such a chart count lines of SMALL_TEXT_PT text: LINE_IN inches each (1.2 line spacing, and
+#: a little air); below its label a row has TRACK_LINES for its marks, MARKS_BELOW_LABEL down.
+LINE_IN = 0.16
+TRACK_LINES = 1.6
+MARKS_BELOW_LABEL = 0.55
+
+
+def rows_below_labels(labels: Iterable[str]) -> tuple[list[float], list[float], float]:
+    """For row labels in top-to-bottom order: the y of each label's top, the y of its row's
+    marks, and the height of all rows, in lines (y grows upwards, as on an axis)."""
+    lines = [str(label).count("\n") + 1 for label in labels]
+    total = sum(lines) + TRACK_LINES * len(lines)
+    tops = [total - sum(lines[:i]) - TRACK_LINES * i for i in range(len(lines))]
+    marks = [top - n - MARKS_BELOW_LABEL for top, n in zip(tops, lines, strict=True)]
+    return tops, marks, total
+
+
+def label_rows_above(axes, labels: Iterable[str], tops: Iterable[float], total: float) -> None:
+    """Write each label at the left of `axes`, its top at `tops` (from `rows_below_labels`), on
+    a white ground so that a reference line behind it does not cross the words; the y axis then
+    has no ticks (the labels name the rows). Each label's gid is "row-label"."""
+    for label, top in zip(labels, tops, strict=True):
+        axes.text(
+            0, top, label, transform=axes.get_yaxis_transform(), va="top", ha="left",
+            fontsize=SMALL_TEXT_PT, gid="row-label", zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+        )  # fmt: skip
+    axes.set_yticks([])
+    axes.spines["left"].set_visible(False)
+    axes.set_ylim(0, total)
 
 
 def label_list(items: Iterable[str]) -> str:

@@ -23,10 +23,19 @@ def tables():
     return {name: data.load(name) for name in ("trials", "trial_arms", "msc_sources")}
 
 
-def tick_labels(axes) -> dict[float, str]:
+def row_labels_of(axes) -> dict[float, str]:
+    """Each height at which `axes` draws marks -> the row label just above it (the figures write
+    each row's label above the row, across the figure: style.label_rows_above)."""
+    axes.figure.draw_without_rendering()
+    to_data = axes.transData.inverted()
+    bottoms = {
+        float(to_data.transform(text.get_window_extent())[:, 1].min()): text.get_text()
+        for text in axes.texts
+        if text.get_gid() == "row-label"
+    }
     return {
-        round(position, 6): label.get_text()
-        for position, label in zip(axes.get_yticks(), axes.get_yticklabels(), strict=True)
+        round(y, 6): bottoms[min(bottom for bottom in bottoms if bottom > y)]
+        for _, y in plotted_points(axes)
     }
 
 
@@ -51,7 +60,7 @@ def test_dose_figure_has_every_dosed_msc_arm_at_its_dose(tables):
     for axes, unit in zip(figure.axes, ["×10^6 cells/kg", "×10^6 cells"], strict=True):
         assert axes.get_xscale() == "log"
         assert ("per kg" in axes.get_xlabel()) == (unit == "×10^6 cells/kg")
-        labels = tick_labels(axes)
+        labels = row_labels_of(axes)
         shown = set()
         for x, y in plotted_points(axes):
             shown.add((labels[round(y, 6)], x))
@@ -65,7 +74,7 @@ def test_dose_figure_has_every_dosed_msc_arm_at_its_dose(tables):
 
 def test_dose_figure_leaves_out_comparators(tables):
     figure = biology.plot_trial_doses(tables["trials"], tables["trial_arms"])
-    shown = {label for axes in figure.axes for label in tick_labels(axes).values()}
+    shown = {label for axes in figure.axes for label in row_labels_of(axes).values()}
     comparators = {
         row["short_name"] for row in raw_table("trials") if row["product_type"] not in MSC_PRODUCTS
     }
@@ -108,7 +117,7 @@ def test_source_measurements_show_every_quantitative_finding(tables):
     assert len(figure.axes) == len(set(panels))
     shown = set()
     for axes in figure.axes:
-        labels = tick_labels(axes)
+        labels = row_labels_of(axes)
         for x, y in plotted_points(axes):
             shown.add((axes.get_xlabel(), labels[round(y, 6)], round(x, 6)))
     for row in rows:

@@ -9,6 +9,7 @@ from matplotlib.collections import PathCollection
 from mscbook import data, style
 from mscbook.figures import diseases
 from tests.conftest import raw_table
+from tests.test_style import assert_each_row_under_its_label, row_labels
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +82,11 @@ def test_outcomes_figure_draws_the_rows(frames):
     effects, percentages = diseases.outcome_rows(*args)
     figure = diseases.plot_outcomes(*args)
     top, bottom = figure.axes
-    assert [t.get_text() for t in top.get_yticklabels()] == effects["label"].tolist()
-    assert [t.get_text() for t in bottom.get_yticklabels()] == percentages["label"].tolist()
-    dots = [c.get_offsets()[0][0] for c in bottom.collections]
-    assert dots == percentages["value"].tolist()
+    assert row_labels(top) == effects["label"].tolist()
+    assert row_labels(bottom) == percentages["label"].tolist()
+    dots = [c.get_offsets()[0] for c in bottom.collections]
+    assert [x for x, _ in dots] == percentages["value"].tolist()
+    assert_each_row_under_its_label(figure, bottom, [y for _, y in dots])
     assert top.get_xscale() == "log"
     assert "95% CI" in top.get_xlabel()
 
@@ -223,7 +225,7 @@ def test_primary_results_figure_draws_one_panel_per_trial(frames):
         assert heading == diseases.panel_heading(group)
     assert drawn == results["value"].tolist()
     petrou, _, _, mesems = figure.axes
-    assert petrou.texts[-1].get_text() == (
+    assert petrou.texts[-1].get_text().replace("\n", " ") == (
         "Petrou 2020, n=48: primary endpoint met (P=0.0003; P=0.0008)"
     )
     assert mesems.get_xscale() == "log" and "ratio vs control" in mesems.get_xlabel()

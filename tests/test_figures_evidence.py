@@ -10,6 +10,7 @@ from matplotlib.collections import PathCollection
 from mscbook import data
 from mscbook.figures import evidence
 from tests.conftest import raw_table
+from tests.test_style import assert_each_row_under_its_label, row_labels
 
 
 def earliest_day(text: str) -> float:
@@ -58,7 +59,7 @@ def test_one_mark_per_withdrawal_or_lapse_at_its_date(products):
 
 def test_each_row_label_names_its_country_and_indication(products):
     figure = evidence.plot_approvals_timeline(products)
-    labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
+    labels = row_labels(figure.axes[0])
     rows = raw_table("approved_products")
     assert len(labels) == len(rows)
     countries = [label.split("\n")[-2].rsplit("· ", 1)[-1] for label in labels]
@@ -66,6 +67,16 @@ def test_each_row_label_names_its_country_and_indication(products):
     assert sorted(label.split("\n")[-1] for label in labels) == sorted(
         row["indication_short"] for row in rows
     )
+
+
+def test_each_row_label_sits_just_above_its_own_marks(products):
+    """Labels span the figure above their row (a phone has no room for a column of labels)."""
+    figure = evidence.plot_approvals_timeline(products)
+    rows = evidence.timeline_rows(products)
+    assert row_labels(figure.axes[0]) == list(rows["label"])
+    approvals = sorted(marks(figure, "approval"), key=lambda point: -point[1])
+    assert [x for x, _ in approvals] == pytest.approx([mdates.date2num(d) for d in rows["date"]])
+    assert_each_row_under_its_label(figure, figure.axes[0], [y for _, y in approvals])
 
 
 def test_modified_and_news_only_rows_are_marked(products):

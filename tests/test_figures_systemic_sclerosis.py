@@ -14,6 +14,7 @@ from matplotlib.collections import PathCollection
 
 from mscbook import data
 from mscbook.figures import systemic_sclerosis as ssc
+from tests.test_style import assert_each_row_under_its_label, row_labels
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +82,11 @@ def test_arm_results_draw_each_arm_with_its_product_label(frames):
     axes = figure.axes[0]
     # The uncontrolled cohort is not drawn next to the randomised arms.
     drawn = table.iloc[1:]
-    dots = [c.get_offsets()[0][0] for c in axes.collections if isinstance(c, PathCollection)]
-    assert dots == drawn["value"].tolist()
-    labels = [t.get_text() for t in axes.get_yticklabels()]
+    dots = [c.get_offsets()[0] for c in axes.collections if isinstance(c, PathCollection)]
+    assert [x for x, _ in dots] == drawn["value"].tolist()
+    labels = row_labels(axes)
     assert labels == drawn["label"].tolist()
+    assert_each_row_under_its_label(figure, axes, [y for _, y in dots])
     assert not any("Nanjing" in label or "Alip" in label for label in labels)
     assert labels[2].startswith("SCOT: Transplant (HSCT)")
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["comparator (not MSCs)"]

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mscbook.style import DISEASE_COLOURS, PALETTE, new_figure
+from mscbook.style import (
+    DISEASE_COLOURS,
+    LINE_IN,
+    MAX_WIDTH_IN,
+    PALETTE,
+    SMALL_TEXT_PT,
+    label_rows_above,
+    new_figure,
+    rows_below_labels,
+)
 from mscbook.tables import DISEASE_SHORT
 
 DIRECTION_STYLE = {
@@ -39,7 +48,7 @@ def plot_isct_marker_windows(criteria: pd.DataFrame) -> Figure:
     Uses columns `category`, `marker`, `direction`, `threshold_percent` of `isct_criteria`.
     """
     windows = marker_windows(criteria)
-    figure, axes = new_figure(criteria, width=6.5, height=0.42 * len(windows) + 1.2)
+    figure, axes = new_figure(criteria, width=MAX_WIDTH_IN, height=0.42 * len(windows) + 1.2)
     rows = range(len(windows))[::-1]  # first marker at the top
     axes.barh(list(rows), [100] * len(windows), color=PALETTE["grey"], alpha=0.35, height=0.6)
     for row, window in zip(rows, windows.itertuples(), strict=True):
@@ -62,7 +71,7 @@ def plot_isct_marker_windows(criteria: pd.DataFrame) -> Figure:
             f"{sign}{window.threshold_percent:g}%",
             va="center",
             ha="right" if window.direction == "positive" else "left",
-            fontsize=9,
+            fontsize=SMALL_TEXT_PT,
         )
     axes.set_yticks(list(rows), windows["marker"])
     axes.set_xlim(0, 100)
@@ -192,21 +201,33 @@ def plot_source_measurements(sources: pd.DataFrame) -> Figure:
     """
     measured = source_measurements(sources)
     panels = [name for name in SOURCE_PANELS if (measured["parameter"] == name).any()]
-    heights = [max(2, (measured["parameter"] == name).sum()) for name in panels]
+    blocks = {
+        name: measured[measured["parameter"] == name].reset_index(drop=True) for name in panels
+    }
+    # Each finding's label stands above its row (style.rows_below_labels): the axes keep the
+    # figure's whole width, which a phone needs.
+    layouts = {name: rows_below_labels(blocks[name]["row_label"]) for name in panels}
+    totals = [max(layouts[name][2], 4.0) for name in panels]
     figure, axes = new_figure(
-        sources, width=7.0, height=0.38 * sum(heights) + 1.1 * len(panels), nrows=len(panels)
+        sources,
+        width=MAX_WIDTH_IN,
+        height=LINE_IN * sum(totals) + 0.75 * len(panels),
+        nrows=len(panels),
+        height_ratios=[total + 4 for total in totals],  # + the tick labels and axis title
     )
     axes_list = list(axes) if len(panels) > 1 else [axes]
     figure.get_layout_engine().set(hspace=0.08)
-    for ax, name in zip(axes_list, panels, strict=True):
-        block = measured[measured["parameter"] == name].reset_index(drop=True)
-        rows = list(range(len(block)))[::-1]
-        for row, finding in zip(rows, block.itertuples(), strict=True):
+    for ax, name, total in zip(axes_list, panels, totals, strict=True):
+        block = blocks[name]
+        tops, ys, _ = layouts[name]
+        shift = total - layouts[name][2]  # a short panel keeps its rows at the top
+        ys = [y + shift for y in ys]
+        for y, finding in zip(ys, block.itertuples(), strict=True):
             colour = TISSUE_COLOURS.get(finding.tissue, PALETTE["black"])
-            ax.plot([finding.value_low, finding.value_high], [row, row], color=colour, lw=2)
-            ax.plot([finding.value_low, finding.value_high], [row, row], "o", color=colour, ms=6)
-        ax.set_yticks(rows, block["row_label"])
-        ax.set_ylim(-0.7, len(block) - 0.3)
+            ends = [finding.value_low, finding.value_high]
+            ax.plot(ends, [y, y], color=colour, lw=2, clip_on=False)  # 100% shows whole
+            ax.plot(ends, [y, y], "o", color=colour, ms=6, clip_on=False)
+        label_rows_above(ax, block["row_label"], [top + shift for top in tops], total)
         ax.set_xlabel(SOURCE_PANELS[name])
         if name == "colony_forming_cell_frequency":
             log_axis(ax, block["value_low"].min(), block["value_high"].max())
@@ -252,7 +273,7 @@ def plot_trials_by_source(trials: pd.DataFrame) -> Figure:
     counts = trial_counts_by_source(trials)
     groups = ["MSC products", "Comparators (not MSCs)"]
     tissues = sorted(counts["tissue_label"].unique(), reverse=True)
-    figure, axes = new_figure(trials, width=7.0, height=0.35 * len(tissues) + 1.6, ncols=2)
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=0.35 * len(tissues) + 1.6, ncols=2)
     most = counts.groupby(["group", "tissue_label"])["studies"].sum().max()
     for ax, group in zip(axes, groups, strict=True):
         block = counts[counts["group"] == group]
@@ -320,15 +341,23 @@ def plot_trial_doses(trials: pd.DataFrame, arms: pd.DataFrame) -> Figure:
         unit: list(dict.fromkeys(points[points["dose_unit"] == unit]["short_name"]))
         for unit in units
     }
-    heights = [len(studies[unit]) for unit in units]
+    # Each study's name stands above its row (style.rows_below_labels): the log axes keep the
+    # figure's whole width, which a phone needs.
+    layouts = {unit: rows_below_labels(studies[unit]) for unit in units}
     figure, axes = new_figure(
-        trials, arms, width=7.0, height=0.3 * sum(heights) + 2.2, nrows=len(units)
+        trials,
+        arms,
+        width=MAX_WIDTH_IN,
+        height=LINE_IN * sum(layouts[unit][2] for unit in units) + 0.9 * len(units) + 0.5,
+        nrows=len(units),
+        height_ratios=[layouts[unit][2] + 4 for unit in units],  # + tick labels, axis title
     )
     axes_list = list(axes) if len(units) > 1 else [axes]
     figure.get_layout_engine().set(hspace=0.1)
     for ax, unit in zip(axes_list, units, strict=True):
         block = points[points["dose_unit"] == unit]
-        rows = {name: index for index, name in enumerate(reversed(studies[unit]))}
+        tops, ys, total = layouts[unit]
+        rows = dict(zip(studies[unit], ys, strict=True))
         for arm in block.itertuples():
             row, colour = rows[arm.short_name], DISEASE_COLOURS[arm.disease_area]
             marker = "D" if arm.dose_statistic == "mean" else "o"
@@ -344,8 +373,7 @@ def plot_trial_doses(trials: pd.DataFrame, arms: pd.DataFrame) -> Figure:
                     ms=7,
                     label=DISEASE_SHORT[arm.disease_area],
                 )
-        ax.set_yticks(list(rows.values()), list(rows))
-        ax.set_ylim(-0.7, len(rows) - 0.3)
+        label_rows_above(ax, studies[unit], tops, total)
         log_axis(ax, block["dose_value"].min(), block["dose_high"].max())
         ax.set_xlabel(DOSE_UNIT_PANELS[unit])
     handles, labels = {}, []
@@ -388,7 +416,7 @@ def enrolment_to_dosing(trials: pd.DataFrame, arms: pd.DataFrame, trial_ids) -> 
 def plot_enrolment_to_dosing(trials: pd.DataFrame, arms: pd.DataFrame, trial_ids) -> Figure:
     """Per study, a bar of participants enrolled (or randomised) and a bar of those treated."""
     table = enrolment_to_dosing(trials, arms, trial_ids)
-    figure, axes = new_figure(trials, arms, width=6.5, height=0.9 * len(table) + 1.3)
+    figure, axes = new_figure(trials, arms, width=MAX_WIDTH_IN, height=0.9 * len(table) + 1.3)
     rows = list(range(len(table)))[::-1]
     for row, study in zip(rows, table.itertuples(), strict=True):
         axes.barh(
@@ -410,10 +438,14 @@ def plot_enrolment_to_dosing(trials: pd.DataFrame, arms: pd.DataFrame, trial_ids
             row + 0.18,
             f"{study.n_total} {study.n_total_basis}",
             va="center",
-            fontsize=9,
+            fontsize=SMALL_TEXT_PT,
         )
         axes.text(
-            study.treated + 0.3, row - 0.18, f"{study.treated} treated", va="center", fontsize=9
+            study.treated + 0.3,
+            row - 0.18,
+            f"{study.treated} treated",
+            va="center",
+            fontsize=SMALL_TEXT_PT,
         )
     axes.set_yticks(rows, table["short_name"])
     axes.set_xlim(0, table["n_total"].max() * 1.3)

@@ -13,7 +13,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import (
+    LINE_IN,
+    MAX_WIDTH_IN,
+    PALETTE,
+    SMALL_TEXT_PT,
+    label_rows_above,
+    new_figure,
+    rows_below_labels,
+)
 from mscbook.tables import MSC_FAMILY, check_disease, is_comparator, label
 
 #: Strength of design, weakest first (the evidence map's x axis).
@@ -140,7 +148,7 @@ def plot_evidence_map(trials: pd.DataFrame, disease: str) -> Figure:
     Points that share a design level are spread sideways in data order so none hides another.
     """
     points = evidence_map_data(trials, disease)
-    figure, axes = new_figure(trials, width=7.0, height=5.2)
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=5.2)
     offsets = points.groupby("level").cumcount()
     counts = points.groupby("level")["level"].transform("size")
     x = points["level"] + (offsets - (counts - 1) / 2) * (0.7 / counts.clip(lower=2))
@@ -169,13 +177,15 @@ def plot_evidence_map(trials: pd.DataFrame, disease: str) -> Figure:
             )
     axes.set_yscale("log")
     axes.set_xticks(
-        range(len(DESIGN_LEVELS)), [LEVEL_TICKS[level] for level in DESIGN_LEVELS], fontsize=9
+        range(len(DESIGN_LEVELS)),
+        [LEVEL_TICKS[level] for level in DESIGN_LEVELS],
+        fontsize=SMALL_TEXT_PT,
     )
     axes.set_xlim(-0.5, len(DESIGN_LEVELS) - 0.5)
     axes.set_xlabel("Design (weaker to stronger evidence)")
     axes.set_ylabel("Participants (n, log scale)")
     handles = evidence_map_legend(points, msc_colour=PALETTE["black"])
-    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -275,79 +285,94 @@ def ratio_axis_limits(effects: pd.DataFrame) -> tuple[float, float]:
     return low, high
 
 
+def beside(axis, low: float, high: float, y: float, text: str, *, gid: str | None = None) -> None:
+    """Write `text` at height `y` just right of `high`, or just left of `low` when the right
+    part of the axis has no room (past 55% of its width): never over the marks. Call it once
+    the axis has its scale and limits."""
+    to_fraction = axis.transScale + axis.transLimits
+    room_right = to_fraction.transform((high, 0))[0] < 0.55
+    axis.annotate(
+        text,
+        (high if room_right else low, y),
+        xytext=(6 if room_right else -6, 0),
+        textcoords="offset points",
+        ha="left" if room_right else "right",
+        va="center",
+        fontsize=SMALL_TEXT_PT,
+        gid=gid,
+    )
+
+
 def plot_outcomes(
     outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.DataFrame, disease: str
 ) -> Figure:
     """Top: between-arm ratios with 95% CI (log scale, dashed line at 1 = no difference).
     Bottom: results reported as a percentage of one arm; open circle = single arm (no control),
-    filled = arm of a controlled trial. Rows are labelled with study, arm, outcome and time."""
+    filled = arm of a controlled trial. Each row's label (study, arm, outcome and time) stands
+    above it across the figure (`style.rows_below_labels`), so the axes keep the whole width."""
     effects, percentages = outcome_rows(outcomes, trials, arms, disease)
-    n_effects, n_percent = max(len(effects), 1), max(len(percentages), 1)
+    top_tops, top_ys, top_total = rows_below_labels(effects["label"] if len(effects) else [])
+    low_tops, low_ys, low_total = rows_below_labels(
+        percentages["label"] if len(percentages) else []
+    )
+    top_total, low_total = max(top_total, 2.0), max(low_total, 2.0)  # room for "No ..."
     figure, (top, bottom) = new_figure(
         outcomes,
         trials,
         arms,
-        width=7.5,
-        height=1.6 + 0.45 * (n_effects + n_percent),
+        width=MAX_WIDTH_IN,
+        height=LINE_IN * (top_total + low_total) + 2.0,
         nrows=2,
         ncols=1,
-        height_ratios=[n_effects + 1.2, n_percent + 1],  # a row of each panel is as tall
+        height_ratios=[top_total + 2, low_total + 2],  # + the tick labels and axis title
     )
-    rows = list(range(len(effects)))[::-1]
-    for row, effect in zip(rows, effects.itertuples(), strict=True):
+    low, high = ratio_axis_limits(effects)
+    top.set_xscale("log")
+    top.set_xlim(low, high)
+    ticks = [2.0**power for power in range(-8, 9) if low <= 2.0**power <= high]
+    top.set_xticks(ticks, [f"{tick:g}" for tick in ticks])
+    top.minorticks_off()
+    top.axvline(1, color=PALETTE["black"], linewidth=0.8, linestyle="--")
+    label_rows_above(top, effects["label"] if len(effects) else [], top_tops, top_total)
+    for y, effect in zip(top_ys, effects.itertuples(), strict=True):
         top.errorbar(
             effect.value,
-            row,
+            y,
             xerr=[[effect.value - effect.ci_low], [effect.ci_high - effect.value]],
             fmt="D",
             color=PALETTE["blue"],
             capsize=4,
         )
-        top.text(
-            effect.value,
-            row + 0.22,
-            f"{effect.value:g} ({effect.ci_low:g} to {effect.ci_high:g})",
-            ha="center",
-            fontsize=8,
-        )
+        text = f"{effect.value:g} ({effect.ci_low:g} to {effect.ci_high:g})"
+        beside(top, effect.ci_low, effect.ci_high, y, text)
     if effects.empty:
-        top.text(1, 0, "No between-arm ratio with a 95% CI in the data", ha="center", fontsize=8)
-    top.axvline(1, color=PALETTE["black"], linewidth=0.8, linestyle="--")
-    top.set_xscale("log")
-    low, high = ratio_axis_limits(effects)
-    top.set_xlim(low, high)
-    ticks = [2.0**power for power in range(-8, 9) if low <= 2.0**power <= high]
-    top.set_xticks(ticks, [f"{tick:g}" for tick in ticks])
-    top.minorticks_off()
-    top.set_ylim(-0.6, n_effects - 0.3)
-    top.set_yticks(rows, list(effects["label"]) if len(effects) else [], fontsize=8)
-    top.set_xlabel("Ratio vs control with 95% CI (below 1 favours cells)", fontsize=9)
-    rows = list(range(len(percentages)))[::-1]
-    for row, result in zip(rows, percentages.itertuples(), strict=True):
+        top.text(1, 1, "No between-arm ratio with a 95% CI in the data", ha="center",
+                 va="center", fontsize=SMALL_TEXT_PT)  # fmt: skip
+    top.set_xlabel("Ratio vs control with 95% CI (below 1 favours cells)", fontsize=SMALL_TEXT_PT)
+    bottom.set_xlim(0, 100)
+    label_rows_above(bottom, percentages["label"] if len(percentages) else [], low_tops, low_total)
+    for y, result in zip(low_ys, percentages.itertuples(), strict=True):
         single = result.context == "single arm"
         bottom.scatter(
             result.value,
-            row,
+            y,
             s=50,
             marker="o",
             zorder=3,
             facecolors="white" if single else PALETTE["orange"],
             edgecolors=PALETTE["orange"],
             linewidths=1.8,
+            clip_on=False,  # a dot at 0% shows whole
         )
-        right = result.value < 60
-        bottom.text(
-            result.value + (3 if right else -3),
-            row,
+        bottom.text(  # right of the dot below 60%, else left of it: always inside the axis
+            result.value + (3 if result.value < 60 else -3),
+            y,
             f"{result.value:g}% ({result.context})",
-            ha="left" if right else "right",
+            ha="left" if result.value < 60 else "right",
             va="center",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
-    bottom.set_xlim(0, 100)
-    bottom.set_ylim(-0.6, n_percent - 0.4)
-    bottom.set_yticks(rows, list(percentages["label"]) if len(percentages) else [], fontsize=8)
-    bottom.set_xlabel("Patients in the arm with the outcome (%)", fontsize=9)
+    bottom.set_xlabel("Patients in the arm with the outcome (%)", fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -523,13 +548,14 @@ def plot_primary_results(
     groups = list(results.groupby("trial_id", sort=False))
     heights = [len(group) for _, group in groups]
     figure, axes = new_figure(
-        outcomes, trials, arms, width=7.0, height=1.0 * len(groups) + 0.5 * sum(heights),
+        outcomes, trials, arms, width=MAX_WIDTH_IN, height=1.0 * len(groups) + 0.5 * sum(heights),
         nrows=len(groups), ncols=1,
     )  # fmt: skip
     axes = [axes] if len(groups) == 1 else list(axes)
     colours = {"experimental": PALETTE["blue"], "control": PALETTE["black"], "effect": "black"}
     for axis, (_, group) in zip(axes, groups, strict=True):
         positions = list(range(len(group)))[::-1]
+        notes = []
         for position, row in zip(positions, group.itertuples(), strict=True):
             has_ci = not (pd.isna(row.ci_low) or pd.isna(row.ci_high))
             colour = colours.get(row.role, PALETTE["black"])
@@ -551,11 +577,9 @@ def plot_primary_results(
             if has_ci:
                 low, high = same_decimals(row.ci_low, row.ci_high)
                 text += f" (95% CI {low} to {high})"
-            axis.annotate(
-                text, (row.value, position), xytext=(0, 8), textcoords="offset points",
-                ha="center", fontsize=8,
-            )  # fmt: skip
-        axis.set_yticks(positions, list(group["label"]), fontsize=8)
+            notes.append((text, row.ci_low if has_ci else row.value,
+                          row.ci_high if has_ci else row.value, position))  # fmt: skip
+        axis.set_yticks(positions, list(group["label"]), fontsize=SMALL_TEXT_PT)
         axis.set_ylim(-0.7, len(group) - 0.1)
         first = group.iloc[0]
         if first["unit"] == "ratio":
@@ -577,10 +601,21 @@ def plot_primary_results(
             top = max(group["ci_high"].max(), group["value"].max())
             axis.set_xlim(0, 1.1 * top)
             unit = first["unit"]
-        axis.set_xlabel(textwrap.fill(f"{first['what']} ({unit})", 80), fontsize=8)
+        to_fraction = axis.transScale + axis.transLimits
+        for text, low, high, position in notes:
+            # Above the mark, starting at its left end (or ending at its right end in the right
+            # half of the axis): inside the axis, off the tick labels.
+            left_half = to_fraction.transform((low, 0))[0] < 0.5
+            axis.annotate(
+                text, (low if left_half else high, position), xytext=(0, 8),
+                textcoords="offset points", ha="left" if left_half else "right",
+                fontsize=SMALL_TEXT_PT, zorder=4,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},  # over a ref. line
+            )  # fmt: skip
+        axis.set_xlabel(textwrap.fill(f"{first['what']} ({unit})", 64), fontsize=SMALL_TEXT_PT)
         axis.text(
-            0, 1.06, textwrap.fill(panel_heading(group), 72), transform=axis.transAxes, fontsize=9,
-            fontweight="bold", va="bottom",
+            0, 1.06, textwrap.fill(panel_heading(group), 52), transform=axis.transAxes,
+            fontsize=SMALL_TEXT_PT, fontweight="bold", va="bottom",
         )  # fmt: skip
     return figure
 
@@ -658,7 +693,7 @@ def plot_benchmark(
     """
     band = benchmark_data(epidemiology)
     results = single_arm_results(outcomes, trials)
-    figure, axes = new_figure(outcomes, trials, epidemiology, width=6.5, height=4.2)
+    figure, axes = new_figure(outcomes, trials, epidemiology, width=MAX_WIDTH_IN, height=4.2)
     for point in band.itertuples():
         axes.bar(
             point.months,
@@ -683,7 +718,7 @@ def plot_benchmark(
             f"{point.afs:.1f}%\nat {point.months:g} mo",
             ha="center",
             va="top",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
     for result in results.itertuples():
         axes.scatter(
@@ -702,7 +737,7 @@ def plot_benchmark(
             first["months"] + 1.5,
             first["percent_free"] - 7,
             f"{short_study(first['study'])}{size}",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
     axes.set_xlim(0, max([54.0, *(results["months"] + 6 if len(results) else [])]))
     axes.set_ylim(0, 105)
@@ -741,7 +776,7 @@ def plot_benchmark(
             label="comparator product (not MSCs)",
         ),
     ]
-    figure.legend(handles=handles, loc="outside lower center", fontsize=8, ncols=1)
+    figure.legend(handles=handles, loc="outside lower center", fontsize=SMALL_TEXT_PT, ncols=1)
     return figure
 
 

@@ -14,7 +14,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import (
+    LINE_IN,
+    MAX_WIDTH_IN,
+    PALETTE,
+    SMALL_TEXT_PT,
+    label_rows_above,
+    new_figure,
+    rows_below_labels,
+)
 
 #: What confirms that an approval happened (the rest, alone, rests on news or review tables).
 PRIMARY_RECORDS = {"regulator record", "press release", "company data"}
@@ -140,7 +148,7 @@ def timeline_rows(products: pd.DataFrame) -> pd.DataFrame:
     for row in approvals.itertuples():
         name = f"{latin_name(row.product)}{' (modified MSCs)' if row.modified else ''}"
         mark = " †" if row.news_or_reviews_only else ""
-        first = textwrap.fill(f"{name}{mark} · {row.country_region}", 44)
+        first = textwrap.fill(f"{name}{mark} · {row.country_region}", 72)
         labels.append(f"{first}\n{row.indication_short}")
     approvals["label"] = labels
     return approvals
@@ -155,8 +163,11 @@ def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
     """
     rows = timeline_rows(products)
     events = approval_events(products)
-    figure, axes = new_figure(products, width=9, height=0.55 * len(rows) + 1.8)
-    y_of = {product_id: len(rows) - 1 - i for i, product_id in enumerate(rows["product_id"])}
+    # Each row's label spans the figure above its marks (style.rows_below_labels).
+    tops, ys, total = rows_below_labels(rows["label"])
+    figure, axes = new_figure(products, width=MAX_WIDTH_IN, height=LINE_IN * total + 2.2)
+    y_of = dict(zip(rows["product_id"], ys, strict=True))
+    label_rows_above(axes, rows["label"], tops, total)
     for row in rows.itertuples():
         colour = COUNTRY_COLOURS.get(row.country_region, PALETTE["grey"])
         axes.scatter(
@@ -190,18 +201,17 @@ def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
             zorder=3,
             gid=row.event,
         )
-        axes.annotate(
+        axes.annotate(  # above the line, ending at the cross: inside the axis on a phone
             f"{row.event} {row.date_text}",
             (mdates.date2num(row.date), y),
-            xytext=(8, 0),
+            xytext=(4, 5),
             textcoords="offset points",
-            va="center",
-            fontsize=8,
+            ha="right",
+            va="bottom",
+            fontsize=SMALL_TEXT_PT,
         )
-    axes.set_yticks([y_of[p] for p in rows["product_id"]], rows["label"], fontsize=8)
-    axes.set_ylim(-0.7, len(rows) - 0.3)
     axes.xaxis.set_major_locator(mdates.YearLocator(2))
-    axes.tick_params(axis="x", labelsize=8)
+    axes.tick_params(axis="x", labelsize=SMALL_TEXT_PT)
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     first = rows["date"].min().year
     last = max(events["date"].max().year + 2, first + 1)
@@ -222,11 +232,11 @@ def plot_approvals_timeline(products: pd.DataFrame) -> Figure:
             linestyle="",
             markerfacecolor="white",
             markeredgecolor=PALETTE["black"],
-            label="† known from news reports or review tables only",
+            label="† known from news reports\nor review tables only",
         ),
         Line2D([], [], marker="X", linestyle="", color=PALETTE["black"], label="withdrawn"),
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8)
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -277,7 +287,7 @@ def plot_safety_relative_risks(estimates: pd.DataFrame) -> Figure:
     rows = relative_risk_rows(estimates)
     if rows.empty:
         raise ValueError("safety_meta_analyses has no rows with a relative risk to plot")
-    figure, axes = new_figure(estimates, width=6.5, height=0.45 * len(rows) + 1.3)
+    figure, axes = new_figure(estimates, width=MAX_WIDTH_IN, height=0.45 * len(rows) + 1.3)
     ys = list(range(len(rows)))[::-1]
     for y, row in zip(ys, rows.itertuples(), strict=True):
         colour = PALETTE["vermillion"] if row.finding == "increased_risk" else PALETTE["blue"]
@@ -287,7 +297,7 @@ def plot_safety_relative_risks(estimates: pd.DataFrame) -> Figure:
             f"{row.effect_value:.2f} ({row.ci_low:.2f}–{row.ci_high:.2f})",
             (max(rows["ci_high"]) * 1.15, y),
             va="center",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
             annotation_clip=False,
         )
     axes.axvline(1, color=PALETTE["black"], linewidth=0.8)
@@ -298,7 +308,7 @@ def plot_safety_relative_risks(estimates: pd.DataFrame) -> Figure:
     axes.set_xticks(ticks, [f"{t:g}" for t in ticks])
     axes.minorticks_off()
     axes.set_yticks(ys, rows["label"])
-    axes.set_xlabel("Relative risk with MSCs vs control (log scale; right of 1 = more events)")
+    axes.set_xlabel("Relative risk with MSCs vs control\n(log scale; right of 1 = more events)")
     return figure
 
 
@@ -340,7 +350,9 @@ def plot_adverse_events(trials: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.D
     groups = list(dict.fromkeys(zip(counts["short_name"], counts["outcome_label"], strict=True)))
     arm_labels = list(dict.fromkeys(counts["arm_label"]))
     colours = [PALETTE["blue"], PALETTE["grey"], PALETTE["orange"], PALETTE["green"]]
-    figure, axes = new_figure(trials, arms, outcomes, width=6.5, height=1.1 * len(groups) + 1.3)
+    figure, axes = new_figure(
+        trials, arms, outcomes, width=MAX_WIDTH_IN, height=1.1 * len(groups) + 1.3
+    )
     height = 0.8 / len(arm_labels)
     for g, (trial, outcome) in enumerate(groups):
         base = len(groups) - 1 - g
@@ -358,18 +370,18 @@ def plot_adverse_events(trials: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.D
                 xytext=(3, 0),
                 textcoords="offset points",
                 va="center",
-                fontsize=8,
+                fontsize=SMALL_TEXT_PT,
             )
     axes.set_yticks(
         [len(groups) - 1 - g for g in range(len(groups))],
         [f"{trial}\n{outcome}" for trial, outcome in groups],
     )
-    axes.set_xlabel("Number of events reported (events, not patients)")
+    axes.set_xlabel("Number of events reported\n(events, not patients)")
     handles = [
         Line2D([], [], marker="s", linestyle="", color=colours[a % len(colours)], label=arm)
         for a, arm in enumerate(arm_labels)
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8)
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=SMALL_TEXT_PT)
     return figure
 
 

@@ -13,7 +13,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import (
+    LINE_IN,
+    MAX_WIDTH_IN,
+    PALETTE,
+    SMALL_TEXT_PT,
+    label_rows_above,
+    new_figure,
+    rows_below_labels,
+    wrap,
+)
 
 EVIDENCE_ORDER = ("review", "in_vitro", "animal", "human")
 EVIDENCE_STYLE = {
@@ -36,7 +45,7 @@ MECHANISM_ORDER = (
 )
 MECHANISM_LABELS = {
     "angiogenesis": "Angio-\ngenesis",
-    "immunomodulation": "Immuno-\nmodulation",
+    "immunomodulation": "Immuno-\nmodu-\nlation",
     "anti_fibrosis": "Anti-\nfibrosis",
     "homing_biodistribution": "Homing,\nbiodistri-\nbution",
     "extracellular_vesicles": "Extra-\ncellular\nvesicles",
@@ -52,8 +61,8 @@ TARGET_ORDER = (
 TARGET_LABELS = {
     "t_cells": "T cells",
     "nk_cells": "NK cells",
-    "macrophages": "Macrophages",
-    "heart": "Infarcted\nheart (mouse)",
+    "macrophages": "Macro-\nphages",
+    "heart": "Infarcted\nheart\n(mouse)",
     "patient_serum": "Patients'\nserum",
 }
 #: Citation keys whose author and year are not spelled by the key itself.
@@ -181,8 +190,8 @@ def _plot_matrix(
     for row in cells.itertuples():
         evidence_marker(axes, row, size=70)
     y_labels = cells.drop_duplicates("factor_label")
-    axes.set_yticks(list(y_labels["y"]), list(y_labels["factor_label"]))
-    axes.set_xticks(range(len(order)), [labels[key] for key in order], fontsize=8.5)
+    axes.set_yticks(list(y_labels["y"]), list(y_labels["factor_label"]), fontsize=SMALL_TEXT_PT)
+    axes.set_xticks(range(len(order)), [labels[key] for key in order], fontsize=SMALL_TEXT_PT)
     axes.set_xlim(-0.6, len(order) - 0.4)
     axes.set_ylim(cells["y"].min() - 0.6, 0.6)
     axes.xaxis.tick_top()
@@ -205,7 +214,7 @@ def plot_mechanism_matrix(secretome: pd.DataFrame) -> Figure:
         "mechanism",
         MECHANISM_ORDER,
         MECHANISM_LABELS,
-        width=7.2,
+        width=MAX_WIDTH_IN,
         xlabel="Mechanism the finding supports",
     )
 
@@ -224,7 +233,7 @@ def plot_immune_targets(secretome: pd.DataFrame) -> Figure:
         "target_group",
         TARGET_ORDER,
         TARGET_LABELS,
-        width=6.8,
+        width=MAX_WIDTH_IN,
         xlabel="What the factor acts on (or where it was measured)",
     )
 
@@ -250,16 +259,16 @@ def plot_evidence_ladder(secretome: pd.DataFrame, mechanisms: tuple[str, ...]) -
     Uses columns `factor_id`, `factor_label`, `mechanism`, `evidence_kind`, `source`.
     """
     rows = ladder_rows(secretome, mechanisms)
-    figure, axes = new_figure(secretome, width=7.2, height=0.42 * len(rows) + 1.9)
+    figure, axes = new_figure(secretome, width=MAX_WIDTH_IN, height=0.42 * len(rows) + 1.9)
     for row in rows.itertuples():
         axes.plot([-0.3, row.x], [row.y, row.y], color=PALETTE["grey"], linewidth=1, zorder=1)
         evidence_marker(axes, row, size=80)
         sources = "; ".join(source_label(key.strip()) for key in row.source.split(";"))
-        axes.text(row.x + 0.15, row.y, sources, va="center", fontsize=8.5)
-    axes.set_yticks(list(rows["y"]), list(rows["factor_label"]))
+        axes.text(row.x + 0.15, row.y, sources, va="center", fontsize=SMALL_TEXT_PT)
+    axes.set_yticks(list(rows["y"]), list(rows["factor_label"]), fontsize=SMALL_TEXT_PT)
     axes.set_xticks(
         range(len(EVIDENCE_ORDER)),
-        ["review,\nno experiment", "in vitro\n(cells)", "animal", "human\n(patients)"],
+        ["review,\nno\nexperiment", "in vitro\n(cells)", "animal", "human\n(patients)"],
     )
     axes.set_xlim(-0.3, len(EVIDENCE_ORDER) + 0.6)
     axes.set_ylim(rows["y"].min() - 0.6, 0.6)
@@ -280,7 +289,7 @@ def plot_ido_model(curves: pd.DataFrame, evidence: pd.DataFrame) -> Figure:
     """
     _check_columns(curves, ("hours", "tryptophan", "fold", "condition"), "the IDO model figure")
     _check_columns(evidence, ("factor_label", "evidence_kind", "source"), "the IDO model figure")
-    figure, (left, right) = new_figure(evidence, width=7.2, height=3.4, ncols=2)
+    figure, (left, right) = new_figure(evidence, width=MAX_WIDTH_IN, height=3.8, ncols=2)
     colours = {"without IDO": PALETTE["blue"], "with IDO": PALETTE["vermillion"]}
     styles = {"without IDO": "-", "with IDO": "--"}
     for condition, curve in curves.groupby("condition", sort=False):
@@ -293,25 +302,25 @@ def plot_ido_model(curves: pd.DataFrame, evidence: pd.DataFrame) -> Figure:
         left.plot(curve["hours"], curve["tryptophan"], gid=f"tryptophan:{condition}", **kwargs)
         right.plot(curve["hours"], curve["fold"], gid=f"fold:{condition}", **kwargs)
     left.set_xlabel("Time in co-culture (hours)")
-    left.set_ylabel("Tryptophan (relative to fresh medium)")
+    left.set_ylabel("Tryptophan\n(relative to fresh medium)")
     left.set_ylim(bottom=0)
     right.set_xlabel("Time in co-culture (hours)")
-    right.set_ylabel("T cells (fold of starting number, log scale)")
+    right.set_ylabel("T cells (fold of starting\nnumber, log scale)")
     right.set_yscale("log")
-    right.legend(loc="upper left", title="TEACHING MODEL, not data", title_fontsize=8.5)
+    right.legend(loc="upper left", title="TEACHING MODEL, not data", title_fontsize=SMALL_TEXT_PT)
     shown = "\n".join(
         f"{EVIDENCE_STYLE[row.evidence_kind]['label']}:\n"
         + "; ".join(source_label(key.strip()) for key in row.source.split(";"))
         for row in evidence.itertuples()
     )
-    left.text(
+    left.text(  # below the line at 1 (without IDO), above the decayed curve (with IDO)
         0.97,
-        0.97,
+        0.86,
         f"Mechanism shown\n{shown}",
         transform=left.transAxes,
         ha="right",
         va="top",
-        fontsize=8.5,
+        fontsize=SMALL_TEXT_PT,
         bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": PALETTE["grey"]},
         gid="evidence-note",
     )
@@ -361,7 +370,9 @@ def plot_trial_routes(trials: pd.DataFrame) -> Figure:
     counts = route_counts(trials)
     diseases = [d for d in DISEASE_LABELS if d in set(counts["disease_area"])]
     routes = [r for r in ROUTE_ORDER if r in set(counts["route"])]
-    figure, axes_list = new_figure(trials, width=7.2, height=0.32 * len(routes) + 2.2, ncols=3)
+    figure, axes_list = new_figure(
+        trials, width=MAX_WIDTH_IN, height=0.32 * len(routes) + 2.2, ncols=3
+    )
     axes_list = list(axes_list)
     positions = {route: -i for i, route in enumerate(routes)}
     largest = counts.groupby(["disease_area", "route"])["n_studies"].sum().max()
@@ -383,7 +394,7 @@ def plot_trial_routes(trials: pd.DataFrame) -> Figure:
         axes.set_yticks(list(positions.values()), [ROUTE_LABELS[r] for r in routes])
         axes.set_xlim(0, largest + 0.5)
         axes.set_ylim(-len(routes) + 0.5, 0.5)
-        axes.set_xlabel(f"{DISEASE_LABELS[disease]}:\nstudies (n)")
+        axes.set_xlabel(f"{wrap(DISEASE_LABELS[disease] + ':', 16)}\nstudies (n)")
         axes.xaxis.get_major_locator().set_params(integer=True)
     for axes in axes_list[1:]:
         axes.tick_params(labelleft=False)
@@ -430,18 +441,21 @@ def plot_study_designs(trials: pd.DataFrame, disease_area: str) -> Figure:
     studies = trials[trials["disease_area"] == disease_area].reset_index(drop=True)
     if studies.empty:
         raise ValueError(f"no studies of disease_area {disease_area!r} in trials")
-    figure, axes = new_figure(trials, width=7.2, height=0.4 * len(studies) + 1.5)
+    names = list(studies["short_name"])
+    tops, ys, total = rows_below_labels(names)  # each study's name above its bar
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=LINE_IN * total + 1.3)
     largest = float(studies["n_total"].max())
-    for index, row in enumerate(studies.itertuples()):
+    axes.set_xlim(0, largest * 2.5)
+    label_rows_above(axes, names, tops, total)
+    for y, row in zip(ys, studies.itertuples(), strict=True):
         group = "msc" if row.product_type in MSC_PRODUCTS else "comparator"
         n = 0 if pd.isna(row.n_total) else int(row.n_total)
-        axes.barh(-index, n, height=0.6, color=PRODUCT_STYLE[group]["color"], gid=row.trial_id)
+        axes.barh(y, n, height=1.1, color=PRODUCT_STYLE[group]["color"], gid=row.trial_id)
         size = "n not reported" if pd.isna(row.n_total) else f"n = {n}"
         axes.text(
-            n + largest * 0.01, -index, f"{size}; {_design_label(row)}", va="center", fontsize=8.5
-        )
-    axes.set_yticks([-i for i in range(len(studies))], list(studies["short_name"]))
-    axes.set_xlim(0, largest * 2.5)
+            n + largest * 0.02, y, f"{size}; {_design_label(row)}", va="center",
+            fontsize=SMALL_TEXT_PT,
+        )  # fmt: skip
     axes.set_xlabel("Participants (n, as counted by each study)")
     handles = [
         Line2D([], [], linestyle="", marker="s", markersize=9, color=s["color"], label=s["label"])

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from mscbook.stats import MEASURE_NAMES, RATIO_MEASURES, Pooled
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
 
 METHOD_NAMES = {"fixed": "fixed effect", "dl": "random effects, DL", "pm": "random effects, PM"}
 #: Tick values for a ratio axis, shown as plain numbers rather than powers of ten.
@@ -53,7 +53,7 @@ def plot_forest(result: Pooled) -> Figure:
     Uses `result.studies` columns `study`, `effect`, `ci_low`, `ci_high`, `weight`.
     """
     rows = forest_rows(result)
-    figure, axes = new_figure(result.studies, width=6.5, height=0.38 * len(rows) + 1.4)
+    figure, axes = new_figure(result.studies, width=MAX_WIDTH_IN, height=0.38 * len(rows) + 1.4)
     positions = list(range(len(rows)))[::-1]
     largest = max(row["weight"] for row in rows if not row["pooled"])
     for y, row in zip(positions, rows, strict=True):
@@ -108,5 +108,5 @@ def plot_funnel(result: Pooled) -> Figure:
     axes.invert_yaxis()
     axes.set_xlabel(_axis_label(result))
     axes.set_ylabel("Standard error (smaller = more precise)")
-    figure.legend(loc="outside lower center", ncols=3, fontsize=8)  # never over a study
+    figure.legend(loc="outside lower center", ncols=3, fontsize=SMALL_TEXT_PT)  # never over a study
     return figure

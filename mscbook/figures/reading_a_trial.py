@@ -23,7 +23,7 @@ from mscbook.figures.diseases import (
     evidence_map_legend,
 )
 from mscbook.paths import bibliography_path
-from mscbook.style import DISEASE_COLOURS, PALETTE, new_figure
+from mscbook.style import DISEASE_COLOURS, MAX_WIDTH_IN, PALETTE, SMALL_TEXT_PT, new_figure
 from mscbook.tables import DISEASE_SHORT, DISEASES, is_comparator, label
 
 #: Trial phases from earliest to latest, then the designs that have no phase.
@@ -69,7 +69,7 @@ def plot_field_evidence_map(trials: pd.DataFrame) -> Figure:
     square: comparator product; black ring: stopped early or terminated. Studies sharing a design
     level are spread vertically in data order so none hides another."""
     points = field_evidence_map_data(trials)
-    figure, axes = new_figure(trials, width=7.5, height=7.2, nrows=len(DISEASES), ncols=1)
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=8.0, nrows=len(DISEASES), ncols=1)
     for panel, disease in zip(axes, DISEASES, strict=True):
         chosen = points[points["disease"] == disease]
         offsets = chosen.groupby("level").cumcount()
@@ -105,12 +105,14 @@ def plot_field_evidence_map(trials: pd.DataFrame) -> Figure:
         panel.set_xticks(N_TICKS, [str(tick) for tick in N_TICKS])
         panel.minorticks_off()
         panel.set_ylim(-0.6, len(DESIGN_LEVELS) - 0.4)
-        panel.set_yticks(range(len(DESIGN_LEVELS)), list(DESIGN_LEVELS), fontsize=8)
+        panel.set_yticks(range(len(DESIGN_LEVELS)), list(DESIGN_LEVELS), fontsize=SMALL_TEXT_PT)
         panel.grid(axis="x", color=PALETTE["grey"], linewidth=0.5)
-        panel.set_ylabel(f"{DISEASE_SHORT[disease]}\n({len(chosen)} studies)", fontsize=9)
+        panel.set_ylabel(
+            f"{DISEASE_SHORT[disease]}\n({len(chosen)} studies)", fontsize=SMALL_TEXT_PT
+        )
     axes[-1].set_xlabel("Participants (n, log scale)")
     handles = evidence_map_legend(points, msc_colour=PALETTE["grey"])
-    figure.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -171,7 +173,7 @@ def plot_phase_year(trials: pd.DataFrame, years: Mapping[str, int]) -> Figure:
     offsets = rows.groupby([x, y]).cumcount()
     counts = rows.groupby([x, y])["trial_id"].transform("size")
     x_spread = x + (offsets - (counts - 1) / 2) * 0.22
-    figure, axes = new_figure(trials, width=7.5, height=4.6)
+    figure, axes = new_figure(trials, width=MAX_WIDTH_IN, height=4.6)
     colours = rows["disease"].map(DISEASE_COLOURS)
     for comparator, marker in ((False, "o"), (True, "s")):
         kind = rows["comparator"] == comparator
@@ -187,9 +189,11 @@ def plot_phase_year(trials: pd.DataFrame, years: Mapping[str, int]) -> Figure:
         )
     axes.axvline(last + 1, color=PALETTE["grey"], linewidth=1)
     ticks = list(range(first, last + 1, 2)) + [no_results_x]
-    axes.set_xticks(ticks, [str(t) for t in ticks[:-1]] + [NO_RESULTS], fontsize=8)
+    axes.set_xticks(ticks, [str(t) for t in ticks[:-1]] + [NO_RESULTS], fontsize=SMALL_TEXT_PT)
     axes.set_xlim(first - 0.8, no_results_x + 0.9)
-    axes.set_yticks(range(len(phases)), [label("phase", phase) for phase in phases], fontsize=8)
+    axes.set_yticks(
+        range(len(phases)), [label("phase", phase) for phase in phases], fontsize=SMALL_TEXT_PT
+    )
     axes.set_ylim(-0.6, len(phases) - 0.4)
     axes.grid(axis="y", color=PALETTE["grey"], linewidth=0.5)
     axes.set_xlabel("Year the results were published")
@@ -209,7 +213,7 @@ def plot_phase_year(trials: pd.DataFrame, years: Mapping[str, int]) -> Figure:
             label="comparator (not MSCs)",
         )
     )
-    figure.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -301,10 +305,13 @@ def plot_false_success(
     by_history: pd.DataFrame, by_spread: pd.DataFrame, alpha: float = 0.05
 ) -> Figure:
     """Simulated share of null single-arm studies declared a success (%, y) against study size
-    (x, log scale). Left: benchmark estimated from historical cohorts of several sizes; right:
+    (x, log scale). Top: benchmark estimated from historical cohorts of several sizes; bottom:
     the study population's true rate spread around the benchmark (SD on the log-odds scale).
     Dashed line: the nominal false-positive rate `alpha`. Bars: ±2 Monte Carlo standard errors."""
-    figure, (left, right) = new_figure(by_history, by_spread, width=7.5, height=3.6, ncols=2)
+    # One panel above the other: side by side, a phone would shrink their labels below 7 px.
+    figure, (left, right) = new_figure(
+        by_history, by_spread, width=MAX_WIDTH_IN, height=6.6, nrows=2, ncols=1
+    )
     panels = (
         (
             left,
@@ -345,8 +352,8 @@ def plot_false_success(
         axes.set_xticks(sizes, [str(size) for size in sizes])
         axes.minorticks_off()
         axes.set_xlabel("Patients in the single-arm study")
-        axes.legend(fontsize=7, loc="upper left")
-    left.set_ylabel("Null studies called a success (%)")
+        axes.legend(fontsize=SMALL_TEXT_PT, loc="upper left")
+        axes.set_ylabel("Null studies called a success (%)")
     top = 100 * max(by_history["false_success_rate"].max(), by_spread["false_success_rate"].max())
     for axes in (left, right):
         axes.set_ylim(0, max(top * 1.15, 100 * alpha * 3))

@@ -11,7 +11,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mscbook.style import PALETTE, new_figure
+from mscbook.style import (
+    LINE_IN,
+    MAX_WIDTH_IN,
+    PALETTE,
+    SMALL_TEXT_PT,
+    label_rows_above,
+    new_figure,
+    rows_below_labels,
+)
 
 ASTIS = "vanlaar2014"
 OUTCOME_WORDS = {
@@ -64,7 +72,7 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
     event-free and overall survival side by side; dashed line at 1 (no difference), shading
     above it (transplant worse). Windows are placed in order, labelled with their `window`."""
     table = hazard_over_time_data(outcomes, trial_id)
-    figure, axes = new_figure(outcomes, width=7.0, height=4.2)
+    figure, axes = new_figure(outcomes, width=MAX_WIDTH_IN, height=4.2)
     windows = list(dict.fromkeys(table["window"]))
     outcomes_present = list(dict.fromkeys(table["outcome"]))
     offsets = {
@@ -82,12 +90,14 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
             color=colour,
             capsize=3,
         )
+        outward = -1 if offsets[row.outcome] < 0 else 1  # away from the other outcome's bar
         axes.annotate(
             f"{row.hr:g}",
             (x, row.hr),
-            xytext=(5, 0),
+            xytext=(5 * outward, 0),
             textcoords="offset points",
-            fontsize=7,
+            ha="right" if outward < 0 else "left",
+            fontsize=SMALL_TEXT_PT,
             va="center",
         )
     low = min(0.1, float(table["ci_low"].min()) * 0.8)
@@ -99,7 +109,9 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
     ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 8) if low <= t <= high]
     axes.set_yticks(ticks, [f"{t:g}" for t in ticks])
     axes.minorticks_off()
-    axes.set_xticks(range(len(windows)), [window_label(window) for window in windows], fontsize=8)
+    axes.set_xticks(
+        range(len(windows)), [window_label(window) for window in windows], fontsize=SMALL_TEXT_PT
+    )
     axes.set_xlim(-0.5, len(windows) - 0.5)
     axes.set_xlabel("Follow-up window")
     axes.set_ylabel("Hazard ratio, transplant vs\ncyclophosphamide (log scale)")
@@ -109,15 +121,15 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
         "above 1: more events with transplant",
         ha="right",
         va="top",
-        fontsize=8,
+        fontsize=SMALL_TEXT_PT,
     )
-    axes.text(
-        len(windows) - 0.55,
+    axes.text(  # lower left: the early windows' intervals stay above it
+        -0.45,
         low * 1.15,
         "below 1: fewer events with transplant",
-        ha="right",
+        ha="left",
         va="bottom",
-        fontsize=8,
+        fontsize=SMALL_TEXT_PT,
     )
     handles = [
         Line2D(
@@ -125,7 +137,9 @@ def plot_hazard_over_time(outcomes: pd.DataFrame, trial_id: str = ASTIS) -> Figu
         )
         for name in outcomes_present
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
+    figure.legend(
+        handles=handles, loc="outside lower center", ncols=len(handles), fontsize=SMALL_TEXT_PT
+    )
     return figure
 
 
@@ -172,7 +186,7 @@ def plot_mrss_course(outcomes: pd.DataFrame, trials: pd.DataFrame) -> Figure:
     """Mean mRSS (± SD) against months since treatment, one line per study; uncontrolled studies
     are drawn with open markers and dashed lines and say 'uncontrolled' in the legend."""
     table = mrss_course_data(outcomes, trials)
-    figure, axes = new_figure(outcomes, trials, width=7.0, height=4.0)
+    figure, axes = new_figure(outcomes, trials, width=MAX_WIDTH_IN, height=4.0)
     colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]]
     studies = table.groupby("study", sort=False)
     for index, ((study, group), colour) in enumerate(zip(studies, colours, strict=False)):
@@ -191,7 +205,7 @@ def plot_mrss_course(outcomes: pd.DataFrame, trials: pd.DataFrame) -> Figure:
     axes.set_xlabel("Months after the cell infusion")
     axes.set_ylabel("Modified Rodnan skin score\n(mean ± SD; higher = thicker skin)")
     axes.set_ylim(bottom=0)
-    figure.legend(loc="outside lower center", ncols=1, fontsize=8)
+    figure.legend(loc="outside lower center", ncols=1, fontsize=SMALL_TEXT_PT)
     return figure
 
 
@@ -252,32 +266,34 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
     table = table[table["context"] != "single arm"]
     if table.empty:
         raise ValueError("no arm of a controlled systemic sclerosis trial is reported as a %")
-    figure, axes = new_figure(outcomes, trials, arms, width=7.5, height=1.2 + 0.5 * len(table))
-    rows = list(range(len(table)))[::-1]
-    for row, result in zip(rows, table.itertuples(), strict=True):
+    tops, ys, total = rows_below_labels(table["label"])  # each label above its row
+    figure, axes = new_figure(
+        outcomes, trials, arms, width=MAX_WIDTH_IN, height=LINE_IN * total + 1.4
+    )
+    axes.set_xlim(0, 100)
+    label_rows_above(axes, table["label"], tops, total)
+    for y, result in zip(ys, table.itertuples(), strict=True):
         colour = PALETTE["vermillion"] if result.comparator else PALETTE["blue"]
         axes.scatter(
             result.value,
-            row,
+            y,
             s=55,
             marker="s" if result.comparator else "o",
             color=colour,
             linewidths=1.8,
             zorder=3,
+            clip_on=False,
         )
         right = result.value < 60
         axes.text(
             result.value + (3 if right else -3),
-            row,
+            y,
             f"{result.value:g}%",
             ha="left" if right else "right",
             va="center",
-            fontsize=8,
+            fontsize=SMALL_TEXT_PT,
         )
-    axes.set_xlim(0, 100)
-    axes.set_ylim(-0.6, len(table) - 0.4)
-    axes.set_yticks(rows, list(table["label"]), fontsize=8)
-    axes.set_xlabel("Patients in the arm with the outcome (%), arms of controlled trials only")
+    axes.set_xlabel("Patients in the arm with the outcome (%),\narms of controlled trials only")
     shown = set(table["comparator"])
     handles = [
         Line2D([], [], marker="o", linestyle="", color=PALETTE["blue"], label="MSC product"),
@@ -288,7 +304,9 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
     ]  # fmt: skip
     kinds = (False, True)  # is the product a comparator, for each handle
     handles = [handle for handle, kind in zip(handles, kinds, strict=True) if kind in shown]
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
+    figure.legend(
+        handles=handles, loc="outside lower center", ncols=len(handles), fontsize=SMALL_TEXT_PT
+    )
     return figure
 
 
