@@ -151,6 +151,42 @@ def test_benchmark_band_and_points_equal_the_data(frames):
     assert axes.get_ylabel() == "Alive without major amputation (%)"
 
 
+def test_single_arm_points_carry_exact_intervals(frames):
+    # Clopper-Pearson, computed independently: 4/5 -> 28.36-99.49%; 17/17 free -> 0.025^(1/17).
+    results = diseases.single_arm_results(frames["trial_outcomes"], frames["trials"])
+    by_point = results.set_index(["trial_id", "months"])
+    assert by_point.loc[("kwiatkowski2022", 12.0), ["free", "n"]].tolist() == [4, 5]
+    assert by_point.loc[("kwiatkowski2022", 12.0), ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [28.36, 99.49], abs=0.01
+    )
+    assert by_point.loc[("ra2017", 6.0), ["free", "n"]].tolist() == [17, 17]
+    assert by_point.loc[("ra2017", 6.0), ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [100 * 0.025 ** (1 / 17), 100.0]
+    )
+    figure = diseases.plot_benchmark(
+        frames["trial_outcomes"], frames["trials"], frames["epidemiology"]
+    )
+    (bars,) = [c for c in figure.axes[0].collections if c.get_gid() == "single-arm-exact-ci"]
+    drawn = sorted((x0, y0, y1) for (x0, y0), (_, y1) in bars.get_segments())
+    expected = sorted((row.months, row.ci_low, row.ci_high) for row in results.itertuples())
+    assert [v for segment in drawn for v in segment] == pytest.approx(
+        [v for segment in expected for v in segment]
+    )
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert any("exact 95% CI" in text for text in labels)
+
+
+def test_a_single_arm_result_without_counts_has_no_interval(frames):
+    outcomes = frames["trial_outcomes"].copy()
+    row = outcomes["outcome_id"] == "kwiatkowski2022_afs_48mo"
+    outcomes.loc[row, ["events", "total"]] = float("nan")
+    results = diseases.single_arm_results(outcomes, frames["trials"]).set_index(
+        ["trial_id", "months"]
+    )
+    assert results.loc[("kwiatkowski2022", 48.0), ["ci_low", "ci_high"]].isna().all()
+    assert results.loc[("kwiatkowski2022", 48.0), "percent_free"] == 80.0
+
+
 def test_unknown_disease_is_rejected(frames):
     with pytest.raises(ValueError, match="unknown disease 'lupus'"):
         diseases.plot_evidence_map(frames["trials"], "lupus")
