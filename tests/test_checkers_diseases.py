@@ -2,7 +2,8 @@
 
 Expected values come from the sources: Kwiatkowski 2022 reports amputation-free survival of 80%
 in 5 patients at 12 months (4 of 5), whose exact Clopper-Pearson 95% interval is 28.36-99.49%;
-Ghare 2021 gives the 12-month no-option benchmark as 33.3% (95% CI 21.1-45.5). The randomised MSC trials were hand-checked against their abstracts and registries.
+Ghare 2021 gives the 12-month no-option benchmark as 33.3% (95% CI 21.1-45.5). The randomised
+MSC trials were hand-checked against their abstracts and registries.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ def test_evidence_map_has_one_marker_per_study_with_n(frames):
         "powell2012",
         "nct03111238",
         "nct03174522",
+        "teraa2015",  # JUVENTAS: marrow mononuclear cells
     }
     figure = diseases.plot_evidence_map(trials, "cli_clti")
     axes = figure.axes[0]
@@ -65,15 +66,20 @@ def test_outcome_rows_separate_ratios_and_arm_percentages(frames):
     effects, percentages = diseases.outcome_rows(
         frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti"
     )
-    # PACE: HR 0.93 (0.53-1.63) is the only between-arm ratio with a CI (Norgren 2024).
-    assert effects["outcome_id"].tolist() == ["pace_amp_death_hr"]
-    assert effects[["value", "ci_low", "ci_high"]].iloc[0].tolist() == [0.93, 0.53, 1.63]
+    # PACE: HR 0.93 (0.53-1.63) (Norgren 2024); JUVENTAS: RR 1.46 (0.62-3.42), major amputation
+    # 19% vs 13% (Teraa 2015): the between-arm ratios with a CI.
+    assert effects["outcome_id"].tolist() == ["pace_amp_death_hr", "juventas_amp_rr"]
+    assert effects[["value", "ci_low", "ci_high"]].values.tolist() == [
+        [0.93, 0.53, 1.63],
+        [1.46, 0.62, 3.42],
+    ]
     assert percentages["outcome_id"].tolist() == [
         "pace_amp_death_plxpad", "pace_amp_death_placebo", "kwiatkowski2022_afs_12mo",
-        "kwiatkowski2022_afs_48mo", "ra2017_amp_6mo",
+        "kwiatkowski2022_afs_48mo", "ra2017_amp_6mo", "juventas_amp_bmmnc", "juventas_amp_placebo",
     ]  # fmt: skip
-    assert percentages["value"].tolist() == [28.6, 33.0, 80.0, 80.0, 0.0]
-    assert percentages["context"].tolist() == ["arm of a controlled trial"] * 2 + ["single arm"] * 3
+    assert percentages["value"].tolist() == [28.6, 33.0, 80.0, 80.0, 0.0, 19.0, 13.0]
+    controlled, single = "arm of a controlled trial", "single arm"
+    assert percentages["context"].tolist() == [controlled] * 2 + [single] * 3 + [controlled] * 2
 
 
 def test_outcomes_figure_draws_the_rows(frames):
@@ -119,7 +125,7 @@ def test_every_arm_of_a_comparison_reported_as_a_percentage_is_drawn(frames):
 def test_the_ratio_axis_widens_until_every_interval_fits(frames):
     args = (frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti")
     top = diseases.plot_outcomes(*args).axes[0]
-    assert top.get_xlim() == pytest.approx((0.25, 4))  # PACE: 0.53 to 1.63 fits the default
+    assert top.get_xlim() == pytest.approx((0.25, 8))  # JUVENTAS's 3.42 needs room beyond 4
     wide = pd.DataFrame({"ci_low": [0.1, 0.5], "ci_high": [2.0, 7.5]})
     low, high = diseases.ratio_axis_limits(wide)
     assert (low, high) == (0.0625, 16)
