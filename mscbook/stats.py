@@ -764,3 +764,42 @@ def patients_per_arm_for_power(
     effect = proportion_effectsize(p_treatment, p_control)
     n = NormalIndPower().solve_power(effect_size=effect, power=power, alpha=alpha, ratio=1.0)
     return math.ceil(n)
+
+
+# ------------------------------------------------------------------ one proportion, exact interval
+
+
+class BinomialError(ValueError):
+    """A count or confidence level that no binomial interval can be computed from."""
+
+
+def _whole_count(value: object, name: str) -> int:
+    """`value` as an int, if it is a whole, non-negative number (4 and 4.0 pass; 4.5 does not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise BinomialError(f"{name} must be a whole number, got {value!r}")
+    if math.isnan(value):
+        raise BinomialError(f"{name} is missing (NaN): the source did not report it")
+    if value < 0 or value != int(value):
+        raise BinomialError(f"{name} must be a whole number of patients, 0 or more, got {value!r}")
+    return int(value)
+
+
+def exact_binomial_ci(events: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) confidence interval of a proportion `events`/`n`, as proportions.
+
+    Small single-arm studies report a percentage of a handful of patients; this is the interval
+    that stays valid at n = 5 and at 0 or n events, where normal approximations fail. It is
+    conservative (coverage at least `level`). Uses scipy's `binomtest(...).proportion_ci`.
+    """
+    from scipy.stats import binomtest
+
+    events = _whole_count(events, "events")
+    n = _whole_count(n, "n")
+    if n == 0:
+        raise BinomialError("n must be at least 1: a proportion of no patients has no interval")
+    if events > n:
+        raise BinomialError(f"events ({events}) cannot exceed n ({n})")
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise BinomialError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    interval = binomtest(events, n).proportion_ci(confidence_level=level, method="exact")
+    return float(interval.low), float(interval.high)

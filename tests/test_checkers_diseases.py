@@ -1,8 +1,9 @@
 """The Disease-area checkers: reference answers pass, typical wrong ones get distinct feedback.
 
 Expected values come from the sources: Kwiatkowski 2022 reports amputation-free survival of 80%
-in 5 patients at 12 months; Ghare 2021 gives the 12-month no-option benchmark as 33.3% (95% CI
-21.1-45.5). The randomised MSC trials were hand-checked against their abstracts and registries.
+in 5 patients at 12 months (4 of 5), whose exact Clopper-Pearson 95% interval is 28.36-99.49%;
+Ghare 2021 gives the 12-month no-option benchmark as 33.3% (95% CI 21.1-45.5). The randomised
+MSC trials were hand-checked against their abstracts and registries.
 """
 
 from __future__ import annotations
@@ -15,8 +16,17 @@ from mscbook import checkers, data
 RCT_IDS = {"gupta2013", "lu2011", "soriajuan2021", "norgren2024", "qin2016", "wijnand2018"}
 
 
+REFERENCE = {
+    "afs_percent": 80.0,
+    "ci_low": 28.36,
+    "ci_high": 99.49,
+    "benchmark_high": 45.5,
+    "compatible_with_benchmark": True,
+}
+
+
 def afs(**names) -> checkers.Feedback:
-    empty = {"afs_percent": ..., "benchmark_high": ..., "beats_benchmark": ...}
+    empty = dict.fromkeys(REFERENCE, ...)
     return checkers.check("ex-cli-benchmark-afs", empty | names)
 
 
@@ -26,9 +36,12 @@ def rcts(**names) -> checkers.Feedback:
 
 
 def test_benchmark_reference_answer_passes():
-    feedback = afs(afs_percent=80.0, benchmark_high=45.5, beats_benchmark=True)
+    feedback = afs(**REFERENCE)
     assert feedback.passed, feedback
-    assert afs(afs_percent=4 / 5 * 100, benchmark_high=45.5, beats_benchmark=80 > 45.5).passed
+    assert "one arm cannot show a benefit" in feedback.message
+    low, high = 100 * 0.28358, 100 * 0.99495
+    computed = {"afs_percent": 4 / 5 * 100, "ci_low": low, "ci_high": high}
+    assert afs(**REFERENCE | computed | {"compatible_with_benchmark": low <= 45.5}).passed
 
 
 def test_benchmark_untouched_is_not_answered():
@@ -43,16 +56,22 @@ def test_benchmark_untouched_is_not_answered():
         ({"afs_percent": 20.0}, "died or lost the leg"),
         ({"afs_percent": 60.0}, "divide `events` by `total`"),
         ({"afs_percent": "80%"}, "is text"),
+        ({"ci_low": 0.2836, "ci_high": 0.9949}, "look like fractions"),
+        ({"ci_low": 99.49, "ci_high": 28.36}, "swapped"),
+        ({"ci_low": 21.1, "ci_high": 45.5}, "the benchmark's interval"),
+        ({"ci_low": 44.94, "ci_high": 115.06}, "Wald"),
+        ({"ci_low": 37.55, "ci_high": 96.38}, "Wilson"),
+        ({"ci_low": 50.0}, "not the lower end"),
+        ({"ci_high": 90.0}, "not the upper end"),
         ({"benchmark_high": 33.3}, "point estimate"),
         ({"benchmark_high": 51.2}, "6-month benchmark"),
         ({"benchmark_high": 21.1}, "lower end"),
-        ({"beats_benchmark": False}, "does not follow"),
-        ({"beats_benchmark": "yes"}, "should be True or False"),
+        ({"compatible_with_benchmark": False}, "the point estimate lies above the benchmark"),
+        ({"compatible_with_benchmark": "yes"}, "should be True or False"),
     ],
 )
 def test_benchmark_wrong_answers_get_distinct_feedback(names, says):
-    answer = {"afs_percent": 80.0, "benchmark_high": 45.5, "beats_benchmark": True} | names
-    feedback = afs(**answer)
+    feedback = afs(**REFERENCE | names)
     assert not feedback.passed
     assert says in feedback.message
 
@@ -60,7 +79,10 @@ def test_benchmark_wrong_answers_get_distinct_feedback(names, says):
 def test_benchmark_partly_answered_names_what_is_missing():
     feedback = afs(afs_percent=80.0)
     assert not feedback.passed and feedback.answered
-    assert "`benchmark_high`, `beats_benchmark` still `...`" in feedback.message
+    assert (
+        "`ci_low`, `ci_high`, `benchmark_high`, `compatible_with_benchmark` still `...`"
+        in feedback.message
+    )
 
 
 def test_randomised_reference_answer_passes():

@@ -46,6 +46,7 @@ def test_evidence_map_has_one_marker_per_study_with_n(frames):
         "powell2012",
         "nct03111238",
         "nct03174522",
+        "teraa2015",  # JUVENTAS: marrow mononuclear cells
     }
     figure = diseases.plot_evidence_map(trials, "cli_clti")
     axes = figure.axes[0]
@@ -66,15 +67,20 @@ def test_outcome_rows_separate_ratios_and_arm_percentages(frames):
     effects, percentages = diseases.outcome_rows(
         frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti"
     )
-    # PACE: HR 0.93 (0.53-1.63) is the only between-arm ratio with a CI (Norgren 2024).
-    assert effects["outcome_id"].tolist() == ["pace_amp_death_hr"]
-    assert effects[["value", "ci_low", "ci_high"]].iloc[0].tolist() == [0.93, 0.53, 1.63]
+    # PACE: HR 0.93 (0.53-1.63) (Norgren 2024); JUVENTAS: RR 1.46 (0.62-3.42), major amputation
+    # 19% vs 13% (Teraa 2015): the between-arm ratios with a CI.
+    assert effects["outcome_id"].tolist() == ["pace_amp_death_hr", "juventas_amp_rr"]
+    assert effects[["value", "ci_low", "ci_high"]].values.tolist() == [
+        [0.93, 0.53, 1.63],
+        [1.46, 0.62, 3.42],
+    ]
     assert percentages["outcome_id"].tolist() == [
         "pace_amp_death_plxpad", "pace_amp_death_placebo", "kwiatkowski2022_afs_12mo",
-        "kwiatkowski2022_afs_48mo", "ra2017_amp_6mo",
+        "kwiatkowski2022_afs_48mo", "ra2017_amp_6mo", "juventas_amp_bmmnc", "juventas_amp_placebo",
     ]  # fmt: skip
-    assert percentages["value"].tolist() == [28.6, 33.0, 80.0, 80.0, 0.0]
-    assert percentages["context"].tolist() == ["arm of a controlled trial"] * 2 + ["single arm"] * 3
+    assert percentages["value"].tolist() == [28.6, 33.0, 80.0, 80.0, 0.0, 19.0, 13.0]
+    controlled, single = "arm of a controlled trial", "single arm"
+    assert percentages["context"].tolist() == [controlled] * 2 + [single] * 3 + [controlled] * 2
 
 
 def test_outcomes_figure_draws_the_rows(frames):
@@ -121,7 +127,7 @@ def test_every_arm_of_a_comparison_reported_as_a_percentage_is_drawn(frames):
 def test_the_ratio_axis_widens_until_every_interval_fits(frames):
     args = (frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti")
     top = diseases.plot_outcomes(*args).axes[0]
-    assert top.get_xlim() == pytest.approx((0.25, 4))  # PACE: 0.53 to 1.63 fits the default
+    assert top.get_xlim() == pytest.approx((0.25, 8))  # JUVENTAS's 3.42 needs room beyond 4
     wide = pd.DataFrame({"ci_low": [0.1, 0.5], "ci_high": [2.0, 7.5]})
     low, high = diseases.ratio_axis_limits(wide)
     assert (low, high) == (0.0625, 16)
@@ -151,6 +157,42 @@ def test_benchmark_band_and_points_equal_the_data(frames):
     points = [tuple(c.get_offsets()[0]) for c in axes.collections if isinstance(c, PathCollection)]
     assert points == [(12.0, 80.0), (48.0, 80.0), (6.0, 100.0)]
     assert axes.get_ylabel() == "Alive without major amputation (%)"
+
+
+def test_single_arm_points_carry_exact_intervals(frames):
+    # Clopper-Pearson, computed independently: 4/5 -> 28.36-99.49%; 17/17 free -> 0.025^(1/17).
+    results = diseases.single_arm_results(frames["trial_outcomes"], frames["trials"])
+    by_point = results.set_index(["trial_id", "months"])
+    assert by_point.loc[("kwiatkowski2022", 12.0), ["free", "n"]].tolist() == [4, 5]
+    assert by_point.loc[("kwiatkowski2022", 12.0), ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [28.36, 99.49], abs=0.01
+    )
+    assert by_point.loc[("ra2017", 6.0), ["free", "n"]].tolist() == [17, 17]
+    assert by_point.loc[("ra2017", 6.0), ["ci_low", "ci_high"]].tolist() == pytest.approx(
+        [100 * 0.025 ** (1 / 17), 100.0]
+    )
+    figure = diseases.plot_benchmark(
+        frames["trial_outcomes"], frames["trials"], frames["epidemiology"]
+    )
+    (bars,) = [c for c in figure.axes[0].collections if c.get_gid() == "single-arm-exact-ci"]
+    drawn = sorted((x0, y0, y1) for (x0, y0), (_, y1) in bars.get_segments())
+    expected = sorted((row.months, row.ci_low, row.ci_high) for row in results.itertuples())
+    assert [v for segment in drawn for v in segment] == pytest.approx(
+        [v for segment in expected for v in segment]
+    )
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert any("exact 95% CI" in text for text in labels)
+
+
+def test_a_single_arm_result_without_counts_has_no_interval(frames):
+    outcomes = frames["trial_outcomes"].copy()
+    row = outcomes["outcome_id"] == "kwiatkowski2022_afs_48mo"
+    outcomes.loc[row, ["events", "total"]] = float("nan")
+    results = diseases.single_arm_results(outcomes, frames["trials"]).set_index(
+        ["trial_id", "months"]
+    )
+    assert results.loc[("kwiatkowski2022", 48.0), ["ci_low", "ci_high"]].isna().all()
+    assert results.loc[("kwiatkowski2022", 48.0), "percent_free"] == 80.0
 
 
 def test_unknown_disease_is_rejected(frames):

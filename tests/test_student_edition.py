@@ -28,9 +28,13 @@ def grams(text: str, n: int = N) -> set[tuple[str, ...]]:
     return {tuple(found[i : i + n]) for i in range(len(found) - n + 1)}
 
 
+# A glued number renders as its value, not as the role: runs of words may not span one.
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`[^`]*`")
+
+
 def solution_grams() -> dict[str, set[tuple[str, ...]]]:
     return {
-        label: set().union(*(grams(part) for part in parts))
+        label: set().union(*(grams(piece) for part in parts for piece in GLUE_ROLE.split(part)))
         for label, parts in solution_texts().items()
     }
 

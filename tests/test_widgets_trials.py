@@ -48,7 +48,7 @@ def test_comparators_and_unstated_randomisation(trials):
     comparators = explorer.filter_trials(
         trials, disease_area="cli_clti", product_type=["bm_mnc", "bm_multicellular"]
     )
-    assert ids(comparators) == ["powell2012", "nct03111238", "nct03174522"]
+    assert ids(comparators) == ["powell2012", "nct03111238", "nct03174522", "teraa2015"]
     # Arango-Rodriguez 2023: randomisation not found, so neither randomised nor non-randomised.
     assert "arangorodriguez2023" not in ids(explorer.filter_trials(trials, randomised=True))
     assert "arangorodriguez2023" not in ids(explorer.filter_trials(trials, randomised=False))

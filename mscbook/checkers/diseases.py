@@ -21,6 +21,7 @@ from mscbook.checkers import (
     trial_name,
     trial_names,
 )
+from mscbook.stats import exact_binomial_ci
 from mscbook.tables import label
 from mscbook.widgets.trials import filter_trials
 
@@ -53,22 +54,31 @@ def _number(name: str, value: object) -> float | str:
 
 @checker("ex-cli-benchmark-afs")
 def check_benchmark_afs(namespace: Mapping[str, object]) -> Feedback:
-    """`afs_percent` (the single-arm study's 12-month AFS, %), `benchmark_high` (upper end of the
-    benchmark's 95% CI at 12 months) and `beats_benchmark` (AFS above that upper end)."""
-    names = ("afs_percent", "benchmark_high", "beats_benchmark")
+    """`afs_percent` (the single-arm study's 12-month AFS, %), `ci_low` and `ci_high` (its exact
+    95% CI, %), `benchmark_high` (upper end of the benchmark's 95% CI at 12 months) and
+    `compatible_with_benchmark` (the study's interval reaches into the benchmark's)."""
+    names = ("afs_percent", "ci_low", "ci_high", "benchmark_high", "compatible_with_benchmark")
     answers = {name: namespace.get(name, ...) for name in names}
     if all(value is ... for value in answers.values()):
         return not_answered()
     result = data.load("trial_outcomes").set_index("outcome_id").loc[SINGLE_ARM_RESULT]
     benchmark = data.load("epidemiology").set_index("figure_id")
-    afs = 100 * float(result["events"]) / float(result["total"])
-    high = float(benchmark.loc[BENCHMARK_12MO, "ci_high"])
+    events, total = int(result["events"]), int(result["total"])
+    afs = 100 * events / total
+    low, high = (100 * end for end in exact_binomial_ci(events, total))
+    bench_high = float(benchmark.loc[BENCHMARK_12MO, "ci_high"])
     parts = [
         _judge_afs(answers["afs_percent"], afs),
+        *_judge_interval(answers["ci_low"], answers["ci_high"], events, total, benchmark),
         _judge_benchmark_high(answers["benchmark_high"], benchmark),
-        _judge_beats(answers["beats_benchmark"], afs > high),
+        _judge_compatible(answers["compatible_with_benchmark"], low <= bench_high, afs, bench_high),
     ]
-    return _combine(answers, parts, "all three answers match the data.")
+    return _combine(
+        answers,
+        parts,
+        "all five answers match the data: the study's interval reaches into the benchmark's, so "
+        "its result is compatible with the natural history, and one arm cannot show a benefit.",
+    )
 
 
 def _judge_afs(value: object, expected: float) -> str | None:
@@ -87,6 +97,75 @@ def _judge_afs(value: object, expected: float) -> str | None:
     return (
         f"{number:g}% is not the study's 12-month AFS: divide `events` by `total` in its "
         "12-month row and multiply by 100."
+    )
+
+
+def _other_intervals(events: int, total: int) -> dict[str, tuple[float, float]]:
+    """Intervals a student may compute instead of the exact one, in %, with what they are."""
+    p, z = events / total, 1.959964
+    wald = z * math.sqrt(p * (1 - p) / total)
+    centre = (p + z**2 / (2 * total)) / (1 + z**2 / total)
+    half = z / (1 + z**2 / total) * math.sqrt(p * (1 - p) / total + z**2 / (4 * total**2))
+    return {
+        "wald": (100 * (p - wald), 100 * (p + wald)),
+        "wilson": (100 * (centre - half), 100 * (centre + half)),
+    }
+
+
+def _judge_interval(
+    low: object, high: object, events: int, total: int, benchmark: pd.DataFrame
+) -> tuple[str | None, str | None]:
+    """Judge `ci_low` and `ci_high` as a pair, so a whole wrong interval gets one message."""
+    expected = tuple(100 * end for end in exact_binomial_ci(events, total))
+    numbers = [_number(name, value) for name, value in (("ci_low", low), ("ci_high", high))]
+    if any(isinstance(number, str) for number in numbers):
+        return tuple(
+            number if isinstance(number, str) else _one_end(name, number, end)
+            for name, number, end in zip(("ci_low", "ci_high"), numbers, expected, strict=True)
+        )
+    pair = tuple(numbers)
+
+    def near(a: tuple[float, float], b: tuple[float, float], tol: float = 0.05) -> bool:
+        return all(math.isclose(x, y, abs_tol=tol) for x, y in zip(a, b, strict=True))
+
+    if near(pair, expected):
+        return None, None
+    if near(pair, tuple(end / 100 for end in expected), 0.0005):
+        return "`ci_low` and `ci_high` look like fractions; give them in % (multiply by 100).", ""
+    if near(pair, expected[::-1]):
+        return "`ci_low` and `ci_high` are swapped: the lower end comes first.", ""
+    row = benchmark.loc[BENCHMARK_12MO]
+    if near(pair, (float(row["ci_low"]), float(row["ci_high"]))):
+        return (
+            "that is the benchmark's interval; `ci_low` and `ci_high` are the study's own.",
+            "",
+        )
+    other = _other_intervals(events, total)
+    if near(pair, other["wald"], 0.5):
+        return (
+            "that is the normal-approximation (Wald) interval, which fails with so few patients "
+            "(here it passes 100%); use the exact interval, `stats.exact_binomial_ci`.",
+            "",
+        )
+    if near(pair, other["wilson"], 0.5):
+        return (
+            "that is the Wilson interval; the question asks for the exact (Clopper-Pearson) "
+            "interval, `stats.exact_binomial_ci`.",
+            "",
+        )
+    return tuple(
+        _one_end(name, number, end)
+        for name, number, end in zip(("ci_low", "ci_high"), pair, expected, strict=True)
+    )
+
+
+def _one_end(name: str, number: float, expected: float) -> str | None:
+    if math.isclose(number, expected, abs_tol=0.05):
+        return None
+    return (
+        f"{number:g} is not the {'lower' if name == 'ci_low' else 'upper'} end of the study's "
+        "exact 95% interval: pass `events` and `total` to `stats.exact_binomial_ci` and give "
+        "both ends in %."
     )
 
 
@@ -112,19 +191,27 @@ def _judge_benchmark_high(value: object, benchmark: pd.DataFrame) -> str | None:
     )
 
 
-def _judge_beats(value: object, expected: bool) -> str | None:
+def _judge_compatible(
+    value: object, expected: bool, afs: float, benchmark_high: float
+) -> str | None:
     if value is ...:
         return NOT_ANSWERED
     if not isinstance(value, bool):
         return (
-            f"`beats_benchmark` should be True or False (a comparison such as `a > b`), "
-            f"not {type(value).__name__}."
+            f"`compatible_with_benchmark` should be True or False (a comparison such as "
+            f"`a <= b`), not {type(value).__name__}."
         )
     if value == expected:
         return None
+    if value is False and afs > benchmark_high:
+        return (
+            "`compatible_with_benchmark`: the point estimate lies above the benchmark, but with "
+            "so few patients the estimate is uncertain; ask whether the study's interval (its "
+            "lower end, `ci_low`) reaches the benchmark's upper end."
+        )
     return (
-        "`beats_benchmark` does not follow from your numbers: compare the study's AFS with the "
-        "upper end of the benchmark's interval."
+        "`compatible_with_benchmark` does not follow from the numbers: compare the lower end of "
+        "the study's interval with the upper end of the benchmark's."
     )
 
 

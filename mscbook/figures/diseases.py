@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from mscbook.stats import exact_binomial_ci
 from mscbook.style import (
     LINE_IN,
     MAX_WIDTH_IN,
@@ -649,9 +650,11 @@ def single_arm_results(
     """Single-arm studies' reported AFS, or share free of major amputation, by time point.
 
     AFS rows are taken as reported; a major-amputation percentage p becomes 100 - p and is marked
-    `deaths_counted` False (survival was not reported, so it is not AFS). Uses `trial_outcomes`
-    (trial_id, outcome, value, value_unit, timepoint_value, timepoint_unit) and `trials`
-    (trial_id, short_name, disease_area, allocation, product_type).
+    `deaths_counted` False (survival was not reported, so it is not AFS). `free` of `n` patients
+    were free of the event; `ci_low`/`ci_high` are its exact (Clopper-Pearson) 95% interval in %,
+    NaN when the counts were not reported. Uses `trial_outcomes` (trial_id, outcome, events,
+    total, value, value_unit, timepoint_value, timepoint_unit) and `trials` (trial_id,
+    short_name, disease_area, allocation, product_type).
     """
     check_disease(disease)
     info = trials.set_index("trial_id")
@@ -668,6 +671,10 @@ def single_arm_results(
     rows = []
     for row in chosen.itertuples():
         afs = row.outcome == "amputation_free_survival"
+        counted = not (pd.isna(row.events) or pd.isna(row.total))
+        # events count patients alive without amputation for AFS, amputations otherwise
+        free = (int(row.events) if afs else int(row.total - row.events)) if counted else None
+        low, high = exact_binomial_ci(free, row.total) if counted else (float("nan"),) * 2
         rows.append(
             {
                 "trial_id": row.trial_id,
@@ -676,7 +683,10 @@ def single_arm_results(
                 "percent_free": float(row.value) if afs else 100.0 - float(row.value),
                 "deaths_counted": afs,
                 "comparator": is_comparator(info.loc[row.trial_id, "product_type"]),
+                "free": free,
                 "n": None if pd.isna(row.total) else int(row.total),
+                "ci_low": 100 * low,
+                "ci_high": 100 * high,
             }
         )
     return pd.DataFrame(rows)
@@ -720,6 +730,17 @@ def plot_benchmark(
             va="top",
             fontsize=SMALL_TEXT_PT,
         )
+    # A point without its interval reads as a precise number; with 5 patients it is not.
+    counted = results.dropna(subset=["ci_low", "ci_high"]) if len(results) else results
+    axes.vlines(
+        counted["months"] if len(counted) else [],
+        counted["ci_low"] if len(counted) else [],
+        counted["ci_high"] if len(counted) else [],
+        color=PALETTE["blue"],
+        linewidth=1.4,
+        zorder=2.5,
+        gid="single-arm-exact-ci",
+    )
     for result in results.itertuples():
         axes.scatter(
             result.months,
@@ -765,6 +786,15 @@ def plot_benchmark(
             markerfacecolor="white",
             markeredgecolor=PALETTE["blue"],
             label="single-arm MSC study: free of major amputation (deaths not reported)",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="|",
+            markersize=12,
+            linestyle="",
+            color=PALETTE["blue"],
+            label="vertical line: the study's exact 95% CI (Clopper-Pearson)",
         ),
         Line2D(
             [],
