@@ -4,6 +4,7 @@ with what JupyterLab cannot render (glue, term, citations) turned into readable 
 from __future__ import annotations
 
 import hashlib
+import subprocess
 
 import nbformat
 import pytest
@@ -96,3 +97,21 @@ def test_the_assignments_are_beside_the_chapters_but_not_the_answer_keys(written
     folder = written[0]
     assert (folder / "assignments" / "what-is-an-msc.ipynb").is_file()
     assert not list(folder.rglob("*answer-key*"))
+
+
+@pytest.mark.parametrize("target", ["lab", "lab-author"])
+def test_make_lab_starts_jupyterlab_for_root_with_allow_root(target):
+    # JupyterLab exits at once as root without --allow-root ("Running as root is not
+    # recommended"), which is how a container runs `make lab`.
+    def command(user_id: str) -> str:
+        dry_run = subprocess.run(
+            ["make", "-n", target, f"USER_ID={user_id}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return next(line for line in dry_run.splitlines() if "jupyter lab" in line)
+
+    assert "--allow-root" in command("0").split()
+    assert "--allow-root" not in command("1000").split()

@@ -51,9 +51,15 @@ def lab_dir(root: Path | None = None) -> Path:
 
 def glued_values(notebook: nbformat.NotebookNode, workdir: Path) -> dict[str, str]:
     """Run `notebook` (a copy) in `workdir` and return every glued value as text/plain."""
+    from mscbook.build.kernels import LOCAL_KERNEL
+
     notebook = nbformat.from_dict(notebook)
     NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(workdir)}},
+        **LOCAL_KERNEL,
     ).execute()
     values = {}
     for cell in notebook.cells:
