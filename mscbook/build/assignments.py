@@ -57,9 +57,9 @@ def setup_block(path: Path) -> Block | None:
     )
 
 
-def _exercise_cells(number: int, row: dict, exercise: Exercise, key: bool) -> list:
+def _exercise_cells(row: dict, exercise: Exercise, key: bool) -> list:
     heading = (
-        f"## Exercise {number} · {badge(row)}: {exercise.display_title}\n\n"
+        f"## Exercise {row['number']} · {badge(row)}: {exercise.display_title}\n\n"
         f"*Objective:* {row['objective']} *About {int(row['minutes'])} minutes.* "
         f"(`{exercise.label}`)\n\n{exercise.body}"
     )
@@ -109,8 +109,8 @@ def build_notebook(chapter: str, root: Path | None = None, *, key: bool = False)
         cells.append(new_markdown_cell("Set-up: load the data and the book's library."))
         cells.append(_code(setup))
     cells.append(new_code_cell("from mscbook.checkers import check"))
-    for number, (row, exercise) in enumerate(pairs, start=1):
-        cells += _exercise_cells(number, row, exercise, key)
+    for row, exercise in pairs:
+        cells += _exercise_cells(row, exercise, key)
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = KERNELSPEC
     notebook.metadata["mscbook"] = {"chapter": chapter, "answer_key": key}
