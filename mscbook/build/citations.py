@@ -69,12 +69,12 @@ class Bibliography:
         return key in self.entries
 
     def label(self, key: str) -> str:
-        """ "Dominici et al. 2006": first author (or title) and year, LaTeX turned into text."""
+        """ "Dominici et al. 2006": first author (or the title) and year, LaTeX as text."""
         entry = self.entries[key]
         people = entry.persons.get("author", []) or entry.persons.get("editor", [])
-        year = plain(entry.fields.get("year", "n.d."))
-        if not people:
-            return f"{plain(entry.fields.get('title', key))} {year}"
+        year = plain(entry.fields.get("year", ""))
+        if not people:  # a registry record or an agency's report: its title
+            return f"{plain(entry.fields.get('title', key))} {year}".strip()
         names = [plain(" ".join(person.last_names)) or str(person) for person in people]
         if len(names) == 1:
             return f"{names[0]} {year}"
