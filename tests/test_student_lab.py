@@ -218,3 +218,20 @@ def test_make_lab_starts_jupyterlab_for_root_with_allow_root(target):
 
     assert "--allow-root" in command("0").split()
     assert "--allow-root" not in command("1000").split()
+
+
+def test_the_html_book_says_how_to_run_a_page_live(built_html):
+    # The download button offers the page's .md source, which runs only inside the repository:
+    # each live-widget page says so, in an admonition that the notebooks leave out.
+    import re
+
+    pages = [
+        path for path in built_html.rglob("chapters/**/*.html") if "book-only" in path.read_text()
+    ]
+    assert len(pages) >= 7
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        note = re.search(r'<div class="admonition note book-only">(.*?)</div>', html, re.S)
+        assert note, page.name
+        text = re.sub(r"<[^>]+>", "", note.group(1))
+        assert "make lab" in text and ".md" in text and "repository" in text, page.name
