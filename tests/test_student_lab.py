@@ -231,7 +231,7 @@ def test_the_html_book_says_how_to_run_a_page_live(built_html):
     assert len(pages) >= 7
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        note = re.search(r'<div class="admonition note book-only">(.*?)</div>', html, re.S)
+        note = re.search(r'<div class="[^"]*\bbook-only\b[^"]*">(.*?)</div>', html, re.S)
         assert note, page.name
         text = re.sub(r"<[^>]+>", "", note.group(1))
         assert "make lab" in text and ".md" in text and "repository" in text, page.name
