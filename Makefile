@@ -6,6 +6,10 @@ STAMP  := $(VENV)/.installed
 # npm ci rewrites node_modules/.package-lock.json on every install
 NPM_STAMP := node_modules/.package-lock.json
 
+# JupyterLab refuses to start as root (a container, a CI runner) unless given --allow-root.
+USER_ID ?= $(shell id -u)
+ALLOW_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
+
 .PHONY: book test student assignments preview bench lab lab-author lint clean
 
 # MathJax, require.js, the widget manager and axe-core: exactly what package-lock.json pins
@@ -49,12 +53,12 @@ bench: $(STAMP)
 ## copies in _build/lab/ (your work stays there; nothing you do changes chapters/)
 lab: $(STAMP)
 	$(BIN)/python -m mscbook student-lab
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)/_build/lab"
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)/_build/lab"
 
 ## lab-author: for authors; JupyterLab on the sources, chapter .md files open as notebooks
 lab-author: $(STAMP)
 	$(BIN)/python -m mscbook lab-settings
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters
 
 lint: $(STAMP)
 	$(BIN)/ruff check mscbook tests benchmarks

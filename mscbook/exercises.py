@@ -2,7 +2,10 @@
 
 Every exercise's metadata (chapter, objective, type, difficulty, time, checker) lives in one place,
 `data/exercises.csv`; its text and solution live in the chapter, in sphinx-exercise directives.
-A chapter's Exercises section glues each badge ("Coding · difficulty 2") with `glue_metadata`;
+Exercises are labelled by chapter ("MS-3": the chapter's code and the exercise's place among the
+chapter's rows), the same in the book, the notebooks, the assignments and the exercise index
+(`numbers`). A chapter's Exercises section glues each badge ("Coding · difficulty 2") with
+`glue_metadata`;
 the build reads the same table for the exercise index, the student edition and the assignments
 (`mscbook.build.exercise_sources`). Automatic checks are in `mscbook.checkers`.
 """
@@ -36,6 +39,16 @@ def metadata(root: Path | None = None) -> pd.DataFrame:
     table = root / "data" / f"{TABLE}.csv"
     modified = table.stat().st_mtime_ns if table.exists() else 0
     return _metadata(root, modified).copy()
+
+
+def numbers(table: pd.DataFrame) -> dict[str, str]:
+    """Exercise label → its number in the book, such as "MS-3" (`chapter_code`, then the place
+    of the row among its chapter's rows, counting from 1)."""
+    place = table.groupby("chapter", sort=False).cumcount() + 1
+    return {
+        label: f"{code}-{int(n)}"
+        for label, code, n in zip(table["label"], table["chapter_code"], place, strict=True)
+    }
 
 
 def badge(row: Mapping) -> str:

@@ -97,6 +97,8 @@ def test_assignments_hold_every_exercise_and_no_solution(exported, chapter):
     key_text = "\n".join(cell.source for cell in key.cells)
     for row, exercise in exercise_sources.exercises_by_chapter(ROOT)[chapter]:
         assert f"`{row['label']}`" in assignment_text
+        # numbered as in the book ("MS-3"), not 1, 2, 3 within the notebook
+        assert f"## Exercise {row['number']} · " in assignment_text
         assert exercise.body.splitlines()[0] in assignment_text
         for part in exercise.solution_parts:
             assert part.strip() in key_text, row["label"]

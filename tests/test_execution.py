@@ -89,3 +89,44 @@ def test_a_preview_rebuilds_after_an_edit_to_the_sites_own_scripts_or_pinned_ass
 
     (tiny_book / "package-lock.json").write_text('{"lockfileVersion": 3}\n')
     assert sources_fingerprint(tiny_book) != after_script
+
+
+def test_kernels_run_over_local_sockets_and_print_no_tcp_warning(tiny_book, capfd):
+    # ipykernel warns once per kernel that runs over TCP without encryption (13 times per
+    # `make book`); the build's kernels talk over local IPC sockets instead.
+    (tiny_book / "one.md").write_text(
+        NOTEBOOK.format(
+            title="One",
+            code="from ipykernel.kernelapp import IPKernelApp\n"
+            "print(IPKernelApp.instance().transport)",
+        )
+    )
+    summary = execution.pre_execute(tiny_book, fresh=True)
+    assert sorted(summary.executed) == ["one.md", "two.md"], summary.describe()
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.out + captured.err
+    from jupyter_cache import get_cache
+
+    cache = get_cache(execution.cache_dir(tiny_book))
+    record = next(r for r in cache.list_cache_records() if r.uri.endswith("one.md"))
+    outputs = cache.get_cache_bundle(record.pk).nb.cells[-1].outputs
+    assert outputs[0]["text"].strip() == "ipc"
+
+
+def test_the_lab_kernel_runs_over_local_sockets_too(tmp_path, capfd):
+    import nbformat
+
+    from mscbook.build import lab
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "from ipykernel.kernelapp import IPKernelApp\n"
+                "from mscbook.glue import glue\n"
+                "glue('transport', IPKernelApp.instance().transport, display=False)"
+            )
+        ]
+    )
+    assert lab.glued_values(notebook, tmp_path) == {"transport": "'ipc'"}
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.out + captured.err

@@ -130,11 +130,66 @@ def test_a_bad_type_in_the_table_names_file_row_and_column(book_copy):
     assert "exercises.csv" in message and "type" in message and "programming" in message
 
 
+def test_exercises_are_numbered_by_chapter_code_and_table_order():
+    table = exercises.metadata(ROOT)
+    numbers = exercises.numbers(table)
+    ms = table[table["chapter"] == "chapters/diseases/multiple-sclerosis"]
+    assert [numbers[label] for label in ms["label"]] == [f"MS-{n}" for n in range(1, len(ms) + 1)]
+    assert len(set(numbers.values())) == len(table)  # no two exercises share a number
+
+
+def test_an_exercise_without_nonumber_is_reported(book_copy):
+    # sphinx-exercise would number it through the whole book (MS exercises were 27-31).
+    edit_chapter(
+        book_copy, ":label: ex-msc-clinic-claim\n:nonumber:\n", ":label: ex-msc-clinic-claim\n"
+    )
+    assert any(
+        "'ex-msc-clinic-claim': add :nonumber:" in problem
+        for problem in exercise_sources.problems(book_copy)
+    )
+
+
+def test_a_chapter_with_two_codes_or_a_code_shared_is_reported(book_copy):
+    edit_table(book_copy, "ex-msc-clinic-claim", "chapter_code", "MS")
+    problems = exercise_sources.problems(book_copy)
+    assert any(
+        "chapters/biology/what-is-an-msc has more than one chapter_code" in p for p in problems
+    )
+    assert any("chapter_code 'MS' is used by" in problem for problem in problems)
+
+
+def test_rows_out_of_the_chapters_order_are_reported(book_copy):
+    path = book_copy / "data" / "exercises.csv"
+    rows = read_rows(path)
+    first = next(i for i, row in enumerate(rows) if row[0] == "ex-msc-stem-or-stromal")
+    rows[first], rows[first + 1] = rows[first + 1], rows[first]
+    write_rows(path, rows)
+    assert any(
+        "the rows of chapters/biology/what-is-an-msc are not in the order of its exercises" in p
+        for p in exercise_sources.problems(book_copy)
+    )
+
+
 def test_the_index_lists_every_exercise_with_a_link():
     text = pages.index_markdown(ROOT)
+    numbers = exercises.numbers(exercises.metadata(ROOT))
     for row in exercises.metadata(ROOT).to_dict("records"):
+        assert f"| {numbers[row['label']]}: {{ref}}`" in text
         assert f"<{row['label']}>`" in text
     assert "{doc}`/chapters/biology/what-is-an-msc`" in text
+
+
+def test_the_built_book_numbers_exercises_and_solutions_by_chapter(built_html: Path):
+    import re
+
+    page = (built_html / "chapters/diseases/multiple-sclerosis.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    for n in range(1, 6):
+        assert f"Exercise MS-{n} (" in text
+        assert f"Solution to Exercise MS-{n} (" in text
+    assert not re.search(r"Exercise \d", text)
+    limb = (built_html / "chapters/diseases/limb-ischaemia.html").read_text(encoding="utf-8")
+    assert re.search(r"std-ref\">Exercise CLI-5</span>", limb)  # a {ref} to an exercise
 
 
 def test_the_built_index_page_links_every_exercise(built_html: Path):

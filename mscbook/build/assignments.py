@@ -7,10 +7,14 @@ Both are generated from the chapter sources and `data/exercises.csv` (nothing is
   exercise) and the check cells, which call `mscbook.checkers.check`.
 - `<build>/assignments/answer-keys/<chapter>-answer-key.ipynb`: the same with the reference
   solutions in place of the empty answers. Do not hand out the `answer-keys` folder.
+
+Notebooks are written exactly as JupyterLab saves them (`jupyterlab_text`), so that opening one
+in JupyterLab does not mark it as changed. Exercises carry the book's numbers ("MS-3").
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -18,6 +22,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from mscbook.build.citations import Bibliography
 from mscbook.build.exercise_sources import (
     Block,
     Exercise,
@@ -27,10 +32,70 @@ from mscbook.build.exercise_sources import (
     scan,
 )
 from mscbook.exercises import ANSWER_TAG, CHECK_TAG, badge
-from mscbook.paths import book_root, build_dir
+from mscbook.paths import bibliography_path, book_root, build_dir
 
 KEY_FOLDER = "answer-keys"
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+KERNEL_NAME = "python3"
+#: Admonitions with this class speak to readers of the HTML book only (how to run a page live);
+#: notebooks leave them out.
+BOOK_ONLY_CLASS = "book-only"
+_BOOK_ONLY = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{admonition\}[^\n]*\n(?::[\w-]+:[^\n]*\n)*?"
+    rf":class:[^\n]*\b{BOOK_ONLY_CLASS}\b[^\n]*\n.*?^(?P=fence)[ \t]*(?:\n|$)\n?",
+    re.MULTILINE | re.DOTALL,
+)
+_CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
+
+
+def without_book_only(text: str) -> str:
+    """MyST text without its `book-only` admonitions."""
+    return _BOOK_ONLY.sub("", text)
+
+
+def cite_readable(text: str, bibliography, cited: list[str] | None = None) -> str:
+    """`{footcite:p}` roles as linked "(Author et al. Year)" text; keys are added to `cited`."""
+
+    def role(match: re.Match) -> str:
+        keys = [key.strip() for key in match.group(1).split(",")]
+        if cited is not None:
+            cited.extend(key for key in keys if key not in cited)
+        return bibliography.cite(keys)
+
+    return _CITE_ROLE.sub(role, text)
+
+
+def kernel_metadata() -> dict:
+    """The `kernelspec` and `language_info` JupyterLab writes into a notebook when its kernel
+    starts: read from the installed kernel spec and from ipykernel, so that they match."""
+    from ipykernel.ipkernel import IPythonKernel
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    return {
+        "kernelspec": {
+            "display_name": spec.display_name,
+            "language": spec.language,
+            "name": KERNEL_NAME,
+        },
+        "language_info": dict(IPythonKernel.language_info),
+    }
+
+
+def jupyterlab_text(notebook: nbformat.NotebookNode, stem: str) -> str:
+    """The notebook as JupyterLab saves it: nbformat 4.5 with cell ids (here stable, made from
+    `stem` and the cell's place, so that an unchanged notebook is written byte for byte the
+    same), the kernel metadata JupyterLab would add, nbformat's JSON (indent 1, sorted keys) and
+    a final newline."""
+    notebook = nbformat.from_dict(notebook)
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell.id = f"{stem}-{number}"[-64:]
+        if cell.cell_type == "code":
+            cell.setdefault("execution_count", None)
+            cell.setdefault("outputs", [])
+    notebook.metadata.update(kernel_metadata())
+    nbformat.validate(notebook)
+    return nbformat.writes(notebook, version=4) + "\n"
 
 
 def assignments_dir(root: Path | None = None) -> Path:
@@ -44,10 +109,13 @@ def _code(block: Block) -> nbformat.NotebookNode:
 
 def _cells(blocks: list[Block]) -> list[nbformat.NotebookNode]:
     # Text and directives other than code cells stay MyST Markdown.
-    return [
-        _code(block) if block.name == "code-cell" else new_markdown_cell(block.text.strip())
-        for block in blocks
-    ]
+    cells = []
+    for block in blocks:
+        if block.name == "code-cell":
+            cells.append(_code(block))
+        elif without_book_only(block.text).strip():
+            cells.append(new_markdown_cell(without_book_only(block.text).strip()))
+    return cells
 
 
 def setup_block(path: Path) -> Block | None:
@@ -57,9 +125,9 @@ def setup_block(path: Path) -> Block | None:
     )
 
 
-def _exercise_cells(number: int, row: dict, exercise: Exercise, key: bool) -> list:
+def _exercise_cells(row: dict, exercise: Exercise, key: bool) -> list:
     heading = (
-        f"## Exercise {number} · {badge(row)}: {exercise.display_title}\n\n"
+        f"## Exercise {row['number']} · {badge(row)}: {exercise.display_title}\n\n"
         f"*Objective:* {row['objective']} *About {int(row['minutes'])} minutes.* "
         f"(`{exercise.label}`)\n\n{exercise.body}"
     )
@@ -109,10 +177,14 @@ def build_notebook(chapter: str, root: Path | None = None, *, key: bool = False)
         cells.append(new_markdown_cell("Set-up: load the data and the book's library."))
         cells.append(_code(setup))
     cells.append(new_code_cell("from mscbook.checkers import check"))
-    for number, (row, exercise) in enumerate(pairs, start=1):
-        cells += _exercise_cells(number, row, exercise, key)
+    for row, exercise in pairs:
+        cells += _exercise_cells(row, exercise, key)
+    bibliography = Bibliography.read(bibliography_path(root))
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            cell.source = cite_readable(without_book_only(cell.source), bibliography)
     notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = KERNELSPEC
+    notebook.metadata["kernelspec"] = kernel_metadata()["kernelspec"]
     notebook.metadata["mscbook"] = {"chapter": chapter, "answer_key": key}
     nbformat.validate(notebook)
     return notebook
@@ -145,7 +217,8 @@ def export(chapter: str | None = None, root: Path | None = None) -> int:
             (False, folder / f"{stem}.ipynb"),
             (True, folder / KEY_FOLDER / f"{stem}-answer-key.ipynb"),
         ):
-            nbformat.write(build_notebook(name, root, key=key), target)
+            notebook = build_notebook(name, root, key=key)
+            target.write_text(jupyterlab_text(notebook, target.stem), encoding="utf-8")
             print(target)
     print(
         f"export-assignments: {len(chapters)} chapter(s) in {time.perf_counter() - started:.1f} s"

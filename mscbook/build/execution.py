@@ -5,6 +5,9 @@ executor runs them in one process per core (each in its own folder, as a student
 `jupyter-book build` with `execute_notebooks: cache` then renders from the cache without
 re-executing. jupyter-cache keys a notebook on its code cells only, so the cache is cleared
 whenever `data/` or `mscbook/` change: otherwise a preview would show stale figures.
+
+Kernels talk to the build over local IPC sockets, not TCP (`mscbook.build.kernels`), so none
+prints ipykernel's "running over TCP without encryption" warning.
 """
 
 from __future__ import annotations
@@ -89,7 +92,8 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
     """
     from jupyter_cache import get_cache
     from jupyter_cache.cache.main import JupyterCacheBase
-    from jupyter_cache.executors import load_executor
+
+    from mscbook.build.kernels import ParallelExecutor, SerialExecutor
 
     root = root or book_root()
     started = time.perf_counter()
@@ -118,13 +122,13 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
     # the next preview, or a KeyError). The book empties its cache on every official build, so
     # truncation is never needed; the forked workers inherit this no-op.
     JupyterCacheBase.truncate_caches = _keep_every_cached_notebook
-    executor = load_executor("local-parallel", cache=cache)
+    executor = ParallelExecutor(cache)
     result = executor.run_and_cache(filter_uris=notebooks, timeout=timeout, allow_errors=False)
     succeeded, excepted, errored = result.succeeded, result.excepted, result.errored
     if errored:
         # "errored" is a failure outside the notebook's code: jupyter-cache's parallel workers
         # can race on its SQLite index while caching. Those notebooks get one serial retry.
-        serial = load_executor("local-serial", cache=cache)
+        serial = SerialExecutor(cache)
         retry = serial.run_and_cache(filter_uris=errored, timeout=timeout, allow_errors=False)
         excepted = excepted + retry.excepted
         missing = {record.uri for record in cache.list_unexecuted(filter_uris=errored)}

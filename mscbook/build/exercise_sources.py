@@ -4,6 +4,11 @@ An exercise is a sphinx-exercise `exercise` block, followed by the cells it give
 tagged `exercise-answer` (names set to `...`) and a check cell tagged `exercise-check`, then its
 solution (a `solution` block, or gated `solution-start` ... `solution-end`). The student edition,
 the assignment notebooks, the exercise index and the build's preflight all read them from here.
+
+Exercises are labelled by chapter ("MS-3", `mscbook.exercises.numbers`), not by sphinx-exercise's
+book-wide count: each exercise directive has `:nonumber:`, and this module, as a Sphinx extension,
+writes "Exercise MS-3" into the exercise's title (and so into its solution's title and into
+`{ref}` links to it).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import yaml
 
 from mscbook.build.execution import toc_documents
 from mscbook.checkers import registered
-from mscbook.exercises import ANSWER_TAG, CHECK_TAG, metadata
+from mscbook.exercises import ANSWER_TAG, CHECK_TAG, metadata, numbers
 from mscbook.paths import book_root
 
 #: The glue role that puts the type and difficulty from the table into an exercise's title.
@@ -117,6 +122,7 @@ class Exercise:
     checks: list[Block] = field(default_factory=list)  # check cells, tagged exercise-check
     solution: list[Block] = field(default_factory=list)  # text and code of the solution
     title_is_glued: bool = False
+    unnumbered: bool = False  # has `:nonumber:` (its number comes from the table)
 
     @property
     def display_title(self) -> str:
@@ -153,7 +159,11 @@ def read_exercises(path: Path) -> list[Exercise]:
                 raise ExerciseSourceError(f"{path}: an exercise has no :label: ({block.arg!r})")
             title = TITLE_GLUE.sub("", block.arg).strip()
             current = Exercise(
-                label, title, block.content, title_is_glued=bool(TITLE_GLUE.match(block.arg))
+                label,
+                title,
+                block.content,
+                title_is_glued=bool(TITLE_GLUE.match(block.arg)),
+                unnumbered="nonumber" in block.options,
             )
             found.append(current)
             in_solution = False
@@ -250,9 +260,42 @@ def _disagreements(table: pd.DataFrame, chapters: dict[str, list[Exercise]]) -> 
                     f"{where}: a coding exercise needs an answer cell tagged {ANSWER_TAG} and a "
                     f"check cell tagged {CHECK_TAG}"
                 )
+        if not exercise.unnumbered:
+            found.append(
+                f"{where}: add :nonumber: under its :label: (exercises are numbered by chapter, "
+                "from the table, not by sphinx-exercise's count through the book)"
+            )
     for label, (chapter, _) in in_sources.items():
         if label not in set(table["label"]):
             found.append(f"{chapter}.md: exercise {label!r} has no row in data/exercises.csv")
+    return found + _numbering_disagreements(table, chapters)
+
+
+def _numbering_disagreements(table: pd.DataFrame, chapters: dict[str, list[Exercise]]) -> list:
+    """One code per chapter, no code shared, and rows in the order of the chapter's exercises."""
+    found: list[str] = []
+    codes = table.groupby("chapter", sort=False)["chapter_code"].unique()
+    for chapter, used in codes.items():
+        if len(used) > 1:
+            found.append(
+                f"data/exercises.csv: chapter {chapter} has more than one chapter_code "
+                f"({', '.join(sorted(used))}); use one"
+            )
+    owners = table.drop_duplicates(["chapter", "chapter_code"]).groupby("chapter_code")["chapter"]
+    for code, owner in owners:
+        if owner.nunique() > 1:
+            found.append(
+                f"data/exercises.csv: chapter_code {code!r} is used by {', '.join(owner)}; "
+                "give each chapter its own"
+            )
+    for chapter, exercises in chapters.items():
+        in_table = [label for label in table.loc[table["chapter"] == chapter, "label"]]
+        in_source = [exercise.label for exercise in exercises if exercise.label in in_table]
+        if in_table != in_source and sorted(in_table) == sorted(in_source):
+            found.append(
+                f"data/exercises.csv: the rows of {chapter} are not in the order of its "
+                f"exercises (the order gives their numbers); put them as {', '.join(in_source)}"
+            )
     return found
 
 
@@ -274,7 +317,10 @@ def exercises_by_chapter(root: Path | None = None) -> dict[str, list[tuple[dict,
         raise ExerciseSourceError(
             "Exercises and data/exercises.csv disagree:\n  - " + "\n  - ".join(issues)
         )
-    rows = {row["label"]: row for row in table.to_dict("records")}
+    number = numbers(table)  # "MS-3"
+    rows = {
+        row["label"]: row | {"number": number[row["label"]]} for row in table.to_dict("records")
+    }
     return {
         chapter: [(rows[exercise.label], exercise) for exercise in exercises]
         for chapter, exercises in chapters.items()
@@ -295,3 +341,36 @@ def solution_texts(root: Path | None = None) -> dict[str, list[str]]:
         for pairs in exercises_by_chapter(root).values()
         for _, exercise in pairs
     }
+
+
+# ------------------------------------------------------------------ the Sphinx extension
+
+
+def number_exercise_titles(app, doctree) -> None:
+    """doctree-read, before sphinx-exercise's own handler: "Exercise" → "Exercise MS-3".
+
+    sphinx-exercise builds an unnumbered exercise's title as its title text ("Exercise") and
+    the subtitle in brackets, and a solution's title from the exercise's title text; its
+    doctree-read handler then registers the node's `title` for `{ref}`. Changing the text here
+    (in the page and in sphinx-exercise's copy of the node) changes all three.
+    """
+    from docutils import nodes
+    from sphinx_exercise.nodes import exercise_node, exercise_title
+
+    number = numbers(metadata(Path(app.srcdir)))
+    registry = getattr(app.env, "sphinx_exercise_registry", {})
+    for node in doctree.findall(exercise_node):
+        label = node.get("label")
+        if label not in number:
+            continue
+        text = f"{node['title']} {number[label]}"
+        for copy in filter(None, [node, registry.get(label, {}).get("node")]):
+            copy["title"] = text
+            if isinstance(copy.children[0], exercise_title):
+                copy.children[0][0] = nodes.Text(text)
+
+
+def setup(app) -> dict:
+    # Priority below the default 500, so that sphinx-exercise registers the numbered title.
+    app.connect("doctree-read", number_exercise_titles, priority=400)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

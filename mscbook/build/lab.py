@@ -5,11 +5,16 @@
 - `chapters/<part>/<chapter>.ipynb`: each chapter's student notebook. It is made from the
   student copy of the source (every solution cut out, `mscbook.build.student.strip_solutions`),
   with what JupyterLab cannot render made readable: `{glue:text}` roles become the glued values
-  (computed by running the chapter once), `{term}` roles their text, citations
-  "(Author et al. Year)", `{footbibliography}` a list of the chapter's sources, and `{ref}` /
-  `{numref}` the title of what they point to. Admonitions, exercises, figures and math stay
-  MyST, which `jupyterlab-myst` renders.
+  (computed by running the chapter once), `{term}` roles their text, citations linked
+  "(Author et al. Year)" and `{footbibliography}` a list of the chapter's sources
+  (`mscbook.build.citations`), and `{ref}` / `{numref}` the title of what they point to.
+  Admonitions, exercises, figures and math stay MyST, which `jupyterlab-myst` renders; an
+  exercise keeps the book's number ("Exercise MS-3": `:nonumber:` becomes `:enumerator: MS-3`),
+  and admonitions meant for the HTML book only (class `book-only`) are left out.
 - `assignments/<chapter>.ipynb`: the chapter's assignment (never the answer keys).
+
+Both are written as JupyterLab saves them (`assignments.jupyterlab_text`): opening one and
+saving it without an edit changes nothing, so JupyterLab never asks to save an untouched notebook.
 
 Students work in these copies: nothing they do changes `chapters/`. Running the command again
 refreshes a notebook only if the student has not changed it since it was written (a manifest of
@@ -29,20 +34,21 @@ from pathlib import Path
 import jupytext
 import nbformat
 from nbclient import NotebookClient
-from pybtex.database import parse_file
 
 from mscbook.build import assignments, execution
+from mscbook.build.citations import Bibliography
 from mscbook.build.exercise_sources import exercises_by_chapter
 from mscbook.build.student import strip_solutions
+from mscbook.exercises import metadata, numbers
 from mscbook.paths import bibliography_path, book_root, build_dir
 
 MANIFEST = ".mscbook-lab.json"
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
 TERM_ROLE = re.compile(r"\{term\}`([^`<]+?)\s*(?:<[^>`]*>)?`")
-CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
 REF_ROLE = re.compile(r"\{(ref|numref)\}`([^`<]+?)\s*(?:<([^>`]*)>)?`")
 BIBLIOGRAPHY = re.compile(r"```\{footbibliography\}\s*\n```")
 TARGET = re.compile(r"^\(([\w-]+)\)=\s*\n#+\s+(.+)$", re.MULTILINE)
+UNNUMBERED = re.compile(r"^(:label: *(?P<label>[\w-]+)\n):nonumber:[ \t]*$", re.MULTILINE)
 
 
 def lab_dir(root: Path | None = None) -> Path:
@@ -51,9 +57,15 @@ def lab_dir(root: Path | None = None) -> Path:
 
 def glued_values(notebook: nbformat.NotebookNode, workdir: Path) -> dict[str, str]:
     """Run `notebook` (a copy) in `workdir` and return every glued value as text/plain."""
+    from mscbook.build.kernels import LOCAL_KERNEL
+
     notebook = nbformat.from_dict(notebook)
     NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(workdir)}},
+        **LOCAL_KERNEL,
     ).execute()
     values = {}
     for cell in notebook.cells:
@@ -77,46 +89,33 @@ def glue_text(value: str, spec: str) -> str:
     return value
 
 
-def citation(entry) -> str:
-    """ "Dominici et al. 2006" for a pybtex entry."""
-    people = entry.persons.get("author", []) or entry.persons.get("editor", [])
-    year = entry.fields.get("year", "n.d.")
-    if not people:
-        return f"{entry.fields.get('title', entry.key)} {year}"
-    first = " ".join(people[0].last_names) or str(people[0])
-    if len(people) == 1:
-        return f"{first} {year}"
-    if len(people) == 2:
-        return f"{first} and {' '.join(people[1].last_names)} {year}"
-    return f"{first} et al. {year}"
-
-
-def reference_line(entry) -> str:
-    fields = entry.fields
-    parts = [citation(entry) + "."]
-    if fields.get("title"):
-        title = fields["title"].replace("{", "").replace("}", "").replace("\\&", "&")
-        parts.append(f"{title}.")
-    if fields.get("journal"):
-        parts.append(f"*{fields['journal']}*.")
-    if fields.get("doi"):
-        parts.append(f"doi:{fields['doi']}")
-    elif fields.get("pmid"):
-        parts.append(f"PMID {fields['pmid']}")
-    return " ".join(parts)
-
-
 def targets(root: Path) -> dict[str, str]:
-    """Label → heading text, for every `(label)=` target above a heading in the book."""
+    """Label → heading text, for every `(label)=` target above a heading in the book, and
+    exercise label → "Exercise MS-3" (what `{ref}` shows in the book)."""
     found = {}
     for page in execution.toc_documents(root):
         for label, heading in TARGET.findall(page.read_text(encoding="utf-8")):
             found[label] = heading.strip()
+    for label, number in numbers(metadata(root)).items():
+        found[label] = f"Exercise {number}"
     return found
 
 
+def numbered_exercises(text: str, number: dict[str, str]) -> str:
+    """`:nonumber:` under an exercise's label becomes `:enumerator: MS-3` (jupyterlab-myst then
+    titles it "Exercise MS-3", as the book does)."""
+
+    def option(match: re.Match) -> str:
+        label = match.group("label")
+        if label not in number:
+            return match.group(0)
+        return f"{match.group(1)}:enumerator: {number[label]}"
+
+    return UNNUMBERED.sub(option, text)
+
+
 def readable(
-    text: str, glue: dict[str, str], entries, labels: dict[str, str]
+    text: str, glue: dict[str, str], bibliography: Bibliography, labels: dict[str, str]
 ) -> tuple[str, list[str]]:
     """MyST Markdown with the roles JupyterLab cannot render replaced by readable text, and the
     citation keys it cited, in order."""
@@ -128,11 +127,6 @@ def readable(
             return key
         return glue_text(glue[key], spec)
 
-    def cite_role(match: re.Match) -> str:
-        keys = [key.strip() for key in match.group(1).split(",")]
-        cited.extend(key for key in keys if key not in cited)
-        return "(" + "; ".join(citation(entries[k]) if k in entries else k for k in keys) + ")"
-
     def ref_role(match: re.Match) -> str:
         kind, text, label = match.groups()
         if label:
@@ -143,29 +137,34 @@ def readable(
 
     text = GLUE_ROLE.sub(glue_role, text)
     text = TERM_ROLE.sub(lambda m: m.group(1).strip(), text)
-    text = CITE_ROLE.sub(cite_role, text)
+    text = assignments.cite_readable(text, bibliography, cited)
     text = REF_ROLE.sub(ref_role, text)
     text = re.sub(r"(^|[.!?]\s+)the figure", lambda m: m.group(1) + "The figure", text)
     return text, cited
 
 
-def student_notebook(path: Path, root: Path, entries, labels: dict[str, str], workdir: Path):
+def student_notebook(
+    path: Path, root: Path, bibliography: Bibliography, labels: dict[str, str], workdir: Path
+):
     """The student notebook of one chapter (no solutions, readable roles, no outputs)."""
     source = strip_solutions(path.read_text(encoding="utf-8"), str(path.relative_to(root)))
+    source = numbered_exercises(assignments.without_book_only(source), numbers(metadata(root)))
     notebook = jupytext.reads(source, fmt="md:myst")
     glue = glued_values(notebook, workdir)
     cited: list[str] = []
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
-        cell.source, keys = readable(cell.source, glue, entries, labels)
+        cell.source, keys = readable(cell.source, glue, bibliography, labels)
         cited += [key for key in keys if key not in cited]
-    items = "\n".join(f"- {reference_line(entries[k])}" for k in cited if k in entries)
+    items = bibliography.reference_list(cited)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = BIBLIOGRAPHY.sub(lambda _: items, cell.source)
+    notebook.cells = [
+        cell for cell in notebook.cells if cell.cell_type != "markdown" or cell.source.strip()
+    ]
     notebook.metadata.pop("jupytext", None)
-    notebook.metadata["kernelspec"] = assignments.KERNELSPEC
     notebook.metadata["mscbook"] = {"chapter": path.relative_to(root).with_suffix("").as_posix()}
     return notebook, glue
 
@@ -195,20 +194,21 @@ def make_lab(root: Path | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     manifest_path = folder / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    entries = parse_file(str(bibliography_path(root)), bib_format="bibtex").entries
+    bibliography = Bibliography.read(bibliography_path(root))
     labels = targets(root)
     glue_by_chapter: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for path in execution.notebook_documents(root):
             relative = path.relative_to(root).with_suffix(".ipynb")
             try:
-                notebook, glue = student_notebook(path, root, entries, labels, Path(scratch))
+                notebook, glue = student_notebook(path, root, bibliography, labels, Path(scratch))
             except Exception as error:  # a chapter that fails to run: say which, go on
                 print(f"student-lab: {relative} not written: {error}", file=sys.stderr)
                 return 1
             glue_by_chapter[relative.with_suffix("").as_posix()] = glue
             target = folder / relative
-            action = write_if_untouched(target, nbformat.writes(notebook) + "\n", manifest, folder)
+            text = assignments.jupyterlab_text(notebook, target.stem)
+            action = write_if_untouched(target, text, manifest, folder)
             print(f"{target}: {action}")
     for chapter in exercises_by_chapter(root):
         stem = chapter.rsplit("/", 1)[-1]
@@ -216,9 +216,10 @@ def make_lab(root: Path | None = None) -> int:
         for cell in notebook.cells:
             if cell.cell_type == "markdown":
                 glue = glue_by_chapter.get(chapter, {})
-                cell.source = readable(cell.source, glue, entries, labels)[0]
+                cell.source = readable(cell.source, glue, bibliography, labels)[0]
         target = folder / "assignments" / f"{stem}.ipynb"
-        action = write_if_untouched(target, nbformat.writes(notebook) + "\n", manifest, folder)
+        text = assignments.jupyterlab_text(notebook, target.stem)
+        action = write_if_untouched(target, text, manifest, folder)
         print(f"{target}: {action}")
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     print(f"student-lab: ready in {time.perf_counter() - started:.0f} s: {folder}")

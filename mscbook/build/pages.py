@@ -121,7 +121,7 @@ def index_markdown(root: Path | None = None) -> str:
             title = exercise.display_title.replace("<", "\\<").replace("`", "")
             checked = "yes" if not pd.isna(row["checker"]) else "no (discussed in class)"
             lines.append(
-                f"| {{ref}}`{table_cell(title)} <{exercise.label}>` "
+                f"| {row['number']}: {{ref}}`{table_cell(title)} <{exercise.label}>` "
                 f"| {TYPE_LABELS[row['type']]} | {int(row['difficulty'])} "
                 f"| {int(row['minutes'])} | {table_cell(row['objective'])} | {checked} |"
             )

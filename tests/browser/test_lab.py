@@ -143,6 +143,25 @@ def test_a_student_runs_the_chapter_in_jupyterlab(browser, lab):
                               ".jp-Notebook .jp-MarkdownCell .myst", timeout=30_000)  # fmt: skip
         tab.wait_for_timeout(1000)
         shot(tab, "opened")
+
+        # Opened, kernel started, nothing edited: JupyterLab must not think it changed, and
+        # saving must write the very bytes that `make lab` wrote.
+        path = folder / f"{CHAPTER}.ipynb"
+        written = path.read_bytes()
+        assert (
+            tab.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty") is False
+        )
+        tab.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        tab.wait_for_function(
+            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=15_000
+        )
+        tab.wait_for_timeout(1000)
+        assert path.read_bytes() == written, "saving an untouched notebook changed it"
+
+        # The exercise carries the book's number, not the notebook's count.
+        first = tab.locator(".jp-MarkdownCell").filter(has_text="stem or stromal?").first
+        shown_title = first.inner_text()
+        assert "Exercise MSC-1" in shown_title and "Exercise 1" not in shown_title, shown_title
         tab.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         tab.wait_for_function(
             """() => {
