@@ -4,8 +4,9 @@ Expected values come from the sources: Petrou 2020's results table gives treatme
 months in 2/30 (intrathecal), 3/31 (intravenous) and 13/31 (sham), and 9/29 and 23/30 by its second
 definition. The randomised MS trials of MSC-family products were hand-checked against their
 abstracts: Petrou 2020 (met, P=0.0003), MESEMS (rate ratio 0.94, 0.58-1.50, not met), Llufriu 2014
-(P=0.064, not met), Harris 2024 (no difference, no P in the abstract) and Fernandez 2018 (primary
-endpoint safety).
+(P=0.064, not met), Harris 2024 (no difference, no P in the abstract), Fernandez 2018 (primary
+endpoint safety) and Lublin 2014 (MSC-like PDA-001, phase 1b, primary endpoint safety). MIST (Burt
+2019) is randomised but tested haematopoietic stem-cell transplantation, a comparator.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ import pytest
 from mscbook import checkers
 
 RISK_IT, RISK_IV, RISK_SHAM = 2 / 30, 3 / 31, 13 / 31
-RANDOMISED = {"petrou2020", "harris2024", "llufriu2014", "uccelli2021", "fernandez2018"}
+RANDOMISED = {
+    "petrou2020",
+    "harris2024",
+    "llufriu2014",
+    "uccelli2021",
+    "fernandez2018",
+    "lublin2014",
+}
 MET = {"petrou2020"}
 
 
@@ -96,6 +104,8 @@ def test_primary_reference_answer_passes():
     [
         ({"randomised_ids": RANDOMISED | {"petrou2021"}}, "not randomised"),
         ({"randomised_ids": RANDOMISED - {"harris2024"}}, "MSC-derived products"),
+        ({"randomised_ids": RANDOMISED - {"lublin2014"}}, "MSC-like product"),
+        ({"randomised_ids": RANDOMISED | {"burt2019"}}, "comparator, not an MSC treatment"),
         ({"randomised_ids": RANDOMISED - {"uccelli2021"}}, "1 randomised MSC trial(s) are missing"),
         ({"randomised_ids": RANDOMISED | {"norgren2024"}}, "not multiple sclerosis trials"),
         ({"randomised_ids": RANDOMISED | {"mesems"}}, "not trial ids"),
@@ -106,6 +116,8 @@ def test_primary_reference_answer_passes():
         ({"met_ids": MET | {"uccelli2021"}}, "CI that includes 1"),
         ({"met_ids": MET | {"harris2024"}}, "authors report no difference"),
         ({"met_ids": MET | {"fernandez2018"}}, "primary endpoint was safety"),
+        ({"met_ids": MET | {"lublin2014"}}, "primary endpoint was safety"),
+        ({"met_ids": MET | {"burt2019"}}, "comparator, not an MSC treatment"),
         ({"met_ids": set()}, "missing from `met_ids`"),
         ({"met_ids": [1]}, "should be a trial id"),
     ],

@@ -5,6 +5,8 @@ Definitions (abstracts): CARE-MS I (Havrdova 2017): worsening = rise of at least
 from a baseline of 0, confirmed over 6 months. PRISMS year 1 (Traboulsee 2018): rise of 1.0 from a
 baseline below 6.0, 0.5 from 6.0 or more, confirmed over 3 months. MSC-NP EDSS-Plus (registry
 NCT03355365): fall of at least 1.0 from an entry EDSS of 5.5 or less, 0.5 from 6.0 or more.
+ORATORIO (Wolinsky 2018, PMID 30155979): rise of at least 1.0 from a baseline of 5.5 or less, at
+least 0.5 from a baseline above 5.5, confirmed over 12 weeks.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ def test_the_scale_has_no_half_step_after_zero():
         ("prisms", 6.0, 6.5, 6.5, True, 0.5),
         ("prisms", 6.0, 6.5, 6.0, False, 0.5),  # reversed before confirmation
         ("prisms", 6.0, 6.5, None, False, 0.5),  # never confirmed
+        ("oratorio", 5.5, 6.0, 6.0, False, 1.0),  # 5.5 is not above 5.5
+        ("oratorio", 5.5, 6.5, 6.5, True, 1.0),
+        ("oratorio", 6.0, 6.5, 6.5, True, 0.5),
+        ("oratorio", 3.0, 4.0, 3.5, False, 1.0),  # partly reversed before confirmation
         ("msc_np", 5.5, 4.5, None, True, 1.0),
         ("msc_np", 5.5, 5.0, None, False, 1.0),
         ("msc_np", 6.5, 6.0, None, True, 0.5),
@@ -54,9 +60,14 @@ def test_reasons_say_why():
 def test_compare_rules_shows_the_same_patient_under_every_rule():
     table = edss.compare_rules("6.0", "6.5", "6.5")
     assert list(table.index) == list(edss.RULES)
-    assert table["Does this patient count?"].tolist() == ["no", "yes", "no"]
-    assert table["Change needed from this baseline"].tolist() == ["1.0", "0.5", "0.5"]
-    assert table["Source"].tolist() == ["havrdova2017", "traboulsee2018", "harris2024"]
+    assert table["Does this patient count?"].tolist() == ["no", "yes", "yes", "no"]
+    assert table["Change needed from this baseline"].tolist() == ["1.0", "0.5", "0.5", "0.5"]
+    assert table["Source"].tolist() == [
+        "havrdova2017",
+        "traboulsee2018",
+        "wolinsky2018",
+        "harris2024",
+    ]
 
 
 def test_rules_table_states_each_threshold():
@@ -69,6 +80,12 @@ def test_rules_table_states_each_threshold():
     )
     # Traboulsee 2018 calls this rule an exploratory endpoint of a post hoc year-1 analysis.
     assert "exploratory post hoc" in table.loc["prisms", "Rule"]
+    # The standard thresholds beside it: the same numbers, but a trial's primary endpoint.
+    assert table.loc["oratorio", "Smallest change that counts"] == (
+        "1 point(s) from baseline 0 to 5.5; 0.5 point(s) from baseline 6 or more"
+    )
+    assert table.loc["oratorio", "Confirmed over"] == "12 weeks"
+    assert "primary endpoint" in table.loc["oratorio", "Rule"]
 
 
 @pytest.mark.parametrize(

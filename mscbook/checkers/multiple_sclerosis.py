@@ -22,7 +22,7 @@ from mscbook.checkers import (
     trial_names,
 )
 from mscbook.figures.diseases import primary_results
-from mscbook.tables import MSC_FAMILY
+from mscbook.tables import MSC_FAMILY, label
 from mscbook.widgets.trials import filter_trials
 
 DISEASE = "multiple_sclerosis"
@@ -164,6 +164,25 @@ def _unknown_or_other_disease(name: str, got: set[str], trials: pd.DataFrame) ->
     other = sorted(item for item in got if info.loc[item, "disease_area"] != DISEASE)
     if other:
         return f"{trial_names(other)} in `{name}`: not multiple sclerosis trials."
+    # A randomised comparator (e.g. stem-cell transplantation) is the likeliest slip: say why it
+    # is out before any other reason.
+    comparators = sorted(item for item in got if info.loc[item, "product_type"] not in MSC_FAMILY)
+    if comparators:
+        what = ", ".join(
+            sorted(
+                {
+                    label("product_type", info.loc[item, "product_type"])
+                    .removeprefix("Comparator: ")
+                    .lower()
+                    for item in comparators
+                }
+            )
+        )
+        return (
+            f"{trial_names(comparators)} in `{name}`: tested {what}, a comparator, not an "
+            "MSC treatment; keep only the product types `'msc'`, `'msc_like'` and "
+            "`'msc_derived'`."
+        )
     return None
 
 
@@ -186,17 +205,17 @@ def _judge_randomised(value: object, expected: set[str], trials: pd.DataFrame) -
             "only if `randomised` is True."
         )
     missing = expected - got
-    derived = sorted(item for item in missing if info.loc[item, "product_type"] != "msc")
-    if derived:
-        problems.append(
-            f"{trial_names(derived)} tested MSC-derived products, which the question includes: "
-            "allow all three product types (`'msc'`, `'msc_like'` and `'msc_derived'`)."
-        )
-    if missing - set(derived):
-        problems.append(
-            f"{len(missing - set(derived))} randomised MSC trial(s) are missing from "
-            "`randomised_ids`."
-        )
+    kinds = {"msc_derived": "MSC-derived products", "msc_like": "an MSC-like product"}
+    for kind, words in kinds.items():
+        chosen = sorted(item for item in missing if info.loc[item, "product_type"] == kind)
+        if chosen:
+            problems.append(
+                f"{trial_names(chosen)} tested {words}, which the question includes: allow all "
+                "three product types (`'msc'`, `'msc_like'` and `'msc_derived'`)."
+            )
+    plain = {item for item in missing if info.loc[item, "product_type"] not in kinds}
+    if plain:
+        problems.append(f"{len(plain)} randomised MSC trial(s) are missing from `randomised_ids`.")
     return " ".join(problems)
 
 

@@ -13,6 +13,11 @@ a named source wrote down:
   analysis of PRISMS's first year, not the definition of the PRISMS trial itself: an increase of
   1.0 point from a baseline below 6.0, or 0.5 point from 6.0 or more (Traboulsee et al. 2018,
   abstract and background).
+- `oratorio`: 12-week confirmed disability progression in ORATORIO, the trial on which ocrelizumab's
+  approval for primary progressive MS rests: an increase of at least 1.0 point from a baseline of
+  5.5 or less, or at least 0.5 point from a baseline above 5.5 (as the ORATORIO investigators
+  define it in Wolinsky et al. 2018, abstract). Its thresholds are the PRISMS row's; what differs
+  is that this one defines a pre-specified primary endpoint, not an exploratory one.
 - `msc_np`: the EDSS part of EDSS-Plus improvement, the primary endpoint of the MSC-NP trial: a
   decrease of at least 1.0 point from an entry EDSS of 5.5 or less, or at least 0.5 point from 6.0
   or more, at month 13 against baseline (registry record NCT03355365 of Harris et al. 2024).
@@ -60,6 +65,13 @@ RULES = {
         tiers=((0.0, 1.0), (6.0, 0.5)),
         confirmation="3 months",
         source="traboulsee2018",
+    ),
+    "oratorio": Rule(
+        name="ORATORIO, primary endpoint (ocrelizumab, primary progressive MS)",
+        direction="worsening",
+        tiers=((0.0, 1.0), (6.0, 0.5)),  # "above 5.5" is 6.0 or more: the EDSS moves in half steps
+        confirmation="12 weeks",
+        source="wolinsky2018",
     ),
     "msc_np": Rule(
         name="MSC-NP phase II (EDSS part of EDSS-Plus improvement, progressive MS)",
