@@ -97,6 +97,24 @@ def test_outcomes_figure_draws_the_rows(frames):
     assert "95% CI" in top.get_xlabel()
 
 
+def test_outcomes_figure_draws_comparator_products_as_squares(frames):
+    """JUVENTAS (marrow mononuclear cells) is a comparator, not an MSC result: its ratio and its
+    arms are squares, every MSC row keeps its own marker, and a legend says what a square is."""
+    args = (frames["trial_outcomes"], frames["trials"], frames["trial_arms"], "cli_clti")
+    effects, percentages = diseases.outcome_rows(*args)
+    figure = diseases.plot_outcomes(*args)
+    top, bottom = figure.axes
+    ratio_markers = [container.lines[0].get_marker() for container in top.containers]
+    assert ratio_markers == ["s" if comparator else "D" for comparator in effects["comparator"]]
+    arm_gids = [collection.get_gid() for collection in bottom.collections]
+    assert arm_gids == [
+        "comparator-arm" if comparator else "msc-arm" for comparator in percentages["comparator"]
+    ]
+    assert "comparator-arm" in arm_gids and "msc-arm" in arm_gids
+    (legend,) = figure.legends
+    assert any("not MSCs" in text.get_text() for text in legend.get_texts())
+
+
 def test_every_arm_of_a_comparison_reported_as_a_percentage_is_drawn(frames):
     """Petrou 2020's treatment failure: the cell arms beside the sham arm, not sham alone."""
     effects, percentages = diseases.outcome_rows(

@@ -309,8 +309,9 @@ def plot_outcomes(
 ) -> Figure:
     """Top: between-arm ratios with 95% CI (log scale, dashed line at 1 = no difference).
     Bottom: results reported as a percentage of one arm; open circle = single arm (no control),
-    filled = arm of a controlled trial. Each row's label (study, arm, outcome and time) stands
-    above it across the figure (`style.rows_below_labels`), so the axes keep the whole width."""
+    filled = arm of a controlled trial. A comparator product (not MSCs) is drawn as a square,
+    with a legend saying so, so that it never reads as an MSC result. Each row's label (study,
+    arm, outcome and time) stands above it across the figure (`style.rows_below_labels`), so the axes keep the whole width."""
     effects, percentages = outcome_rows(outcomes, trials, arms, disease)
     top_tops, top_ys, top_total = rows_below_labels(effects["label"] if len(effects) else [])
     low_tops, low_ys, low_total = rows_below_labels(
@@ -340,9 +341,11 @@ def plot_outcomes(
             effect.value,
             y,
             xerr=[[effect.value - effect.ci_low], [effect.ci_high - effect.value]],
-            fmt="D",
+            fmt="s" if effect.comparator else "D",
+            markerfacecolor="white" if effect.comparator else PALETTE["blue"],
             color=PALETTE["blue"],
             capsize=4,
+            gid="comparator-ratio" if effect.comparator else "msc-ratio",
         )
         text = f"{effect.value:g} ({effect.ci_low:g} to {effect.ci_high:g})"
         beside(top, effect.ci_low, effect.ci_high, y, text)
@@ -358,7 +361,8 @@ def plot_outcomes(
             result.value,
             y,
             s=50,
-            marker="o",
+            marker="s" if result.comparator else "o",
+            gid="comparator-arm" if result.comparator else "msc-arm",
             zorder=3,
             facecolors="white" if single else PALETTE["orange"],
             edgecolors=PALETTE["orange"],
@@ -374,6 +378,32 @@ def plot_outcomes(
             fontsize=SMALL_TEXT_PT,
         )
     bottom.set_xlabel("Patients in the arm with the outcome (%)", fontsize=SMALL_TEXT_PT)
+    if any(len(rows) and rows["comparator"].any() for rows in (effects, percentages)):
+        figure.legend(
+            handles=[
+                Line2D(
+                    [],
+                    [],
+                    marker="D",
+                    linestyle="",
+                    color=PALETTE["black"],
+                    label="diamond or circle: MSC or MSC-derived product",
+                ),
+                Line2D(
+                    [],
+                    [],
+                    marker="s",
+                    linestyle="",
+                    color=PALETTE["black"],
+                    markerfacecolor="white",
+                    label="square: comparator product (not MSCs)",
+                ),
+            ],  # fmt: skip
+            loc="outside lower center",
+            ncols=1,
+            frameon=False,
+            fontsize=SMALL_TEXT_PT,
+        )
     return figure
 
 
