@@ -311,7 +311,8 @@ def plot_outcomes(
     Bottom: results reported as a percentage of one arm; open circle = single arm (no control),
     filled = arm of a controlled trial. A comparator product (not MSCs) is drawn as a square,
     with a legend saying so, so that it never reads as an MSC result. Each row's label (study,
-    arm, outcome and time) stands above it across the figure (`style.rows_below_labels`), so the axes keep the whole width."""
+    arm, outcome and time) stands above it across the figure (`style.rows_below_labels`), so the
+    axes keep the whole width."""
     effects, percentages = outcome_rows(outcomes, trials, arms, disease)
     top_tops, top_ys, top_total = rows_below_labels(effects["label"] if len(effects) else [])
     low_tops, low_ys, low_total = rows_below_labels(
