@@ -70,6 +70,7 @@ def add_assets(app: Sphinx, config: Config) -> None:
             return
     config.html_static_path = [*config.html_static_path, str(assets.static_dir())]
     app.add_css_file("book.css")
+    app.add_css_file("tables.css")  # every table a reader sees (mscbook.tables.show)
     for name, url in configured_assets(config):
         if is_external(url):
             logger.warning(

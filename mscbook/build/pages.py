@@ -8,6 +8,7 @@ guide's time table from `data/exercises.csv` and the chapters.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from mscbook.build.exercise_sources import chapter_paths, chapter_title, exercis
 from mscbook.exercises import TYPE_LABELS, metadata
 from mscbook.paths import book_root
 from mscbook.references import split_keys
+from mscbook.tables import CHINESE
 
 
 def table_cell(text: object) -> str:
@@ -72,6 +74,12 @@ def _text(value: object) -> str:
     return "" if pd.isna(value) else str(value).strip()
 
 
+def chinese_html(text: str) -> str:
+    """`text` in a span marked as Simplified Chinese (inline HTML, which MyST passes through), so
+    browsers and screen readers pick a Chinese font and voice."""
+    return f'<span lang="{CHINESE}">{html.escape(text.strip())}</span>'
+
+
 def glossary_markdown(root: Path | None = None) -> str:
     """A MyST `{glossary}` block with every term in English alphabetical order.
 
@@ -84,7 +92,7 @@ def glossary_markdown(root: Path | None = None) -> str:
     for row in sorted(table.to_dict("records"), key=lambda row: row["term_en"].casefold()):
         heading = row["term_en"]
         details = [f"*{_text(row['abbreviation'])}*"] if _text(row["abbreviation"]) else []
-        details.append(f"Chinese: {row['term_zh']}")
+        details.append(f"Chinese: {chinese_html(row['term_zh'])}")
         body = f"{' · '.join(details)}. {row['definition'].strip()}"
         sources = split_keys(_text(row["source"]))
         if sources:
