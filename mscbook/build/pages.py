@@ -32,7 +32,8 @@ def field_rows(name: str, root: Path | None = None) -> list[dict[str, str]]:
     rows = []
     for field in data.schema(name, root)["schema"]["fields"]:
         constraints = field.get("constraints", {})
-        allowed = ", ".join(map(str, constraints.get("enum", [])))
+        # Allowed values are data codes: set as code, so a reader sees them as names, not prose.
+        allowed = ", ".join(f"`{value}`" for value in constraints.get("enum", []))
         if "minimum" in constraints or "maximum" in constraints:
             allowed = f"{constraints.get('minimum', '−∞')} to {constraints.get('maximum', '∞')}"
         rows.append(
