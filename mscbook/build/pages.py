@@ -75,6 +75,12 @@ def _text(value: object) -> str:
     return "" if pd.isna(value) else str(value).strip()
 
 
+#: A run of Chinese characters (and the Chinese punctuation between them) inside English text.
+CHINESE_RUN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff][\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]*"
+)
+
+
 def chinese_html(text: str) -> str:
     """`text` in a span marked as Simplified Chinese (inline HTML, which MyST passes through), so
     browsers and screen readers pick a Chinese font and voice."""
@@ -94,7 +100,8 @@ def glossary_markdown(root: Path | None = None) -> str:
         heading = row["term_en"]
         details = [f"*{_text(row['abbreviation'])}*"] if _text(row["abbreviation"]) else []
         details.append(f"Chinese: {chinese_html(row['term_zh'])}")
-        body = f"{' · '.join(details)}. {row['definition'].strip()}"
+        definition = CHINESE_RUN.sub(lambda run: chinese_html(run.group()), row["definition"])
+        body = f"{' · '.join(details)}. {definition.strip()}"
         sources = split_keys(_text(row["source"]))
         if sources:
             body += " {footcite:p}`" + ",".join(sources) + "`"

@@ -46,8 +46,9 @@ CELLS_JS = """() => [...document.querySelectorAll('article table')].flatMap((tab
                 .forEach(rect => tops.add(Math.round(rect.top)));
         }
         const text = clone.textContent.trim();
-        return {table: t, text, words: text.split(/\\s+/).filter(Boolean).length,
-                lines: tops.size, hidden: cell.getBoundingClientRect().width === 0};
+        const words = text.split(/\\s+/).filter(word => /[\\p{L}\\p{N}]/u.test(word));
+        return {table: t, text, words: words.length, lines: tops.size,
+                hidden: cell.getBoundingClientRect().width === 0};
     }))"""
 
 
