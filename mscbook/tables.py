@@ -383,6 +383,16 @@ class Table:
         return self.frame.to_string(index=False)
 
 
+def width_style(texts: list[str]) -> str:
+    """A wrapping column's minimum width (as an HTML attribute): a third of its longest text,
+    within 8 to 26 characters, so that its longest cell takes about three lines, never one
+    word a line; short columns never wrap and need none."""
+    longest = max((len(text) for text in texts), default=0)
+    if longest <= SHORT_TEXT:
+        return ""
+    return f' style="min-width: {max(8, min(26, -(-longest // 3)))}ch"'
+
+
 def width_class(texts: list[str]) -> str:
     """The CSS class that sizes a column holding `texts` (its heading included)."""
     longest = max((len(text) for text in texts), default=0)
@@ -431,13 +441,17 @@ def show(
         )
         for column in shown.columns
     }  # fmt: skip
+    styles = {
+        column: width_style([str(column), *plain_texts]) for column, plain_texts in texts.items()
+    }
     esc = html.escape
 
     def words(column, text: str) -> str:
         return f"<code>{esc(text)}</code>" if column in coded and text != MISSING else esc(text)
 
     head = "".join(
-        f'<th scope="col" class="{widths[column]}">{words(column, name) if name else ""}</th>'
+        f'<th scope="col" class="{widths[column]}"{styles[column]}>'
+        f"{words(column, name) if name else ''}</th>"
         for column, name in zip(shown.columns, columns, strict=True)
     )
     rows = []

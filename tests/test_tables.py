@@ -168,7 +168,9 @@ def test_show_sizes_columns_by_their_longest_text():
     frame = pd.DataFrame({"n": ["12"], "Population": ["adults " * 12], "Region": ["Global, 75"]})
     html = show(frame).html
     assert 'class="mscbook-col-short">n<' in html
-    assert 'class="mscbook-col-long">Population<' in html
+    assert 'class="mscbook-col-long" style="min-width: 26ch">Population<' in html  # 84 chars
+    region = show(pd.DataFrame({"Region": ["75 reporting countries"]})).html
+    assert 'class="mscbook-col-medium" style="min-width: 8ch">Region<' in region
 
 
 def test_reproduction_table_says_why_a_value_is_missing():

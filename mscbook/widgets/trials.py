@@ -24,6 +24,7 @@ from mscbook.tables import (
     show,
     trials_table,
     width_class,
+    width_style,
 )
 from mscbook.widgets import layout
 
@@ -269,7 +270,11 @@ def table_html(table: pd.DataFrame, caption: str) -> str:
     esc = html.escape
     texts = {column: [cell_text(value) for value in table[column]] for column in table.columns}
     widths = {column: width_class([str(column), *texts[column]]) for column in table.columns}
-    headers = "".join(_header(str(column), widths[column]) for column in table.columns)
+    styles = {column: width_style([str(column), *texts[column]]) for column in table.columns}
+    headers = "".join(
+        _header(str(column), widths[column]).replace(">", styles[column] + ">", 1)
+        for column in table.columns
+    )
     body = []
     for position in range(len(table)):
         cells = []
