@@ -384,13 +384,14 @@ class Table:
 
 
 def width_style(texts: list[str]) -> str:
-    """A wrapping column's minimum width (as an HTML attribute): a third of its longest text,
-    within 8 to 26 characters, so that its longest cell takes about three lines, never one
-    word a line; short columns never wrap and need none."""
+    """A wrapping column's minimum width (as an HTML attribute): half its longest text, within
+    10 to 26 characters, so that its longest cell takes about two lines, never one word a line;
+    at most 40% of the screen, so that a phone shows two such columns. Short columns never
+    wrap and need none."""
     longest = max((len(text) for text in texts), default=0)
     if longest <= SHORT_TEXT:
         return ""
-    return f' style="min-width: {max(8, min(26, -(-longest // 3)))}ch"'
+    return f' style="min-width: min({max(10, min(26, -(-longest // 2)))}ch, 40vw)"'
 
 
 def width_class(texts: list[str]) -> str:

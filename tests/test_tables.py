@@ -168,9 +168,10 @@ def test_show_sizes_columns_by_their_longest_text():
     frame = pd.DataFrame({"n": ["12"], "Population": ["adults " * 12], "Region": ["Global, 75"]})
     html = show(frame).html
     assert 'class="mscbook-col-short">n<' in html
-    assert 'class="mscbook-col-long" style="min-width: 26ch">Population<' in html  # 84 chars
+    assert 'class="mscbook-col-long" style="min-width: min(26ch, 40vw)">Population<' in html
     region = show(pd.DataFrame({"Region": ["75 reporting countries"]})).html
-    assert 'class="mscbook-col-medium" style="min-width: 8ch">Region<' in region
+    expected = 'class="mscbook-col-medium" style="min-width: min(11ch, 40vw)">Region<'
+    assert expected in region  # 22 characters: at least 11 a line
 
 
 def test_reproduction_table_says_why_a_value_is_missing():
