@@ -15,7 +15,7 @@ import pytest
 from mscbook import data
 from mscbook.tables import PAGED_CLASS
 
-from .conftest import DESKTOP, PHONE, Site, built_pages
+from .conftest import DESKTOP, PHONE, Site, built_pages, redirect_target
 
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 EXPLORER_PAGES = [
@@ -220,6 +220,8 @@ def test_no_page_shows_nan(site, browser):
     found = []
     try:
         for page in built_pages(site.root):
+            if redirect_target(site.root / page):
+                continue  # a meta-refresh page (index.html): its target is checked itself
             tab = _open(context, site, page)
             try:
                 texts = tab.evaluate(
