@@ -384,14 +384,41 @@ class Table:
 
 
 def width_style(texts: list[str]) -> str:
-    """A wrapping column's minimum width (as an HTML attribute): half its longest text, within
-    10 to 26 characters, so that its longest cell takes about two lines, never one word a line;
-    at most 40% of the screen, so that a phone shows two such columns. Short columns never
-    wrap and need none."""
+    """A wrapping column's minimum width (as an HTML attribute), from the texts it holds.
+
+    Half its longest text, within 10 to 26 characters, so that its longest cell takes about two
+    lines; at most 40% of the screen, so that a phone shows two such columns. But never less
+    than its longest word, nor less than each cell of three or more words needs to put two of
+    them on one line (`pair_width`): a narrow screen scrolls sideways instead of setting a cell
+    one word a line. Short columns never wrap and need none."""
     longest = max((len(text) for text in texts), default=0)
     if longest <= SHORT_TEXT:
         return ""
-    return f' style="min-width: min({max(10, min(26, -(-longest // 2)))}ch, 40vw)"'
+    half = max(10, min(26, -(-longest // 2)))
+    need = min(MAX_PAIR, max(pair_width(text) for text in texts))
+    return f' style="min-width: max(min({half}ch, 40vw), {need}ch)"'
+
+
+#: A column's minimum width never grows beyond this many characters for its words (a long URL
+#: or identifier keeps its own width; the box scrolls).
+MAX_PAIR = 30
+#: Characters added to a measured run of text: "ch" is the width of "0"; capitals and "m" or
+#: "w" are wider, and a cell's padding takes some of its width.
+_SLACK = 3
+
+
+def pair_width(text: str) -> int:
+    """Characters a cell's column needs so that `text` never stands one word a line: its
+    longest word, and for three or more words the shortest run of two neighbouring words (the
+    browser then puts those two on one line), plus some slack."""
+    words = text.split()
+    if not words:
+        return 0
+    need = max(len(word) for word in words)
+    if len(words) >= 3:
+        pairs = zip(words, words[1:], strict=False)
+        need = max(need, min(len(a) + 1 + len(b) for a, b in pairs))
+    return need + _SLACK
 
 
 def width_class(texts: list[str]) -> str:

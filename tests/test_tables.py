@@ -9,6 +9,7 @@ from mscbook import data, stats
 from mscbook.tables import (
     CLAIM_COLUMNS,
     LABELS,
+    MAX_PAIR,
     MISSING,
     TRIAL_COLUMNS,
     UnknownValueError,
@@ -16,10 +17,12 @@ from mscbook.tables import (
     citation_url,
     claims_table,
     label,
+    pair_width,
     reported_result,
     reproduction_table,
     show,
     trials_table,
+    width_style,
 )
 
 
@@ -168,10 +171,28 @@ def test_show_sizes_columns_by_their_longest_text():
     frame = pd.DataFrame({"n": ["12"], "Population": ["adults " * 12], "Region": ["Global, 75"]})
     html = show(frame).html
     assert 'class="mscbook-col-short">n<' in html
-    assert 'class="mscbook-col-long" style="min-width: min(26ch, 40vw)">Population<' in html
+    # 84 characters: half a line each (26 at most, 40% of a phone); "adults adults" plus slack
+    long = 'class="mscbook-col-long" style="min-width: max(min(26ch, 40vw), 16ch)">Population<'
+    assert long in html
     region = show(pd.DataFrame({"Region": ["75 reporting countries"]})).html
-    expected = 'class="mscbook-col-medium" style="min-width: min(11ch, 40vw)">Region<'
-    assert expected in region  # 22 characters: at least 11 a line
+    expected = 'class="mscbook-col-medium" style="min-width: max(min(11ch, 40vw), 15ch)">Region<'
+    assert expected in region  # 22 characters: at least 11 a line; "75 reporting" on one line
+
+
+def test_a_column_is_never_narrower_than_two_of_its_words():
+    # Three words: the shortest neighbouring pair fits ("external (registry)": 19) plus slack.
+    assert pair_width("external (registry) patients") == 19 + 3
+    assert pair_width("Whole population (pooled studies)") == len("(pooled studies)") + 3
+    # Two words may take two lines; the longest word must fit.
+    # ... and the longest word, whole (a hyphenated name breaking would add a line).
+    assert pair_width("Random effects, DerSimonian-Laird") == len("DerSimonian-Laird") + 3
+    assert pair_width("Paule-Mandel method") == len("Paule-Mandel") + 3
+    assert pair_width("") == 0
+    # A 40%-of-the-screen cap (156 px on a 390 px phone) never beats the pair.
+    style = width_style(["Control", "external (registry) patients"])
+    assert style == ' style="min-width: max(min(14ch, 40vw), 22ch)"'
+    # An absurdly long word (a URL) is capped: the box scrolls rather than growing further.
+    assert width_style(["x" * 80]).endswith(f', {MAX_PAIR}ch)"')
 
 
 def test_reproduction_table_says_why_a_value_is_missing():

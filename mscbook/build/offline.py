@@ -31,6 +31,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from mscbook.build import assets
+from mscbook.build.table_widths import size_page_tables
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", drop_widget_state)
     # After myst-nb (500), which adds the widget scripts in its own handler.
     app.connect("html-page-context", drop_thebe_and_check_assets, priority=900)
+    # Column widths for Markdown and widget tables (show's own tables are sized when made).
+    app.connect("html-page-context", size_page_tables)
     app.connect("build-finished", check_built_site)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 

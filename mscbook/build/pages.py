@@ -113,12 +113,24 @@ def glossary_markdown(root: Path | None = None) -> str:
     return "```{glossary}\n" + "\n".join(entries) + "```\n"
 
 
+def table_names_as_code(text: str, names: list[str]) -> str:
+    """`text` with each data table name in it that is not an English word (`msc_sources`, not
+    "trials") set as code: in a coding exercise's objective the name is what the student
+    types, not a word of prose."""
+    names = [name for name in names if "_" in name]
+    if not names:
+        return text
+    pattern = re.compile(r"(?<![`\w])(" + "|".join(map(re.escape, names)) + r")(?![`\w])")
+    return pattern.sub(r"`\1`", text)
+
+
 def index_markdown(root: Path | None = None) -> str:
     """The exercise index: counts by chapter and type, then one row per exercise with a link."""
     root = root or book_root()
     chapters = exercises_by_chapter(root)
     paths = chapter_paths(root)
     types = list(TYPE_LABELS)
+    names = data.table_names(root)
     lines = [
         "| Chapter | " + " | ".join(TYPE_LABELS.values()) + " | Minutes |",
         "|---|" + "---:|" * (len(types) + 1),
@@ -139,7 +151,8 @@ def index_markdown(root: Path | None = None) -> str:
             lines.append(
                 f"| {{ref}}`{table_cell(title)} <{exercise.label}>` "
                 f"| {TYPE_LABELS[row['type']]} | {int(row['difficulty'])} "
-                f"| {int(row['minutes'])} | {table_cell(row['objective'])} | {checked} |"
+                f"| {int(row['minutes'])} | {table_cell(table_names_as_code(row['objective'], names))} "
+                f"| {checked} |"
             )
     return "\n".join(lines) + "\n"
 
