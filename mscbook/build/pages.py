@@ -148,11 +148,11 @@ def index_markdown(root: Path | None = None) -> str:
         for row, exercise in pairs:
             title = exercise.display_title.replace("<", "\\<").replace("`", "")
             checked = "yes" if not pd.isna(row["checker"]) else "no (discussed in class)"
+            objective = table_names_as_code(row["objective"], names)
             lines.append(
                 f"| {{ref}}`{table_cell(title)} <{exercise.label}>` "
                 f"| {TYPE_LABELS[row['type']]} | {int(row['difficulty'])} "
-                f"| {int(row['minutes'])} | {table_cell(table_names_as_code(row['objective'], names))} "
-                f"| {checked} |"
+                f"| {int(row['minutes'])} | {table_cell(objective)} | {checked} |"
             )
     return "\n".join(lines) + "\n"
 
