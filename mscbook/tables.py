@@ -386,31 +386,36 @@ class Table:
 def width_style(texts: list[str]) -> str:
     """A wrapping column's minimum width (as an HTML attribute), from the texts it holds.
 
-    Half its longest text, within 10 to 26 characters, so that its longest cell takes about two
-    lines; at most 40% of the screen, so that a phone shows two such columns. But never less
-    than its longest word, nor less than each cell of three or more words needs to put two of
-    them on one line (`pair_width`): a narrow screen scrolls sideways instead of setting a cell
-    one word a line. Short columns never wrap and need none."""
+    A third of its longest text, within 10 to 26 characters, so that its longest cell takes
+    about three lines; at most 40% of the screen, so that a phone shows two such columns. But
+    never less than its longest word, nor less than each cell of three or more words needs to
+    put two of them on one line (`pair_width`): a narrow screen scrolls sideways instead of
+    setting a cell one word a line. Short columns never wrap and need none.
+
+    Widths are in em (`CHAR_EM` a character), not ch: "ch" is the width of "0", wider than an
+    average letter, and wider still in a bold heading, so ch-widths pushed key columns of the
+    trial explorer off a 1280 px screen."""
     longest = max((len(text) for text in texts), default=0)
     if longest <= SHORT_TEXT:
         return ""
-    half = max(10, min(26, -(-longest // 2)))
-    need = min(MAX_PAIR, max(pair_width(text) for text in texts))
-    return f' style="min-width: max(min({half}ch, 40vw), {need}ch)"'
+    third = max(10, min(26, -(-longest // 3))) * CHAR_EM
+    need = min(MAX_PAIR, max(pair_width(text) for text in texts)) * CHAR_EM + PADDING_EM
+    return f' style="min-width: max(min({third:.1f}em, 40vw), {need:.1f}em)"'
 
 
 #: A column's minimum width never grows beyond this many characters for its words (a long URL
 #: or identifier keeps its own width; the box scrolls).
 MAX_PAIR = 30
-#: Characters added to a measured run of text: "ch" is the width of "0"; capitals and "m" or
-#: "w" are wider, and a cell's padding takes some of its width.
-_SLACK = 3
+#: The width of an average character of the book's sans-serif text, generously (0.5 to 0.55 em
+#: in common faces; capitals, "m" and "w" are wider), and of a cell's left and right padding
+#: (0.4rem each in tables.css, 10 px in DataTables' headings).
+CHAR_EM, PADDING_EM = 0.6, 1.6
 
 
 def pair_width(text: str) -> int:
     """Characters a cell's column needs so that `text` never stands one word a line: its
     longest word, and for three or more words the shortest run of two neighbouring words (the
-    browser then puts those two on one line), plus some slack."""
+    browser then puts those two on one line)."""
     words = text.split()
     if not words:
         return 0
@@ -418,7 +423,7 @@ def pair_width(text: str) -> int:
     if len(words) >= 3:
         pairs = zip(words, words[1:], strict=False)
         need = max(need, min(len(a) + 1 + len(b) for a, b in pairs))
-    return need + _SLACK
+    return need
 
 
 def width_class(texts: list[str]) -> str:

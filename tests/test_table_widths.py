@@ -44,3 +44,10 @@ def test_every_table_of_a_page_is_sized_and_the_rest_kept():
 def test_an_existing_style_is_kept():
     table = '<table><tr><th style="color: red">A heading of many words here</th></tr></table>'
     assert 'style="color: red; min-width: max(' in size_table(table)
+
+
+def test_a_short_column_of_three_words_stays_on_one_line():
+    table = "<table><tr><th>Run Time (s)</th><th>Status</th></tr><tr><td>2.5</td><td>ok</td></tr>"
+    sized = size_table(table + "</table>")
+    assert '<th style="min-width: 8.8em">Run Time (s)</th>' in sized  # 12 x 0.6 + 1.6
+    assert "<th>Status</th>" in sized  # one word: may wrap as it likes

@@ -171,28 +171,33 @@ def test_show_sizes_columns_by_their_longest_text():
     frame = pd.DataFrame({"n": ["12"], "Population": ["adults " * 12], "Region": ["Global, 75"]})
     html = show(frame).html
     assert 'class="mscbook-col-short">n<' in html
-    # 84 characters: half a line each (26 at most, 40% of a phone); "adults adults" plus slack
-    long = 'class="mscbook-col-long" style="min-width: max(min(26ch, 40vw), 16ch)">Population<'
+    # 84 characters: a third of them a line, 26 at most (0.6 em each), 40% of a phone at most;
+    # never under "adults adults" (13 characters) and the padding (1.6 em)
+    long = 'class="mscbook-col-long" style="min-width: max(min(15.6em, 40vw), 9.4em)">Population<'
     assert long in html
     region = show(pd.DataFrame({"Region": ["75 reporting countries"]})).html
-    expected = 'class="mscbook-col-medium" style="min-width: max(min(11ch, 40vw), 15ch)">Region<'
-    assert expected in region  # 22 characters: at least 11 a line; "75 reporting" on one line
+    # 22 characters: a third is under the 10-character floor; "75 reporting" on one line
+    expected = 'class="mscbook-col-medium" style="min-width: max(min(6.0em, 40vw), 8.8em)">Region<'
+    assert expected in region
 
 
 def test_a_column_is_never_narrower_than_two_of_its_words():
-    # Three words: the shortest neighbouring pair fits ("external (registry)": 19) plus slack.
-    assert pair_width("external (registry) patients") == 19 + 3
-    assert pair_width("Whole population (pooled studies)") == len("(pooled studies)") + 3
-    # Two words may take two lines; the longest word must fit.
+    # Three words: the shortest neighbouring pair fits ("external (registry)": 19 characters).
+    assert pair_width("external (registry) patients") == 19
+    assert pair_width("Whole population (pooled studies)") == len("(pooled studies)")
     # ... and the longest word, whole (a hyphenated name breaking would add a line).
-    assert pair_width("Random effects, DerSimonian-Laird") == len("DerSimonian-Laird") + 3
-    assert pair_width("Paule-Mandel method") == len("Paule-Mandel") + 3
+    assert pair_width("Random effects, DerSimonian-Laird") == len("DerSimonian-Laird")
+    # Two words may take two lines; the longest word must fit.
+    assert pair_width("Paule-Mandel method") == len("Paule-Mandel")
     assert pair_width("") == 0
-    # A 40%-of-the-screen cap (156 px on a 390 px phone) never beats the pair.
+    # A 40%-of-the-screen cap (156 px on a 390 px phone) never beats the pair: 19 x 0.6 + 1.6.
     style = width_style(["Control", "external (registry) patients"])
-    assert style == ' style="min-width: max(min(14ch, 40vw), 22ch)"'
+    assert style == ' style="min-width: max(min(6.0em, 40vw), 13.0em)"'
     # An absurdly long word (a URL) is capped: the box scrolls rather than growing further.
-    assert width_style(["x" * 80]).endswith(f', {MAX_PAIR}ch)"')
+    assert (
+        width_style(["x" * 80])
+        == f' style="min-width: max(min(15.6em, 40vw), {MAX_PAIR * 0.6 + 1.6:.1f}em)"'
+    )
 
 
 def test_reproduction_table_says_why_a_value_is_missing():

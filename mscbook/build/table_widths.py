@@ -13,7 +13,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from mscbook.tables import TABLE_CLASS, width_style
+from mscbook.tables import CHAR_EM, PADDING_EM, TABLE_CLASS, width_style
 
 #: One table (the book has no nested tables) with its opening tag's attributes.
 TABLE = re.compile(r"<table\b(?P<attrs>[^>]*)>.*?</table>", re.DOTALL | re.IGNORECASE)
@@ -35,6 +35,16 @@ def column_texts(table) -> list[list[str]]:
     return columns
 
 
+def short_style(texts: list[str]) -> str:
+    """A short column (no text over `mscbook.tables.SHORT_TEXT` characters) with a cell of three
+    or more words ("Run Time (s)") keeps each text on one line; `show` sets such columns
+    `white-space: nowrap` by class instead."""
+    if not any(len(text.split()) >= 3 for text in texts):
+        return ""
+    longest = max(len(text) for text in texts)
+    return f' style="min-width: {longest * CHAR_EM + PADDING_EM:.1f}em"'
+
+
 def size_table(markup: str) -> str:
     """One table's HTML with a minimum width on each wrapping column's first cell."""
     soup = BeautifulSoup(markup, "html.parser")
@@ -44,7 +54,7 @@ def size_table(markup: str) -> str:
     if not columns or first is None:
         return markup
     for cell, texts in zip(first.find_all(["td", "th"], recursive=False), columns, strict=False):
-        style = width_style(texts)
+        style = width_style(texts) or short_style(texts)
         if style:
             width = style.split('"')[1]
             cell["style"] = f"{cell['style'].rstrip('; ')}; {width}" if cell.get("style") else width
