@@ -51,3 +51,14 @@ def test_a_short_column_of_three_words_stays_on_one_line():
     sized = size_table(table + "</table>")
     assert '<th style="min-width: 8.8em">Run Time (s)</th>' in sized  # 12 x 0.6 + 1.6
     assert "<th>Status</th>" in sized  # one word: may wrap as it likes
+
+
+def test_punctuation_after_a_link_stays_with_its_word():
+    # Two links and a comma: the text the reader sees is "Paracrine angiogenesis, Immuno...",
+    # whose shortest pair is "Paracrine angiogenesis," (23), not "angiogenesis ," (14).
+    cell = (
+        '<td><a href="#a"><span>Paracrine angiogenesis</span></a>, '
+        '<a href="#b"><span>Immunomodulation</span></a></td>'
+    )
+    table = BeautifulSoup(f"<table><tr>{cell}</tr></table>", "html.parser").table
+    assert column_texts(table) == [["Paracrine angiogenesis, Immunomodulation"]]

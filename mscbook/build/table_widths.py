@@ -31,7 +31,7 @@ def column_texts(table) -> list[list[str]]:
                 return []
             if number == len(columns):
                 columns.append([])
-            columns[number].append(" ".join(cell.get_text(" ").split()))
+            columns[number].append(" ".join(cell.get_text().split()))
     return columns
 
 
