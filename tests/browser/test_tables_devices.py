@@ -280,3 +280,31 @@ def test_chinese_text_is_marked_as_chinese(site, browser):
     finally:
         context.close()
     assert not unmarked, "\n".join(unmarked[:20])
+
+
+def test_markdown_tables_scroll_in_a_box_with_a_visible_scrollbar(site, browser):
+    """A prerequisites table (Markdown) is wider than a phone: its theme container scrolls it
+    sideways, the page does not, and the book's style sheet draws the container's scrollbar."""
+    context = _context(browser, site, PHONE)
+    tab = _open(context, site, "chapters/biology/tissue-sources.html")
+    try:
+        state = tab.evaluate(
+            """() => {
+                const box = document.querySelector('article .pst-scrollable-table-container');
+                return {overflowX: getComputedStyle(box).overflowX,
+                        wider: box.scrollWidth > box.clientWidth,
+                        page: document.documentElement.scrollWidth - window.innerWidth,
+                        styled: [...document.styleSheets].flatMap(sheet => {
+                            try { return [...sheet.cssRules]; } catch (e) { return []; }
+                        }).some(rule => (rule.selectorText || '').endsWith(
+                            '.pst-scrollable-table-container::-webkit-scrollbar')
+                            && parseFloat(rule.style.height) > 0)};
+            }"""
+        )
+    finally:
+        tab.close()
+        context.close()
+    assert state["wider"], "the prerequisites table fits a phone: nothing to test here"
+    assert state["overflowX"] in ("auto", "scroll")
+    assert state["page"] <= 1, f"the page itself scrolls sideways by {state['page']} px"
+    assert state["styled"], "Markdown table boxes have no scrollbar style"
