@@ -197,3 +197,16 @@ def test_the_built_index_page_links_every_exercise(built_html: Path):
     for row in exercises.metadata(ROOT).to_dict("records"):
         page_name = row["chapter"].rsplit("/", 1)[-1]
         assert f"{page_name}.html#{row['label']}" in page
+
+
+def test_the_index_sets_data_table_names_in_objectives_as_code():
+    text = pages.index_markdown(ROOT)
+    assert "from the `msc_sources` table" in text
+    assert "the `trial_arms` table" in text
+    assert "`trials`" not in text  # a table named by an English word stays prose
+    names = ["msc_sources", "trial_arms", "trials"]
+    # Whole names only: "trial_arms_x" is not a table; "trials" is a word.
+    assert pages.table_names_as_code("the trials and trial_arms_x, trial_arms.", names) == (
+        "the trials and trial_arms_x, `trial_arms`."
+    )
+    assert pages.table_names_as_code("`msc_sources` already", names) == "`msc_sources` already"

@@ -5,15 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mscbook import data
+from mscbook import data, stats
 from mscbook.tables import (
     CLAIM_COLUMNS,
     LABELS,
+    MAX_PAIR,
+    MISSING,
     TRIAL_COLUMNS,
     UnknownValueError,
+    citation,
+    citation_url,
     claims_table,
     label,
+    pair_width,
+    reported_result,
+    reproduction_table,
+    show,
     trials_table,
+    width_style,
 )
 
 
@@ -40,7 +49,7 @@ def test_trials_table_has_one_row_per_study_in_data_order(trials, arms):
 def test_design_columns_are_plain_words_not_codes(trials, arms):
     table = trials_table(trials, arms, "cli_clti")
     codes = {code for field in LABELS.values() for code in field if "_" in code}
-    for column in TRIAL_COLUMNS[1:-3]:
+    for column in TRIAL_COLUMNS[1:-1]:
         assert not set(table[column]) & codes, column
     pace = table.loc["norgren2024"]  # PACE, Norgren 2024: randomised, double-blind, placebo
     assert pace["Randomised"] == "yes"
@@ -109,3 +118,106 @@ def test_claims_table_equals_seed_claims():
 def test_every_code_in_the_schema_has_plain_words(field):
     fields = {f["name"]: f for f in data.schema("trials")["schema"]["fields"]}
     assert set(fields[field]["constraints"]["enum"]) <= set(LABELS[field]), field
+
+
+def test_key_columns_come_first():
+    # Which study, its design, how many patients and how it ended, before what was given.
+    assert TRIAL_COLUMNS[:8] == [
+        "Study", "Randomised", "Blinding", "Control", "Design", "Phase", "n total", "Status"
+    ]  # fmt: skip
+    assert CLAIM_COLUMNS[:2] == ["Claim (English)", "Verdict"]
+
+
+def test_citation_names_first_author_and_year_and_links_the_source():
+    assert citation("gupta2013") == "Gupta et al. 2013"
+    assert citation_url("gupta2013").startswith("https://doi.org/10.")
+    assert citation("nct01484574") == "NCT01484574"  # a registry record with no author
+    assert citation_url("nct01484574") == "https://clinicaltrials.gov/study/NCT01484574"
+    with pytest.raises(UnknownValueError, match="unknown source 'nobody1999'"):
+        citation("nobody1999")
+
+
+def test_show_hides_row_ids_and_never_shows_nan():
+    frame = pd.DataFrame(
+        {"Value": [1.0, float("nan")], "Unit": ["%", None], "Source": ["gupta2013", "lu2011"]},
+        index=["gupta_row", "lu_row"],
+    )
+    table = show(frame, "Two rows", missing={"Unit": "not reported"})
+    assert "gupta_row" not in table.html and "lu_row" not in table.html
+    assert "NaN" not in table.html and "None" not in table.html and "nan" not in table.html
+    assert table.frame["Value"].tolist() == ["1", MISSING]
+    assert table.frame["Unit"].tolist() == ["%", "not reported"]
+    assert table.frame["Source"].tolist() == ["Gupta et al. 2013", "Lu et al. 2011"]
+    assert 'href="https://doi.org/' in table.html and ">gupta2013<" not in table.html
+    assert 'role="region" tabindex="0" aria-label="Two rows"' in table.html
+    with pytest.raises(UnknownValueError, match="unknown column"):
+        show(frame, missing={"Colour": "-"})
+
+
+def test_show_marks_chinese_pages_long_tables_and_sets_code_as_code():
+    claims = data.load("seed_claims")
+    table = show(claims_table(claims, "cli_clti"), page_length=8)
+    assert table.html.count('lang="zh-Hans"') == sum(
+        any("\u4e00" <= char <= "\u9fff" for char in text)
+        for text in claims.loc[claims["topic"] == "cli_clti", "claim_original"]
+    )
+    assert 'class="mscbook-table mscbook-paged-table" data-page-length="8"' in table.html
+    assert "plxpad_improved_afs" not in table.html  # the claim ids stay in the data
+    coded = show(pd.DataFrame({"n_treat": [3]}), code=True)
+    assert "<code>n_treat</code>" in coded.html and "<code>3</code>" in coded.html
+
+
+def test_show_sizes_columns_by_their_longest_text():
+    frame = pd.DataFrame({"n": ["12"], "Population": ["adults " * 12], "Region": ["Global, 75"]})
+    html = show(frame).html
+    assert 'class="mscbook-col-short">n<' in html
+    # 84 characters: a third of them a line, 26 at most (0.6 em each), 40% of a phone at most;
+    # never under "adults adults" (13 characters) and the padding (1.6 em)
+    long = 'class="mscbook-col-long" style="min-width: max(min(15.6em, 40vw), 9.4em)">Population<'
+    assert long in html
+    region = show(pd.DataFrame({"Region": ["75 reporting countries"]})).html
+    # 22 characters: a third is under the 10-character floor; "75 reporting" on one line
+    expected = 'class="mscbook-col-medium" style="min-width: max(min(6.0em, 40vw), 8.8em)">Region<'
+    assert expected in region
+
+
+def test_a_column_is_never_narrower_than_two_of_its_words():
+    # Three words: the shortest neighbouring pair fits ("external (registry)": 19 characters).
+    assert pair_width("external (registry) patients") == 19
+    assert pair_width("Whole population (pooled studies)") == len("(pooled studies)")
+    # ... and the longest word, whole (a hyphenated name breaking would add a line).
+    assert pair_width("Random effects, DerSimonian-Laird") == len("DerSimonian-Laird")
+    # Two words may take two lines; the longest word must fit.
+    assert pair_width("Paule-Mandel method") == len("Paule-Mandel")
+    assert pair_width("") == 0
+    # A 40%-of-the-screen cap (156 px on a 390 px phone) never beats the pair: 19 x 0.6 + 1.6.
+    style = width_style(["Control", "external (registry) patients"])
+    assert style == ' style="min-width: max(min(6.0em, 40vw), 13.0em)"'
+    # An absurdly long word (a URL) is capped: the box scrolls rather than growing further.
+    assert (
+        width_style(["x" * 80])
+        == f' style="min-width: max(min(15.6em, 40vw), {MAX_PAIR * 0.6 + 1.6:.1f}em)"'
+    )
+
+
+def test_reproduction_table_says_why_a_value_is_missing():
+    benchmarks = data.load("meta_analysis_benchmarks")
+    reproduced = stats.reproduce_published(benchmarks, data.load("bcg_trials"))
+    table = reproduction_table(reproduced, benchmarks)
+    assert len(table) == 2 * len(benchmarks)
+    assert not table.isna().any().any()
+    fixed = table[table["Analysis"] == "Risk ratio, fixed effect"].set_index("Values from")
+    assert fixed.loc["reference", "τ²"] == "not in the reference"  # the data leave it empty
+    assert fixed.loc["this book", "τ²"] == "not compared"
+    published = benchmarks.set_index("benchmark_id").loc["bcg_rr_fixed", "estimate"]
+    assert float(fixed.loc["reference", "Estimate"]) == pytest.approx(published)
+
+
+def test_a_missing_result_says_why(trials):
+    rows = trials.set_index("trial_id", drop=False)
+    das = rows.loc[["das2013"]].iloc[0]
+    assert pd.isna(das["primary_result"])
+    text = reported_result(das)
+    assert text.startswith("not reported in the book's data: ") and das["notes"] in text
+    unpublished = rows[rows["results_available"] == "not_found"].iloc[0]
+    assert reported_result(unpublished).startswith("no results found")

@@ -70,3 +70,18 @@ def test_the_mime_bundle_has_the_live_view_and_the_static_output(isct_widget):
     assert "Does not meet the ISCT minimal criteria: 1 failed." in static  # the example: CD34
     assert static.count("<tr>") == 1 + 12  # header and one row per criterion
     assert "make lab" in static and "<input" not in static
+
+
+def test_dropdowns_are_wide_enough_for_their_longest_option():
+    from mscbook.widgets import edss
+
+    live = edss.make_widget()
+    for control in layout.controls(live.widget):
+        if not isinstance(control, widgets.Dropdown):
+            continue
+        longest = max(len(text) for text in control._options_labels)
+        width = control.layout.width
+        assert f"{longest * layout.EM_PER_CHAR + layout.ARROW_EM:.1f}em" in width, width
+        assert width.startswith("min(100%,")  # never wider than the form
+    short = layout.dropdown([("yes", True), ("no", False)], True, "Randomised")
+    assert f"max(2 * {layout.INPUT_WIDTH}" in short.layout.width

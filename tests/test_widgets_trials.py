@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -197,3 +199,27 @@ def test_static_table_of_each_disease_and_an_unknown_one(trials, arms):
         assert len(rows) == (trials["disease_area"] == disease).sum()
     with pytest.raises(ValueError, match="unknown disease 'gout'"):
         explorer.static_table(trials, arms, "gout")
+
+
+def test_form_offers_only_values_the_chapters_trials_hold(trials, arms):
+    live = explorer.make_widget(trials, arms, disease_area="multiple_sclerosis")
+    controls = dict(zip(explorer.FILTERS, layout.controls(live.widget), strict=True))
+    ms = trials[trials["disease_area"] == "multiple_sclerosis"]
+    routes = {part for value in ms["route"].dropna() for part in value.split(";")}
+    assert [value for _, value in controls["route"].options[1:]] == [
+        code for code in explorer.LABELS["route"] if code in routes
+    ]
+    assert "into muscle" not in [text for text, _ in controls["route"].options]
+    assert [value for _, value in controls["disease_area"].options] == ["any", "multiple_sclerosis"]
+    for name, control in controls.items():  # every offered value finds at least one trial
+        for _, value in control.options[1:]:
+            control.value = value
+            assert "No trials match" not in layout.output_of(live.widget).value, (name, value)
+            control.value = "multiple_sclerosis" if name == "disease_area" else explorer.ANY
+
+
+def test_static_table_scrolls_in_a_box_and_splits_routes(trials, arms):
+    table = explorer.static_table(trials, arms, "multiple_sclerosis")
+    assert '<div class="mscbook-table-box" role="region" tabindex="0"' in table.html
+    assert 'data-mscbook-split=", "' in table.html  # "intrathecal, intravenous" is two routes
+    assert not re.search(r">\s*(nan|NaN|None|<NA>)\s*<", table.html)

@@ -4,7 +4,8 @@
 page whose body contains that class, this adds DataTables (its classic script and style sheet,
 pinned npm packages that `mscbook.build.assets` copies into the build's `_static/datatables/`)
 and the book's own `trials-table.js`, which turns each marked table into a searchable, sortable
-table with a filter per design column. Other pages load none of it (about 0.16 MB).
+table with a filter per design column; a table that `mscbook.tables.show` marks with
+`PAGED_CLASS` becomes a paginated, searchable one. Other pages load none of it (about 0.16 MB).
 
 Classic scripts, not ES modules: Chromium refuses module scripts from `file://`, and the book
 must work opened from disk as well as from a server.
@@ -16,6 +17,7 @@ import re
 
 from sphinx.application import Sphinx
 
+from mscbook.tables import PAGED_CLASS
 from mscbook.widgets.trials import TABLE_CLASS
 
 #: Files under the build's `_static/`, in load order (DataTables before the script that uses it).
@@ -28,8 +30,10 @@ def setup(app: Sphinx) -> dict:
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
-#: An element whose class list holds the marker class.
-MARKER = re.compile(rf"""class=["'](?:[^"']*\s)?{re.escape(TABLE_CLASS)}[\s"']""")
+#: An element whose class list holds a marker class (a trials table or a paginated table).
+MARKER = re.compile(
+    rf"""class=["'](?:[^"']*\s)?(?:{re.escape(TABLE_CLASS)}|{re.escape(PAGED_CLASS)})[\s"']"""
+)
 
 
 def has_trials_table(body: str) -> bool:

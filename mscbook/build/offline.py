@@ -34,6 +34,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from mscbook.build import assets
+from mscbook.build.table_widths import size_page_tables
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", drop_widget_state)
     # After myst-nb (500), which adds the widget scripts in its own handler.
     app.connect("html-page-context", drop_thebe_and_check_assets, priority=900)
+    # Column widths for Markdown and widget tables (show's own tables are sized when made).
+    app.connect("html-page-context", size_page_tables)
     app.connect("build-finished", check_built_site)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
@@ -75,6 +78,7 @@ def add_assets(app: Sphinx, config: Config) -> None:
             return
     config.html_static_path = [*config.html_static_path, str(assets.static_dir())]
     app.add_css_file("book.css")
+    app.add_css_file("tables.css")  # every table a reader sees (mscbook.tables.show)
     for name, url in configured_assets(config):
         if is_external(url):
             logger.warning(

@@ -8,6 +8,7 @@ guide's time table from `data/exercises.csv` and the chapters.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from mscbook.build.exercise_sources import chapter_paths, chapter_title, exercis
 from mscbook.exercises import TYPE_LABELS, metadata
 from mscbook.paths import book_root
 from mscbook.references import split_keys
+from mscbook.tables import CHINESE
 
 
 def table_cell(text: object) -> str:
@@ -30,7 +32,8 @@ def field_rows(name: str, root: Path | None = None) -> list[dict[str, str]]:
     rows = []
     for field in data.schema(name, root)["schema"]["fields"]:
         constraints = field.get("constraints", {})
-        allowed = ", ".join(map(str, constraints.get("enum", [])))
+        # Allowed values are data codes: set as code, so a reader sees them as names, not prose.
+        allowed = ", ".join(f"`{value}`" for value in constraints.get("enum", []))
         if "minimum" in constraints or "maximum" in constraints:
             allowed = f"{constraints.get('minimum', '−∞')} to {constraints.get('maximum', '∞')}"
         rows.append(
@@ -72,6 +75,18 @@ def _text(value: object) -> str:
     return "" if pd.isna(value) else str(value).strip()
 
 
+#: A run of Chinese characters (and the Chinese punctuation between them) inside English text.
+CHINESE_RUN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff][\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]*"
+)
+
+
+def chinese_html(text: str) -> str:
+    """`text` in a span marked as Simplified Chinese (inline HTML, which MyST passes through), so
+    browsers and screen readers pick a Chinese font and voice."""
+    return f'<span lang="{CHINESE}">{html.escape(text.strip())}</span>'
+
+
 def glossary_markdown(root: Path | None = None) -> str:
     """A MyST `{glossary}` block with every term in English alphabetical order.
 
@@ -84,8 +99,9 @@ def glossary_markdown(root: Path | None = None) -> str:
     for row in sorted(table.to_dict("records"), key=lambda row: row["term_en"].casefold()):
         heading = row["term_en"]
         details = [f"*{_text(row['abbreviation'])}*"] if _text(row["abbreviation"]) else []
-        details.append(f"Chinese: {row['term_zh']}")
-        body = f"{' · '.join(details)}. {row['definition'].strip()}"
+        details.append(f"Chinese: {chinese_html(row['term_zh'])}")
+        definition = CHINESE_RUN.sub(lambda run: chinese_html(run.group()), row["definition"])
+        body = f"{' · '.join(details)}. {definition.strip()}"
         sources = split_keys(_text(row["source"]))
         if sources:
             body += " {footcite:p}`" + ",".join(sources) + "`"
@@ -97,12 +113,24 @@ def glossary_markdown(root: Path | None = None) -> str:
     return "```{glossary}\n" + "\n".join(entries) + "```\n"
 
 
+def table_names_as_code(text: str, names: list[str]) -> str:
+    """`text` with each data table name in it that is not an English word (`msc_sources`, not
+    "trials") set as code: in a coding exercise's objective the name is what the student
+    types, not a word of prose."""
+    names = [name for name in names if "_" in name]
+    if not names:
+        return text
+    pattern = re.compile(r"(?<![`\w])(" + "|".join(map(re.escape, names)) + r")(?![`\w])")
+    return pattern.sub(r"`\1`", text)
+
+
 def index_markdown(root: Path | None = None) -> str:
     """The exercise index: counts by chapter and type, then one row per exercise with a link."""
     root = root or book_root()
     chapters = exercises_by_chapter(root)
     paths = chapter_paths(root)
     types = list(TYPE_LABELS)
+    names = data.table_names(root)
     lines = [
         "| Chapter | " + " | ".join(TYPE_LABELS.values()) + " | Minutes |",
         "|---|" + "---:|" * (len(types) + 1),
@@ -120,10 +148,11 @@ def index_markdown(root: Path | None = None) -> str:
         for row, exercise in pairs:
             title = exercise.display_title.replace("<", "\\<").replace("`", "")
             checked = "yes" if not pd.isna(row["checker"]) else "no (discussed in class)"
+            objective = table_names_as_code(row["objective"], names)
             lines.append(
                 f"| {row['number']}: {{ref}}`{table_cell(title)} <{exercise.label}>` "
                 f"| {TYPE_LABELS[row['type']]} | {int(row['difficulty'])} "
-                f"| {int(row['minutes'])} | {table_cell(row['objective'])} | {checked} |"
+                f"| {int(row['minutes'])} | {table_cell(objective)} | {checked} |"
             )
     return "\n".join(lines) + "\n"
 

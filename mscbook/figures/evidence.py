@@ -386,7 +386,10 @@ def plot_adverse_events(trials: pd.DataFrame, arms: pd.DataFrame, outcomes: pd.D
 
 
 def safety_trials_table(trials: pd.DataFrame) -> pd.DataFrame:
-    """The MSC trials in data/trials whose primary endpoint is safety, in plain words."""
+    """The MSC trials in data/trials whose primary endpoint is safety, in plain words; a trial
+    without a recorded result says why (its notes), never NaN."""
+    from mscbook.tables import label, reported_result
+
     msc = trials[trials["product_type"].isin(["msc", "msc_like", "msc_derived"])]
     safety = msc[msc["primary_endpoint"].str.contains("safety", case=False, na=False)]
 
@@ -396,9 +399,10 @@ def safety_trials_table(trials: pd.DataFrame) -> pd.DataFrame:
             randomised = "randomisation not stated"
         else:
             randomised = "randomised" if value else "not randomised"
-        blinding = str(row["blinding"]).replace("_", "-")
         phase = str(row["phase"])
         phase = {"not_stated": "phase not stated", "pilot": "pilot"}.get(phase, f"phase {phase}")
+        blinding = label("blinding", row["blinding"])
+        blinding = "blinding not stated" if blinding == "not stated" else blinding
         return f"{phase}, {randomised}, {blinding}"
 
     def route(value) -> str:
@@ -412,8 +416,8 @@ def safety_trials_table(trials: pd.DataFrame) -> pd.DataFrame:
         {
             "Study": safety["short_name"],
             "Design": safety.apply(design, axis=1),
-            "Patients": safety["n_total"].map(lambda n: "" if pd.isna(n) else f"{n:g}"),
+            "Patients": safety["n_total"].map(lambda n: "not reported" if pd.isna(n) else f"{n:g}"),
             "Route": safety["route"].map(route),
-            "What it reported": safety["primary_result"],
+            "What it reported": [reported_result(trial) for trial in safety.itertuples()],
         }
     ).reset_index(drop=True)

@@ -259,18 +259,13 @@ def render(verdict: Verdict, comparison: pd.DataFrame) -> str:
         if verdict.counts
         else f"Does not count under {chosen.name}."
     )
-    rows = "".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape(str(row[column]))}</td>" for column in comparison.columns)
-        + "</tr>"
-        for _, row in comparison.iterrows()
-    )
-    head = "".join(f"<th>{html.escape(column)}</th>" for column in comparison.columns)
+    from mscbook.tables import show  # one table style; sources as citations, not bib keys
+
     return (
         f'<p class="mscbook-verdict"><strong>{html.escape(headline)}</strong> '
         f"{html.escape(verdict.reason)}</p>"
         "<p>The same patient under every rule:</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"{show(comparison).html}"
     )
 
 

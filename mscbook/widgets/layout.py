@@ -67,16 +67,32 @@ def checkbox(value: bool, label: str):
     )
 
 
+#: A drop-down list is never narrower than two input boxes, and grows with its longest option
+#: (about `EM_PER_CHAR` em a character, plus room for the arrow), so no option is cut off.
+EM_PER_CHAR = 0.6
+ARROW_EM = 3
+
+
+def dropdown_width(options: Sequence[tuple[str, object]]) -> str:
+    """The CSS width of a `dropdown` whose longest shown text is in `options`: label column
+    plus a box that holds that text whole (at least 2 x INPUT_WIDTH), at most the form's width."""
+    longest = max((len(str(text)) for text, _ in options), default=0)
+    box = f"max(2 * {INPUT_WIDTH}, {longest * EM_PER_CHAR + ARROW_EM:.1f}em)"
+    return f"min(100%, calc({LABEL_WIDTH} + {box}))"
+
+
 def dropdown(options: Sequence[tuple[str, object]], value: object, label: str):
-    """A drop-down list with its label: (shown text, value) options, the same fixed widths."""
+    """A drop-down list with its label: (shown text, value) options, the label column fixed and
+    the list as wide as its longest option (`dropdown_width`)."""
     import ipywidgets as widgets
 
+    options = list(options)
     return widgets.Dropdown(
-        options=list(options),
+        options=options,
         value=value,
         description=label,
         style={"description_width": LABEL_WIDTH},
-        layout=widgets.Layout(width=f"calc({LABEL_WIDTH} + 2 * {INPUT_WIDTH})", flex="0 0 auto"),
+        layout=widgets.Layout(width=dropdown_width(options), flex="0 0 auto"),
     )
 
 

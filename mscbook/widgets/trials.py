@@ -15,7 +15,17 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from mscbook.tables import DISEASES, LABELS, label, trials_table
+from mscbook.tables import (
+    BOX_CLASS,
+    DISEASES,
+    LABELS,
+    cell_text,
+    label,
+    show,
+    trials_table,
+    width_class,
+    width_style,
+)
 from mscbook.widgets import layout
 
 #: Filter name -> (trials column, what the reader sees).
@@ -129,7 +139,7 @@ def render(result: pd.DataFrame | str) -> str:
     if isinstance(result, str):
         return f"<p><strong>{html.escape(result)}</strong></p>"
     count = f"<p>{len(result)} trial(s) match.</p>"
-    return count + result.to_html(index=False, escape=True, border=0)
+    return count + show(result).html
 
 
 def render_error(error: Exception) -> str:
@@ -138,13 +148,27 @@ def render_error(error: Exception) -> str:
     return f'<div role="alert">{heading}<ul>{items}</ul></div>'
 
 
-def _options(name: str) -> list[tuple[str, object]]:
-    if name == "disease_area":
-        pairs = [(words, code) for code, words in DISEASES.items()]
-    elif name == "randomised":
-        pairs = [("yes", True), ("no", False)]
+def present_values(trials: pd.DataFrame, name: str) -> list[object]:
+    """The codes of filter `name` that `trials` hold, in the order of the book's labels (a
+    study given by several routes counts for each)."""
+    column = trials[FILTERS[name][0]]
+    if name == "randomised":
+        return [value for value in (True, False) if column.eq(value).fillna(False).any()]
+    if name == "route":
+        found = {part for value in column.dropna() for part in str(value).split(";")}
     else:
-        pairs = [(words, code) for code, words in LABELS[name].items()]
+        found = set(column.dropna())
+    return [code for code in allowed_values(name) if code in found]
+
+
+def _options(name: str, trials: pd.DataFrame) -> list[tuple[str, object]]:
+    codes = present_values(trials, name)
+    if name == "disease_area":
+        pairs = [(DISEASES[code], code) for code in codes]
+    elif name == "randomised":
+        pairs = [("yes" if code else "no", code) for code in codes]
+    else:
+        pairs = [(label(name, code), code) for code in codes]
     return [("any", ANY), *pairs]
 
 
@@ -155,10 +179,12 @@ def make_widget(trials: pd.DataFrame, arms: pd.DataFrame, **example: object) -> 
     """
     import ipywidgets as widgets
 
-    normalise_filters(example)
+    chosen = normalise_filters(example)
+    # Offer only what the chapter's trials hold: its disease's trials when the example names one.
+    offered = filter_trials(trials, disease_area=chosen.get("disease_area"))
     controls = {}
     for name, (_, words) in FILTERS.items():
-        options, value = _options(name), example.get(name, ANY)
+        options, value = _options(name, offered), example.get(name, ANY)
         if isinstance(value, list | tuple):  # several codes: one extra option holding them all
             value = tuple(value)
             options.insert(1, (describe_filters({name: list(value)}).split(" = ", 1)[1], value))
@@ -192,10 +218,11 @@ LIST_FILTER_COLUMNS = (
     "Product", "Cell source", "Donor", "Route", "Phase", "Randomised", "Blinding", "Control",
     "Design", "Status",
 )  # fmt: skip
+#: Columns whose cells may hold several values (a study given by two routes: "intrathecal,
+#: intravenous"): their drop-down list offers each value once, and matches a row holding it.
+SPLIT_COLUMNS = {"Route": ", "}
 #: Columns sorted by the number they start with ("72 (treated)" after "8"), not as text.
 NUMERIC_COLUMNS = ("n total",)
-#: Columns of long text and the class that gives them more width in the book.
-WIDE_COLUMNS = {"Study": "mscbook-wide", "Product": "mscbook-wide", "n per arm": "mscbook-widest"}
 HELP_TEXT = (
     "Type in the search box to keep the rows that contain your words (in any column), choose a "
     "value in a drop-down list to keep the rows with exactly that design, and click a column "
@@ -227,30 +254,41 @@ def _sort_key(text: str) -> str:
     return number.group() if number else "-1"
 
 
-def _header(column: str) -> str:
-    css = f' class="{WIDE_COLUMNS[column]}"' if column in WIDE_COLUMNS else ""
+def _header(column: str, width: str) -> str:
     kind = "list" if column in LIST_FILTER_COLUMNS else "text"
-    return f'<th scope="col"{css} data-mscbook-filter="{kind}">{html.escape(column)}</th>'
+    split = f' data-mscbook-split="{SPLIT_COLUMNS[column]}"' if column in SPLIT_COLUMNS else ""
+    return (
+        f'<th scope="col" class="{width}" data-mscbook-filter="{kind}"{split}>'
+        f"{html.escape(column)}</th>"
+    )
 
 
 def table_html(table: pd.DataFrame, caption: str) -> str:
     """`table` as an accessible HTML table with the marker class: a caption, column headers
-    (with the kind of filter each column gets), every row, all text escaped."""
+    (with the kind of filter each column gets), every row, all text escaped, in a box that
+    scrolls sideways (`mscbook.tables.BOX_CLASS`) with a width class per column."""
     esc = html.escape
-    headers = "".join(_header(str(column)) for column in table.columns)
+    texts = {column: [cell_text(value) for value in table[column]] for column in table.columns}
+    widths = {column: width_class([str(column), *texts[column]]) for column in table.columns}
+    styles = {column: width_style([str(column), *texts[column]]) for column in table.columns}
+    headers = "".join(
+        _header(str(column), widths[column]).replace(">", styles[column] + ">", 1)
+        for column in table.columns
+    )
     body = []
-    for row in table.itertuples(index=False):
+    for position in range(len(table)):
         cells = []
-        for column, value in zip(table.columns, row, strict=True):
-            text = "" if pd.isna(value) else str(value)
+        for column in table.columns:
+            text = texts[column][position]
             order = f' data-order="{_sort_key(text)}"' if column in NUMERIC_COLUMNS else ""
-            cells.append(f"<td{order}>{esc(text)}</td>")
+            cells.append(f'<td class="{widths[column]}"{order}>{esc(text)}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f'<div class="mscbook-trials">'
         f'<p class="mscbook-trials-help" hidden>{esc(HELP_TEXT)}</p>'
+        f'<div class="{BOX_CLASS}" role="region" tabindex="0" aria-label="{esc(caption)}">'
         f'<table class="{TABLE_CLASS}"><caption>{esc(caption)}</caption>'
-        f"<thead><tr>{headers}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f"<thead><tr>{headers}</tr></thead><tbody>{''.join(body)}</tbody></table></div></div>"
     )
 
 

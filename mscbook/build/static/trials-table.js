@@ -1,11 +1,15 @@
-/* The trial explorer of the HTML book (mscbook.build.explorer adds this file, after DataTables, to
- * the pages that have a table.mscbook-trials-table, made by mscbook.widgets.trials.static_table).
+/* The trial explorer and the paginated tables of the HTML book (mscbook.build.explorer adds this
+ * file, after DataTables, to the pages that have a table.mscbook-trials-table, made by
+ * mscbook.widgets.trials.static_table, or a table.mscbook-paged-table, made by
+ * mscbook.tables.show with a page length).
  *
  * DataTables gives the table a search box (every column) and sorting (click a heading); above
- * it, a labelled drop-down list per design column (th[data-mscbook-filter="list"]) keeps the rows
- * with exactly that value. DataTables is served from the site's own _static/ (a pinned npm
- * package), as a classic script, so this works offline and from file://. Without JavaScript the
- * table stays a plain table with every row.
+ * a trials table, a labelled drop-down list per design column (th[data-mscbook-filter="list"])
+ * keeps the rows with exactly that value; a paged table shows data-page-length rows a page.
+ * DataTables is served from the site's own _static/ (a pinned npm package), as a classic script,
+ * so this works offline and from file://. Without JavaScript each table stays a plain table
+ * with every row. Each table keeps its sideways-scrolling box (.mscbook-table-box): DataTables
+ * puts its controls outside the box and the table inside it.
  */
 (function () {
   "use strict";
@@ -15,11 +19,14 @@
 
   function columnFilter(api, tableId, th, index) {
     var values = [];
+    var separator = splitValues(th);
     api.column(index).nodes().each(function (cell) {
-      var text = cell.textContent;
-      if (values.indexOf(text) < 0) {
-        values.push(text);
-      }
+      var parts = separator ? cell.textContent.split(separator) : [cell.textContent];
+      parts.forEach(function (text) {
+        if (values.indexOf(text) < 0) {
+          values.push(text);
+        }
+      });
     });
     values.sort(function (a, b) { return a.localeCompare(b); });
 
@@ -36,12 +43,68 @@
     select.addEventListener("change", function () {
       var wanted = select.value;
       // A function compares the whole cell text (decoded, as DataTables searches it).
-      api.column(index).search(wanted === ANY ? "" : function (text) { return text === wanted; });
+      api.column(index).search(wanted === ANY ? "" : function (text) {
+        return separator ? text.split(separator).indexOf(wanted) >= 0 : text === wanted;
+      });
       api.draw();
     });
     field.appendChild(label);
     field.appendChild(select);
     return field;
+  }
+
+  // DataTables wraps the table where it stands; the controls belong outside the scrolling box,
+  // so the box's role goes to DataTables' table cell and the old box goes.
+  function keepBox(table, api) {
+    var box = table.closest(".mscbook-table-box");
+    var container = api.table().container();
+    if (box && box.contains(container)) {
+      box.parentNode.insertBefore(container, box);
+      box.parentNode.removeChild(box);
+      var cell = container.querySelector(".dt-layout-table") || container;
+      cell.classList.add("mscbook-table-box");
+      ["role", "tabindex", "aria-label"].forEach(function (name) {
+        if (box.hasAttribute(name)) {
+          cell.setAttribute(name, box.getAttribute(name));
+        }
+      });
+    }
+    // DataTables 3 gives every event it handles a read-only `delegateTarget`. The copy buttons of
+    // the code cells (clipboard.js, delegated from <body>) assign that property to find their
+    // button; unable to, they took a click on a heading for a copy and threw an error. Once the
+    // event leaves the table, make the property an ordinary one again.
+    container.parentNode.addEventListener("click", function (event) {
+      Object.defineProperty(event, "delegateTarget", {
+        configurable: true,
+        writable: true,
+        value: undefined,
+      });
+    });
+    return container;
+  }
+
+  function splitValues(th) {
+    return th.getAttribute("data-mscbook-split");
+  }
+
+  function enhancePaged(table) {
+    var length = parseInt(table.getAttribute("data-page-length"), 10) || 10;
+    var api = new window.DataTable(table, {
+      paging: true,
+      pageLength: length,
+      lengthMenu: [length, 25, 50, -1],
+      order: [],
+      autoWidth: false,
+      language: {
+        search: "Search the table:",
+        lengthMenu: "_MENU_ rows a page",
+        info: "Rows _START_ to _END_ of _TOTAL_",
+        infoFiltered: "(of _MAX_)",
+        infoEmpty: "No rows match",
+        zeroRecords: "No rows match the search.",
+      },
+    });
+    keepBox(table, api);
   }
 
   function enhance(table) {
@@ -68,19 +131,8 @@
         filters.appendChild(columnFilter(api, tableId, th, index));
       }
     });
-    var container = api.table().container();
+    var container = keepBox(table, api);
     container.parentNode.insertBefore(filters, container);
-    // DataTables 3 gives every event it handles a read-only `delegateTarget`. The copy buttons of
-    // the code cells (clipboard.js, delegated from <body>) assign that property to find their
-    // button; unable to, they took a click on a heading for a copy and threw an error. Once the
-    // event leaves the table, make the property an ordinary one again.
-    container.parentNode.addEventListener("click", function (event) {
-      Object.defineProperty(event, "delegateTarget", {
-        configurable: true,
-        writable: true,
-        value: undefined,
-      });
-    });
     var help = container.parentNode.querySelector(".mscbook-trials-help");
     if (help) {
       help.hidden = false;
@@ -92,6 +144,7 @@
       return; // DataTables did not load: the plain table stays
     }
     document.querySelectorAll("table.mscbook-trials-table").forEach(enhance);
+    document.querySelectorAll("table.mscbook-paged-table").forEach(enhancePaged);
   }
 
   if (document.readyState === "loading") {
