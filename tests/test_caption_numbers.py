@@ -50,8 +50,8 @@ ALLOWED: dict[str, str] = {
     r"(?P<n>\d)(?:\s*(?:-|–|to|and)\s*(?P<n2>\d))?\b",
     # The ends of a percentage axis ("the 0–100% scale").
     "percentage scale": r"(?P<n>0)\s*[–-]\s*(?P<n2>100)\s*%",
-    # Reference lines of ratio and difference scales ("the dashed line at 1", "no effect, 0").
-    "null line": r"(?:line|lines|effect|ratio|risk|odds)[^.;:]{0,40}?\bat (?P<n>[01])\b",
+    # The no-effect line of a ratio or difference scale ("the dashed line at 1").
+    "null line": r"\bline at (?P<n>[01])\b",
 }
 
 
