@@ -19,6 +19,7 @@ A figure whose caption names no data file fails: the check would have nothing to
 from __future__ import annotations
 
 import csv
+import json
 import math
 import re
 from functools import cache
@@ -228,3 +229,13 @@ def test_allowed_numbers_are_only_the_documented_kinds():
         "1",
     ]
     assert hand_numbers("CD34, IL-10 and MISEV2023 are names") == []
+
+
+def test_captions_name_the_files_the_figure_was_drawn_from(built_html):
+    """The check above trusts the caption's "Data:" list; the build records, in each PNG, the
+    files the figure really read. They must agree, or a caption is checked against the wrong data."""
+    manifest = json.loads((built_html / "figures.json").read_text(encoding="utf-8"))["figures"]
+    named = {label: set(files) for label, kind, _, files in FIGURES if kind == "caption"}
+    assert {figure["label"] for figure in manifest} == set(named)
+    for figure in manifest:
+        assert set(figure["data_files"]) == named[figure["label"]], figure["label"]
