@@ -233,7 +233,7 @@ def test_allowed_numbers_are_only_the_documented_kinds():
 
 def test_captions_name_the_files_the_figure_was_drawn_from(built_html):
     """The check above trusts the caption's "Data:" list; the build records, in each PNG, the
-    files the figure really read. They must agree, or a caption is checked against the wrong data."""
+    files the figure really read. They must agree, or a caption is checked against wrong data."""
     manifest = json.loads((built_html / "figures.json").read_text(encoding="utf-8"))["figures"]
     named = {label: set(files) for label, kind, _, files in FIGURES if kind == "caption"}
     assert {figure["label"] for figure in manifest} == set(named)
