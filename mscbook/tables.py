@@ -53,7 +53,11 @@ LABELS: dict[str, dict[str, str]] = {
         "peripheral_blood": "peripheral blood",
         "not_stated": "not stated",
     },
-    "donor": {"autologous": "own cells (autologous)", "allogeneic": "donor cells (allogeneic)"},
+    "donor": {
+        "autologous": "own cells (autologous)",
+        "allogeneic": "donor cells (allogeneic)",
+        "not_stated": "not settled (sources differ or silent)",
+    },
     "route": {
         "intramuscular": "into muscle",
         "intravenous": "intravenous",

@@ -30,6 +30,25 @@ def test_design_levels_follow_the_design_columns(frames):
     assert ssc.loc["wehbe2016", "design"] == "case report"
 
 
+def test_controlled_study_of_unknown_randomisation_is_not_drawn_as_a_design(frames):
+    # SCLERADEC III's record, as read, has a placebo arm but does not say whether allocation
+    # is random: it belongs in neither the randomised nor the non-randomised column.
+    trials = frames["trials"]
+    ssc = diseases.evidence_map_data(trials, "systemic_sclerosis")
+    assert "nct02866552" not in set(ssc["trial_id"])
+    assert ssc.attrs["design_unknown"] == ["SCLERADEC III (registered)"]
+    # The same study with a stated allocation is drawn where that allocation puts it.
+    stated = trials.copy()
+    stated["randomised"] = stated["randomised"].astype(object)
+    stated.loc[stated["trial_id"] == "nct02866552", "randomised"] = False
+    points = diseases.evidence_map_data(stated, "systemic_sclerosis").set_index("trial_id")
+    assert points.loc["nct02866552", "design"] == "non-randomised, controlled"
+    assert points.attrs["design_unknown"] == []
+    # A controlled study without n stays in missing_n, not in design_unknown.
+    cli = diseases.evidence_map_data(trials, "cli_clti")
+    assert cli.attrs["design_unknown"] == []
+
+
 def test_evidence_map_has_one_marker_per_study_with_n(frames):
     trials = frames["trials"]
     points = diseases.evidence_map_data(trials, "cli_clti")

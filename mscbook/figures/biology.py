@@ -98,7 +98,11 @@ TISSUE_LABELS = {
     "not_stated": "Not stated",
     "several": "Several tissues compared",
 }
-DONOR_COLOURS = {"autologous": PALETTE["blue"], "allogeneic": PALETTE["orange"]}
+DONOR_COLOURS = {
+    "autologous": PALETTE["blue"],
+    "allogeneic": PALETTE["orange"],
+    "not_stated": PALETTE["grey"],
+}
 #: trials.product_type / trial_arms.intervention values that are MSC products; all other cell
 #: products are comparators (see data/README.md).
 MSC_PRODUCTS = ("msc", "msc_like", "msc_derived")
@@ -279,12 +283,15 @@ def plot_trials_by_source(trials: pd.DataFrame) -> Figure:
         block = counts[counts["group"] == group]
         left = pd.Series(0, index=tissues)
         for donor, colour in DONOR_COLOURS.items():
+            if donor not in set(counts["donor"]):
+                continue  # no empty legend entry for a donor type no study has
             values = (
                 block[block["donor"] == donor]
                 .set_index("tissue_label")["studies"]
                 .reindex(tissues, fill_value=0)
             )
-            ax.barh(tissues, values, left=left, color=colour, label=donor, height=0.6)
+            name = donor.replace("_", " ")
+            ax.barh(tissues, values, left=left, color=colour, label=name, height=0.6)
             left = left + values
         ax.set_xlabel(f"{group}\nnumber of studies")
         ax.set_xlim(0, most + 1)

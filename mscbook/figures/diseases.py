@@ -73,15 +73,32 @@ def design_level(trial) -> str:
     return "single arm"
 
 
+def design_unknown(trial) -> bool:
+    """True for a controlled study whose randomisation the checked source does not state: it
+    could be a randomised or a non-randomised trial, so no design column fits it."""
+    randomised = trial.randomised
+    unknown = randomised is None or pd.isna(randomised)
+    return unknown and trial.control_type in UNTREATED_CONTROLS
+
+
 def evidence_map_data(trials: pd.DataFrame, disease: str) -> pd.DataFrame:
-    """One row per study of `disease` with a known n: design level, n, source, product class.
+    """One row per study of `disease` with a known n and design: design level, n, source,
+    product class.
 
     Uses `trials` columns trial_id, short_name, disease_area, product_type, cell_source,
     randomised, blinding, control_type, phase, n_total, status. Studies without n_total are
-    left out (they cannot be placed on the n axis); `missing_n` lists them.
+    left out (they cannot be placed on the n axis); `missing_n` lists them. Controlled studies
+    whose randomisation is not known are left out too (drawing them in either column would
+    show a guess as a design); `design_unknown` lists them.
     """
     check_disease(disease)
     chosen = trials[trials["disease_area"] == disease]
+    # A study without n is already left out (and listed in missing_n), whatever its design.
+    unknown = [
+        design_unknown(trial) and not pd.isna(trial.n_total) for trial in chosen.itertuples()
+    ]
+    design_unknown_names = chosen.loc[unknown, "short_name"].tolist()
+    chosen = chosen[[not flag for flag in unknown]]
     rows = [
         {
             "trial_id": trial.trial_id,
@@ -98,6 +115,7 @@ def evidence_map_data(trials: pd.DataFrame, disease: str) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows)
     frame.attrs["missing_n"] = list(frame.loc[frame["n"].isna(), "study"])
+    frame.attrs["design_unknown"] = design_unknown_names
     return frame[frame["n"].notna()].reset_index(drop=True).astype({"n": int})
 
 
@@ -846,6 +864,7 @@ __all__ = [
     "MSC_FAMILY",
     "benchmark_data",
     "design_level",
+    "design_unknown",
     "evidence_map_data",
     "outcome_rows",
     "plot_benchmark",

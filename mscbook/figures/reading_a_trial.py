@@ -51,15 +51,18 @@ def field_evidence_map_data(trials: pd.DataFrame) -> pd.DataFrame:
     """The disease kit's evidence-map rows for every disease, with a `disease` column.
 
     Uses the columns `mscbook.figures.diseases.evidence_map_data` uses. Studies without n are
-    left out; `attrs["missing_n"]` lists them by disease.
+    left out, and so are controlled studies whose randomisation is not known;
+    `attrs["missing_n"]` and `attrs["design_unknown"]` list them by disease.
     """
-    parts, missing = [], {}
+    parts, missing, unknown = [], {}, {}
     for disease in DISEASES:
         rows = evidence_map_data(trials, disease)
         missing[disease] = rows.attrs["missing_n"]
+        unknown[disease] = rows.attrs["design_unknown"]
         parts.append(rows.assign(disease=disease))
     frame = pd.concat(parts, ignore_index=True)
     frame.attrs["missing_n"] = missing
+    frame.attrs["design_unknown"] = unknown
     return frame
 
 
