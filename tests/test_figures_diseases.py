@@ -85,7 +85,7 @@ def test_outcome_rows_separate_ratios_and_arm_percentages(frames):
     assert set(percentages["outcome"]) == {"major_amputation_or_death", "major_amputation"}
     circulate = percentages.set_index("outcome_id").loc["kwiatkowski2022_afs_12mo", "label"]
     assert "major amputation or death" in circulate
-    assert "100 minus the 80% reported alive without major amputation" in circulate
+    assert "(reported as 80% free of it)" in circulate
     controlled, single = "arm of a controlled trial", "single arm"
     assert percentages["context"].tolist() == [controlled] * 2 + [single] * 3 + [controlled] * 2
 
