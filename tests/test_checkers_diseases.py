@@ -2,7 +2,8 @@
 
 Expected values come from the sources: Kwiatkowski 2022 reports amputation-free survival of 80%
 in 5 patients at 12 months (4 of 5), whose exact Clopper-Pearson 95% interval is 28.36-99.49%;
-Ghare 2021 gives the 12-month no-option benchmark as 33.3% (95% CI 21.1-45.5). The randomised
+Ghare 2021 gives the 12-month no-option benchmark as 33.3% (95% CI 21.1-45.5); 33.3 lies inside
+28.36-99.49, so the pilot is compatible with the natural history. The randomised
 MSC trials were hand-checked against their abstracts and registries.
 """
 
@@ -20,7 +21,7 @@ REFERENCE = {
     "afs_percent": 80.0,
     "ci_low": 28.36,
     "ci_high": 99.49,
-    "benchmark_high": 45.5,
+    "benchmark_afs": 33.3,
     "compatible_with_benchmark": True,
 }
 
@@ -41,7 +42,8 @@ def test_benchmark_reference_answer_passes():
     assert "one arm cannot show a benefit" in feedback.message
     low, high = 100 * 0.28358, 100 * 0.99495
     computed = {"afs_percent": 4 / 5 * 100, "ci_low": low, "ci_high": high}
-    assert afs(**REFERENCE | computed | {"compatible_with_benchmark": low <= 45.5}).passed
+    contains = {"compatible_with_benchmark": low <= 33.3 <= high}
+    assert afs(**REFERENCE | computed | contains).passed
 
 
 def test_benchmark_untouched_is_not_answered():
@@ -63,9 +65,10 @@ def test_benchmark_untouched_is_not_answered():
         ({"ci_low": 37.55, "ci_high": 96.38}, "Wilson"),
         ({"ci_low": 50.0}, "not the lower end"),
         ({"ci_high": 90.0}, "not the upper end"),
-        ({"benchmark_high": 33.3}, "point estimate"),
-        ({"benchmark_high": 51.2}, "6-month benchmark"),
-        ({"benchmark_high": 21.1}, "lower end"),
+        ({"benchmark_afs": 45.5}, "an end of the benchmark's confidence interval"),
+        ({"benchmark_afs": 21.1}, "an end of the benchmark's confidence interval"),
+        ({"benchmark_afs": 42.0}, "6-month benchmark"),
+        ({"benchmark_afs": 50.0}, "not the benchmark's estimate"),
         ({"compatible_with_benchmark": False}, "the point estimate lies above the benchmark"),
         ({"compatible_with_benchmark": "yes"}, "should be True or False"),
     ],
@@ -76,11 +79,39 @@ def test_benchmark_wrong_answers_get_distinct_feedback(names, says):
     assert says in feedback.message
 
 
+def _with_result(monkeypatch, events: int, total: int) -> None:
+    """Make the single-arm study's 12-month row report `events` of `total` alive without
+    amputation, so the compatibility rule can be tested on intervals that do and do not contain
+    the benchmark's 33.3%."""
+    real = data.load
+
+    def load(name):
+        table = real(name)
+        if name == "trial_outcomes":
+            table = table.copy()
+            row = table["outcome_id"] == "kwiatkowski2022_afs_12mo"
+            table.loc[row, ["events", "total"]] = [events, total]
+        return table
+
+    monkeypatch.setattr(data, "load", load)
+
+
+def test_benchmark_overlap_alone_is_not_compatibility(monkeypatch):
+    """15 of 25 (60%): exact 95% CI 38.7-78.9%, which overlaps the benchmark's 21.1-45.5% but
+    excludes its 33.3%; the sound answer is False, and overlap is named as the wrong rule."""
+    _with_result(monkeypatch, 15, 25)
+    answers = REFERENCE | {"afs_percent": 60.0, "ci_low": 38.67, "ci_high": 78.87}
+    assert afs(**answers | {"compatible_with_benchmark": False}).passed
+    feedback = afs(**answers | {"compatible_with_benchmark": True})
+    assert not feedback.passed
+    assert "overlap is a lenient rule" in feedback.message
+
+
 def test_benchmark_partly_answered_names_what_is_missing():
     feedback = afs(afs_percent=80.0)
     assert not feedback.passed and feedback.answered
     assert (
-        "`ci_low`, `ci_high`, `benchmark_high`, `compatible_with_benchmark` still `...`"
+        "`ci_low`, `ci_high`, `benchmark_afs`, `compatible_with_benchmark` still `...`"
         in feedback.message
     )
 

@@ -90,3 +90,19 @@ def test_first_approval_is_judged_by_date_within_the_jurisdiction(tables):
 def test_ordinary_uses_of_the_words_are_not_claims(note):
     frame = pd.DataFrame({"trial_id": ["x"], "notes": [note]})
     assert find_claims("trials", frame) == []
+
+
+def test_mesems_note_names_every_larger_randomised_trial(tables):
+    # The "largest" rule judges a superlative within its scope (MS), so it cannot see that the
+    # note's list of trials that "randomised more patients" went stale when JUVENTAS (160) was
+    # added; this checks the list itself against the data.
+    trials = tables["trials"].set_index("trial_id")
+    own = trials.loc["uccelli2021", "n_total"]
+    randomised = trials[trials["randomised"].fillna(False).astype(bool)]
+    larger = randomised[randomised["n_total"] > own]
+    assert not larger.empty
+    note = trials.loc["uccelli2021", "notes"]
+    missing = [
+        name.split(" (")[0] for name in larger["short_name"] if name.split(" (")[0] not in note
+    ]
+    assert missing == [], f"MESEMS note omits larger randomised trials: {missing}"

@@ -97,7 +97,14 @@ def test_outcome_rows_separate_ratios_and_arm_percentages(frames):
         "pace_amp_death_plxpad", "pace_amp_death_placebo", "kwiatkowski2022_afs_12mo",
         "kwiatkowski2022_afs_48mo", "ra2017_amp_6mo", "juventas_amp_bmmnc", "juventas_amp_placebo",
     ]  # fmt: skip
-    assert percentages["value"].tolist() == [28.6, 33.0, 80.0, 80.0, 0.0, 19.0, 13.0]
+    # CIRCULATE reported 80% alive without major amputation (Kwiatkowski 2022): the panel's one
+    # axis counts patients *with* an event, so it is drawn as 20% amputated or dead, beside
+    # PACE's 28.6% and 33% with the same composite event, and its label says how.
+    assert percentages["value"].tolist() == [28.6, 33.0, 20.0, 20.0, 0.0, 19.0, 13.0]
+    assert set(percentages["outcome"]) == {"major_amputation_or_death", "major_amputation"}
+    circulate = percentages.set_index("outcome_id").loc["kwiatkowski2022_afs_12mo", "label"]
+    assert "major amputation or death" in circulate
+    assert "(reported as 80% free of it)" in circulate
     controlled, single = "arm of a controlled trial", "single arm"
     assert percentages["context"].tolist() == [controlled] * 2 + [single] * 3 + [controlled] * 2
 

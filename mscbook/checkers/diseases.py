@@ -55,9 +55,12 @@ def _number(name: str, value: object) -> float | str:
 @checker("ex-cli-benchmark-afs")
 def check_benchmark_afs(namespace: Mapping[str, object]) -> Feedback:
     """`afs_percent` (the single-arm study's 12-month AFS, %), `ci_low` and `ci_high` (its exact
-    95% CI, %), `benchmark_high` (upper end of the benchmark's 95% CI at 12 months) and
-    `compatible_with_benchmark` (the study's interval reaches into the benchmark's)."""
-    names = ("afs_percent", "ci_low", "ci_high", "benchmark_high", "compatible_with_benchmark")
+    95% CI, %), `benchmark_afs` (the benchmark's 12-month point estimate, %) and
+    `compatible_with_benchmark` (the study's interval contains that estimate).
+
+    Containment of the external value is the sound check; two 95% intervals that merely overlap
+    can still differ significantly, so overlap is not accepted as the answer."""
+    names = ("afs_percent", "ci_low", "ci_high", "benchmark_afs", "compatible_with_benchmark")
     answers = {name: namespace.get(name, ...) for name in names}
     if all(value is ... for value in answers.values()):
         return not_answered()
@@ -66,18 +69,22 @@ def check_benchmark_afs(namespace: Mapping[str, object]) -> Feedback:
     events, total = int(result["events"]), int(result["total"])
     afs = 100 * events / total
     low, high = (100 * end for end in exact_binomial_ci(events, total))
+    bench = float(benchmark.loc[BENCHMARK_12MO, "value"])
     bench_high = float(benchmark.loc[BENCHMARK_12MO, "ci_high"])
     parts = [
         _judge_afs(answers["afs_percent"], afs),
         *_judge_interval(answers["ci_low"], answers["ci_high"], events, total, benchmark),
-        _judge_benchmark_high(answers["benchmark_high"], benchmark),
-        _judge_compatible(answers["compatible_with_benchmark"], low <= bench_high, afs, bench_high),
+        _judge_benchmark_afs(answers["benchmark_afs"], benchmark),
+        _judge_compatible(
+            answers["compatible_with_benchmark"], afs, (low, high), bench, low <= bench_high
+        ),
     ]
     return _combine(
         answers,
         parts,
-        "all five answers match the data: the study's interval reaches into the benchmark's, so "
-        "its result is compatible with the natural history, and one arm cannot show a benefit.",
+        "all five answers match the data: the study's interval contains the benchmark's "
+        "estimate, so its result is compatible with the natural history, and one arm cannot "
+        "show a benefit.",
     )
 
 
@@ -169,49 +176,56 @@ def _one_end(name: str, number: float, expected: float) -> str | None:
     )
 
 
-def _judge_benchmark_high(value: object, benchmark: pd.DataFrame) -> str | None:
-    number = _number("benchmark_high", value)
+def _judge_benchmark_afs(value: object, benchmark: pd.DataFrame) -> str | None:
+    number = _number("benchmark_afs", value)
     if isinstance(number, str):
         return number
     row12, row6 = benchmark.loc[BENCHMARK_12MO], benchmark.loc[BENCHMARK_6MO]
-    if math.isclose(number, float(row12["ci_high"])):
-        return None
     if math.isclose(number, float(row12["value"])):
-        return (
-            "that is the benchmark's point estimate; the question asks for the upper end of its "
-            "95% confidence interval (`ci_high`)."
-        )
-    if math.isclose(number, float(row6["ci_high"])) or math.isclose(number, float(row6["value"])):
+        return None
+    if math.isclose(number, float(row6["value"])) or math.isclose(number, float(row6["ci_high"])):
         return "that is the 6-month benchmark; the study reported AFS at 12 months."
-    if math.isclose(number, float(row12["ci_low"])):
-        return "that is the lower end of the interval; take the upper end (`ci_high`)."
+    if math.isclose(number, float(row12["ci_high"])) or math.isclose(
+        number, float(row12["ci_low"])
+    ):
+        return (
+            "that is an end of the benchmark's confidence interval; the question asks for its "
+            "point estimate (`value`), the figure the study's interval is tested against."
+        )
     return (
-        f"{number:g} is not the benchmark's upper bound: read `ci_high` of the 12-month "
-        "benchmark row (amputation-free survival at 12 months, Rutherford 5-6)."
+        f"{number:g} is not the benchmark's estimate: read `value` of the 12-month benchmark "
+        "row (amputation-free survival at 12 months, Rutherford 5-6)."
     )
 
 
 def _judge_compatible(
-    value: object, expected: bool, afs: float, benchmark_high: float
+    value: object, afs: float, interval: tuple[float, float], benchmark: float, overlaps: bool
 ) -> str | None:
     if value is ...:
         return NOT_ANSWERED
     if not isinstance(value, bool):
         return (
             f"`compatible_with_benchmark` should be True or False (a comparison such as "
-            f"`a <= b`), not {type(value).__name__}."
+            f"`a <= b <= c`), not {type(value).__name__}."
         )
+    low, high = interval
+    expected = low <= benchmark <= high
     if value == expected:
         return None
-    if value is False and afs > benchmark_high:
+    if value is False and afs > benchmark:
         return (
             "`compatible_with_benchmark`: the point estimate lies above the benchmark, but with "
-            "so few patients the estimate is uncertain; ask whether the study's interval (its "
-            "lower end, `ci_low`) reaches the benchmark's upper end."
+            "so few patients the estimate is uncertain; ask whether the study's interval "
+            "(`ci_low` to `ci_high`) contains the benchmark's estimate."
+        )
+    if value is True and not expected and overlaps:
+        return (
+            "`compatible_with_benchmark`: the two intervals overlap, but overlap is a lenient "
+            "rule; ask whether the study's interval contains the benchmark's estimate itself."
         )
     return (
-        "`compatible_with_benchmark` does not follow from the numbers: compare the lower end of "
-        "the study's interval with the upper end of the benchmark's."
+        "`compatible_with_benchmark` does not follow from the numbers: test whether "
+        "`benchmark_afs` lies between `ci_low` and `ci_high`."
     )
 
 

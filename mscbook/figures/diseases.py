@@ -227,6 +227,16 @@ OUTCOME_LABELS = {
 }
 
 
+# Outcomes reported as the share of patients *free of* an event, with the event that is their
+# complement. The percentage panel has one axis, "patients with the outcome"; these rows are drawn
+# as 100 minus the reported value, so every point on that axis is an event rate and a
+# lower point is better for all of them. (MS and systemic sclerosis rows not listed here are
+# drawn as reported.)
+COMPLEMENT_OUTCOMES = {
+    "amputation_free_survival": "major_amputation_or_death",
+}
+
+
 def short_study(name: str) -> str:
     """'PACE (PLX-PAD)' stays; 'CIRCULATE N-O CLI pilot (Kwiatkowski 2022)' loses the bracket
     only when the part before it is long enough to name the study."""
@@ -248,7 +258,9 @@ def outcome_rows(
     `effects`: between-arm ratios with a 95% CI (trial_outcomes rows with effect_measure,
     effect_value, effect_ci_low and effect_ci_high). `percentages`: per-arm results reported as a
     percentage (value_unit '%'), every arm of a comparison including the treated arms, each
-    labelled 'single arm' or 'arm of a controlled trial' from the trial's design. Other results
+    labelled 'single arm' or 'arm of a controlled trial' from the trial's design; an outcome
+    in COMPLEMENT_OUTCOMES (a share free of an event) becomes its event's rate, 100 minus the
+    reported value, with a label that says so. Other results
     (P values only, counts, means) are not drawn. Uses `trials` (trial_id, short_name,
     disease_area, allocation, product_type) and `trial_arms` (trial_id, arm_id, arm_label).
     """
@@ -280,12 +292,20 @@ def outcome_rows(
         elif row.value_unit == "%" and not pd.isna(row.value):
             single = trial["allocation"] in {"single_group", "dose_escalation"}
             arm = arm_labels[(row.trial_id, row.arm_id)].split(",")[0]
+            outcome, value = row.outcome, float(row.value)
+            if outcome in COMPLEMENT_OUTCOMES:
+                outcome, value = COMPLEMENT_OUTCOMES[outcome], 100 - value
+                # short enough to fit the figure's width; the caption explains the conversion
+                what = (
+                    f"{OUTCOME_LABELS.get(outcome, outcome.replace('_', ' '))}, {_when(row)} "
+                    f"(reported as {row.value:g}% free of it)"
+                )
             percent_rows.append(
                 {
                     "outcome_id": row.outcome_id,
                     "label": f"{study}: {arm}\n{what}",
-                    "outcome": row.outcome,
-                    "value": float(row.value),
+                    "outcome": outcome,
+                    "value": value,
                     "context": "single arm" if single else "arm of a controlled trial",
                     "comparator": is_comparator(trial["product_type"]),
                 }
