@@ -153,8 +153,10 @@ def test_ssc_checker(trials):
         and row["results_available"] != "not_found"
     ]
     expected = sorted(row["trial_id"] for row in rows)
-    # SCLERADEC II, the fat-graft trial, STAR, SCOT and ASTIS: comparators, none of them MSCs
-    assert expected == ["daumas2022", "delpapa2019", "khanna2022", "sullivan2018", "vanlaar2014"]
+    # ASSIST, SCLERADEC II, the fat-graft trial, STAR, SCOT and ASTIS: comparators, none MSCs
+    assert expected == [
+        "burt2011", "daumas2022", "delpapa2019", "khanna2022", "sullivan2018", "vanlaar2014"
+    ]  # fmt: skip
     n_msc = sum(row["product_type"] in MSC for row in rows)
     assert n_msc == 0
     namespace = {"trials": trials}
