@@ -123,10 +123,12 @@ LABELS: dict[str, dict[str, str]] = {
     "randomised": {"true": "yes", "false": "no", "": "not stated"},
 }
 
-#: The columns a reader needs first (which study, how it was designed, how many patients, how
-#: it ended) come first; what was given, and how, follows. A narrow screen scrolls to the rest.
+#: The columns a reader needs first (which study, what it can show, how it was designed, how
+#: many patients, how it ended) come first; what was given, and how, follows. A narrow screen
+#: scrolls to the rest.
 TRIAL_COLUMNS = [
     "Study",
+    "Evidence",
     "Randomised",
     "Blinding",
     "Control",
@@ -198,11 +200,71 @@ def n_total_text(trial) -> str:
     return f"{int(trial.n_total)}{basis}"
 
 
-def trials_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str) -> pd.DataFrame:
-    """One row per study of `disease`, in data order, with its design in plain words.
+BLINDED = {"single_blind", "double_blind", "triple_blind", "assessor_masked"}
+UNTREATED_CONTROLS = {"placebo", "sham", "standard_care", "active", "placebo_and_active"}
 
-    Uses `trials` columns short_name, product_type, product_name, cell_source, donor, route,
-    phase, randomised, blinding, control_type, allocation, n_total, n_total_basis, status, and
+
+def design_level(trial) -> str:
+    """Where a study sits on the ladder of design strength (`DESIGN_LEVELS`).
+
+    Randomised means `randomised` is true; a study whose randomisation was not found counts as
+    non-randomised (the weaker reading). A study counts as controlled only if some patients got
+    no cells or another treatment (placebo, sham, standard care, active comparator); dose
+    comparisons and before/after comparisons are single-arm evidence.
+    """
+    randomised = trial.randomised
+    if randomised is not None and not pd.isna(randomised) and bool(randomised):
+        return "randomised, blinded" if trial.blinding in BLINDED else "randomised, open"
+    if trial.control_type in UNTREATED_CONTROLS:
+        return "non-randomised, controlled"
+    if trial.phase == "not_applicable" and not pd.isna(trial.n_total) and trial.n_total <= 3:
+        return "case report"
+    return "single arm"
+
+
+def design_unknown(trial) -> bool:
+    """True for a controlled study whose randomisation the checked source does not state: it
+    could be a randomised or a non-randomised trial, so no design column fits it."""
+    randomised = trial.randomised
+    unknown = randomised is None or pd.isna(randomised)
+    return unknown and trial.control_type in UNTREATED_CONTROLS
+
+
+EVIDENCE_COLUMN = "Evidence"
+
+
+def evidence_label(trial) -> str:
+    """What a study can show, in words: 'uncontrolled: case report', 'uncontrolled: single
+    group', 'randomised vs placebo', 'controlled, randomisation not stated vs placebo', ...;
+    'registered, no results yet' for a trial whose results were not found; the design followed
+    by '(company report only)' when the only results are a press release or company report.
+    Uses trials columns results_available and those of `design_level`."""
+    if trial.results_available == "not_found":
+        return "registered, no results yet"
+    level = design_level(trial)
+    if level in {"case report", "single arm"}:
+        design = f"uncontrolled: {'case report' if level == 'case report' else 'single group'}"
+    elif design_unknown(trial):  # not "non-randomised": the source does not say either way
+        design = (
+            f"controlled, randomisation not stated vs {label('control_type', trial.control_type)}"
+        )
+    elif level.startswith("randomised"):
+        design = f"randomised vs {label('control_type', trial.control_type)}"
+    else:
+        design = f"non-randomised vs {label('control_type', trial.control_type)}"
+    if trial.results_available == "company_data":
+        return f"{design} (company report only)"
+    return design
+
+
+def trials_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str) -> pd.DataFrame:
+    """One row per study of `disease`, in data order, with its design in plain words and, second,
+    what it can show (`evidence_label`), so that no uncontrolled or unreported study reads as
+    evidence.
+
+    Uses `trials` columns short_name, results_available, product_type, product_name,
+    cell_source, donor, route, phase, randomised, blinding, control_type, allocation, n_total,
+    n_total_basis, status, and
     `trial_arms` columns trial_id, arm_label, n, n_unit (arms in data order).
     """
     check_disease(disease)
@@ -215,6 +277,7 @@ def trials_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str) -> pd.D
         rows.append(
             {
                 "Study": trial.short_name,
+                EVIDENCE_COLUMN: evidence_label(trial),
                 "Randomised": label("randomised", trial.randomised),
                 "Blinding": label("blinding", trial.blinding),
                 "Control": label("control_type", trial.control_type),

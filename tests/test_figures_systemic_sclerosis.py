@@ -91,23 +91,3 @@ def test_arm_results_draw_each_arm_with_its_product_label(frames):
     assert labels[2].startswith("SCOT: Transplant (HSCT)")
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["comparator (not MSCs)"]
     assert "(500 mg/m2" not in " ".join(labels)  # arm names are cut before any bracket
-
-
-def test_trial_table_labels_what_each_study_can_show(frames):
-    table = ssc.trials_with_evidence(frames["trials"], frames["trial_arms"])
-    ssc_ids = frames["trials"].loc[frames["trials"]["disease_area"] == "systemic_sclerosis"]
-    assert table.index.tolist() == ssc_ids["trial_id"].tolist()
-    assert table.columns[0] == "Evidence"
-    evidence = table["Evidence"]
-    assert evidence["wehbe2016"] == "uncontrolled: case report"
-    for trial_id in ("zhang2017", "alip2024", "farge2022", "granel2015"):
-        assert evidence[trial_id] == "uncontrolled: single group"
-    assert evidence["daumas2022"] == "randomised vs placebo"
-    assert evidence["delpapa2019"] == "randomised vs sham procedure"
-    assert evidence["vanlaar2014"] == "randomised vs active treatment"
-    assert evidence["nct03211793"] == evidence["nct06722105"] == "registered, no results yet"
-    products = table["Product"]
-    assert products["daumas2022"].startswith("Comparator: stromal vascular fraction")
-    assert products["delpapa2019"] == "Comparator: fat graft"
-    assert products["sullivan2018"] == "Comparator: haematopoietic stem-cell transplant"
-    assert products["zhang2017"] == "MSC"

@@ -121,9 +121,11 @@ def test_every_code_in_the_schema_has_plain_words(field):
 
 
 def test_key_columns_come_first():
-    # Which study, its design, how many patients and how it ended, before what was given.
-    assert TRIAL_COLUMNS[:8] == [
-        "Study", "Randomised", "Blinding", "Control", "Design", "Phase", "n total", "Status"
+    # Which study, what it can show, its design, how many patients and how it ended, before
+    # what was given.
+    assert TRIAL_COLUMNS[:9] == [
+        "Study", "Evidence", "Randomised", "Blinding", "Control", "Design", "Phase", "n total",
+        "Status",
     ]  # fmt: skip
     assert CLAIM_COLUMNS[:2] == ["Claim (English)", "Verdict"]
 
@@ -221,3 +223,49 @@ def test_a_missing_result_says_why(trials):
     assert text.startswith("not reported in the book's data: ") and das["notes"] in text
     unpublished = rows[rows["results_available"] == "not_found"].iloc[0]
     assert reported_result(unpublished).startswith("no results found")
+
+
+def test_evidence_column_says_what_each_ssc_study_can_show(trials, arms):
+    # Moved from the SSc chapter's own helper: the same hand-checked labels.
+    table = trials_table(trials, arms, "systemic_sclerosis")
+    ssc_ids = trials.loc[trials["disease_area"] == "systemic_sclerosis"]
+    assert table.index.tolist() == ssc_ids["trial_id"].tolist()
+    assert list(table.columns[:2]) == ["Study", "Evidence"]
+    evidence = table["Evidence"]
+    assert evidence["wehbe2016"] == "uncontrolled: case report"
+    for trial_id in ("zhang2017", "alip2024", "farge2022", "granel2015"):
+        assert evidence[trial_id] == "uncontrolled: single group"
+    assert evidence["daumas2022"] == "randomised vs placebo"
+    assert evidence["delpapa2019"] == "randomised vs sham procedure"
+    assert evidence["vanlaar2014"] == "randomised vs active treatment"
+    assert evidence["nct03211793"] == evidence["nct06722105"] == "registered, no results yet"
+    products = table["Product"]
+    assert products["daumas2022"].startswith("Comparator: stromal vascular fraction")
+    assert products["delpapa2019"] == "Comparator: fat graft"
+    assert products["sullivan2018"] == "Comparator: haematopoietic stem-cell transplant"
+    assert products["zhang2017"] == "MSC"
+
+
+def test_evidence_column_in_limb_ischaemia_and_ms(trials, arms):
+    cli = trials_table(trials, arms, "cli_clti")["Evidence"]
+    assert cli["norgren2024"] == "randomised vs placebo"  # PACE
+    assert cli["bura2014"] == "uncontrolled: single group"  # ACellDREAM
+    # Registered or protocol only: results not found, whatever the design.
+    for trial_id in ("soriajuan2021", "wijnand2018", "nct03111238", "nct03174522"):
+        assert cli[trial_id] == "registered, no results yet"
+    # Controlled, but the source does not say whether it was randomised: not "non-randomised".
+    assert cli["arangorodriguez2023"] == (
+        "controlled, randomisation not stated vs placebo and active treatment"
+    )
+    ms = trials_table(trials, arms, "multiple_sclerosis")["Evidence"]
+    assert ms["petrou2020"] == "randomised vs sham procedure"
+    assert ms["burt2019"] == "randomised vs active treatment"  # MIST
+    assert ms["connick2012"] == "uncontrolled: single group"  # before vs after is not a control
+
+
+def test_evidence_column_marks_company_reported_results(trials, arms):
+    # No study in the data has company-only results yet; the schema allows them.
+    changed = trials.copy()
+    changed.loc[changed["trial_id"] == "norgren2024", "results_available"] = "company_data"
+    evidence = trials_table(changed, arms, "cli_clti")["Evidence"]
+    assert evidence["norgren2024"] == "randomised vs placebo (company report only)"

@@ -153,7 +153,8 @@ def _parse_table(markup: str):
 def test_static_table_holds_every_row_of_the_trials_table(trials, arms):
     from mscbook.tables import trials_table
 
-    expected = trials_table(trials, arms, "cli_clti")
+    # Every column of the trials table but Evidence: the explorer keeps its design columns.
+    expected = trials_table(trials, arms, "cli_clti").drop(columns="Evidence")
     shown = explorer.static_table(trials, arms, "cli_clti")
     page = _parse_table(shown._repr_html_())
     assert [table["class"] for table in page.tables] == ["mscbook-trials-table"]
@@ -223,3 +224,52 @@ def test_static_table_scrolls_in_a_box_and_splits_routes(trials, arms):
     assert '<div class="mscbook-table-box" role="region" tabindex="0"' in table.html
     assert 'data-mscbook-split=", "' in table.html  # "intrathecal, intravenous" is two routes
     assert not re.search(r">\s*(nan|NaN|None|<NA>)\s*<", table.html)
+
+
+def test_show_explorer_shows_the_table_the_example_and_the_form_in_order(trials, arms, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    columns = ["Study", "Route", "Blinding", "Control", "n per arm"]
+    table, matches, form = explorer.show_explorer(
+        trials, arms, "multiple_sclerosis", columns, randomised=True,
+        product_type=["msc", "msc_derived"],
+    )  # fmt: skip
+    assert shown == [table, matches, form]
+    # The searchable table holds every MS study, as static_table makes it.
+    ms = trials[trials["disease_area"] == "multiple_sclerosis"]
+    assert table.frame["Study"].tolist() == ms["short_name"].tolist()
+    assert table.html == explorer.static_table(trials, arms, "multiple_sclerosis").html
+    # The example: the randomised MS trials of MSC and MSC-derived products, only `columns`.
+    picked = ms[(ms["randomised"] == True) & ms["product_type"].isin(["msc", "msc_derived"])]  # noqa: E712
+    assert len(picked) > 0
+    assert list(matches.frame.columns) == columns
+    assert matches.frame["Study"].tolist() == picked["short_name"].tolist()
+    # The form starts at the same example, so the HTML book shows the same rows.
+    assert isinstance(form, layout.LiveWidget)
+    for name in picked["short_name"]:
+        assert name in form.static_html
+
+
+def test_show_explorer_refuses_another_disease_and_unknown_columns(trials, arms, monkeypatch):
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda _: None)
+    with pytest.raises(explorer.TrialFilterError, match="not the chapter's disease"):
+        explorer.show_explorer(
+            trials, arms, "cli_clti", ["Study"], disease_area="systemic_sclerosis"
+        )
+    with pytest.raises(explorer.TrialFilterError, match=r"unknown column\(s\) \['Evidence'\]"):
+        explorer.show_explorer(trials, arms, "cli_clti", ["Study", "Evidence"], randomised=True)
+
+
+def test_show_explorer_prints_the_message_when_nothing_matches(trials, arms, monkeypatch, capsys):
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda _: None)
+    _, matches, _ = explorer.show_explorer(
+        trials, arms, "cli_clti", ["Study"], cell_source="placenta", donor="autologous"
+    )
+    assert matches.startswith("No trials match")
+    assert "No trials match" in capsys.readouterr().out

@@ -23,7 +23,16 @@ from mscbook.style import (
     new_figure,
     rows_below_labels,
 )
-from mscbook.tables import MSC_FAMILY, check_disease, is_comparator, label
+
+# The design ladder lives in mscbook.tables (the trials table's Evidence column uses it).
+from mscbook.tables import (
+    MSC_FAMILY,
+    check_disease,
+    design_level,
+    design_unknown,
+    is_comparator,
+    label,
+)
 
 #: Strength of design, weakest first (the evidence map's x axis).
 DESIGN_LEVELS = (
@@ -33,8 +42,6 @@ DESIGN_LEVELS = (
     "randomised, open",
     "randomised, blinded",
 )
-BLINDED = {"single_blind", "double_blind", "triple_blind", "assessor_masked"}
-UNTREATED_CONTROLS = {"placebo", "sham", "standard_care", "active", "placebo_and_active"}
 SOURCE_COLOURS = {
     "bone_marrow": PALETTE["blue"],
     "adipose": PALETTE["orange"],
@@ -53,32 +60,6 @@ LEVEL_TICKS = {
     "randomised, open": "randomised,\nopen",
     "randomised, blinded": "randomised,\nblinded",
 }
-
-
-def design_level(trial) -> str:
-    """Where a study sits on the ladder of design strength (`DESIGN_LEVELS`).
-
-    Randomised means `randomised` is true; a study whose randomisation was not found counts as
-    non-randomised (the weaker reading). A study counts as controlled only if some patients got
-    no cells or another treatment (placebo, sham, standard care, active comparator); dose
-    comparisons and before/after comparisons are single-arm evidence.
-    """
-    randomised = trial.randomised
-    if randomised is not None and not pd.isna(randomised) and bool(randomised):
-        return "randomised, blinded" if trial.blinding in BLINDED else "randomised, open"
-    if trial.control_type in UNTREATED_CONTROLS:
-        return "non-randomised, controlled"
-    if trial.phase == "not_applicable" and not pd.isna(trial.n_total) and trial.n_total <= 3:
-        return "case report"
-    return "single arm"
-
-
-def design_unknown(trial) -> bool:
-    """True for a controlled study whose randomisation the checked source does not state: it
-    could be a randomised or a non-randomised trial, so no design column fits it."""
-    randomised = trial.randomised
-    unknown = randomised is None or pd.isna(randomised)
-    return unknown and trial.control_type in UNTREATED_CONTROLS
 
 
 def evidence_map_data(trials: pd.DataFrame, disease: str) -> pd.DataFrame:

@@ -308,36 +308,3 @@ def plot_arm_results(outcomes: pd.DataFrame, trials: pd.DataFrame, arms: pd.Data
         handles=handles, loc="outside lower center", ncols=len(handles), fontsize=SMALL_TEXT_PT
     )
     return figure
-
-
-# ------------------------------------------------------------------- the chapter's trial table
-
-EVIDENCE_COLUMN = "Evidence"
-
-
-def evidence_label(trial) -> str:
-    """What a study can show, in words: 'uncontrolled: case report', 'uncontrolled: single
-    group', 'randomised vs placebo', ... and 'registered, no results yet' for trials without
-    results. Uses trials columns results_available, status and those of `design_level`."""
-    from mscbook.figures.diseases import design_level
-    from mscbook.tables import label
-
-    if trial.results_available == "not_found":
-        return "registered, no results yet"
-    level = design_level(trial)
-    if level in {"case report", "single arm"}:
-        return f"uncontrolled: {'case report' if level == 'case report' else 'single group'}"
-    if level.startswith("randomised"):
-        return f"randomised vs {label('control_type', trial.control_type)}"
-    return f"non-randomised vs {label('control_type', trial.control_type)}"
-
-
-def trials_with_evidence(trials: pd.DataFrame, arms: pd.DataFrame) -> pd.DataFrame:
-    """The shared trials table (`mscbook.tables.trials_table`) of systemic sclerosis with an
-    `Evidence` column first, so that no uncontrolled or unreported study reads as evidence."""
-    from mscbook.tables import trials_table
-
-    table = trials_table(trials, arms, "systemic_sclerosis")
-    labels = {trial.trial_id: evidence_label(trial) for trial in trials.itertuples()}
-    table.insert(0, EVIDENCE_COLUMN, [labels[trial_id] for trial_id in table.index])
-    return table

@@ -18,6 +18,7 @@ import pandas as pd
 from mscbook.tables import (
     BOX_CLASS,
     DISEASES,
+    EVIDENCE_COLUMN,
     LABELS,
     cell_text,
     label,
@@ -128,11 +129,17 @@ def explore(trials: pd.DataFrame, arms: pd.DataFrame, **filters: object) -> pd.D
     if matches.empty:
         return f"No trials match {describe_filters(filters)}."
     tables = [
-        trials_table(matches, arms, disease)
+        explorer_table(matches, arms, disease)
         for disease in DISEASES
         if (matches["disease_area"] == disease).any()
     ]
     return pd.concat(tables)
+
+
+def explorer_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str) -> pd.DataFrame:
+    """`trials_table` without its Evidence column: the explorer filters by design, and its
+    columns (key design columns first, tested on a phone screen) stay those of the design."""
+    return trials_table(trials, arms, disease).drop(columns=EVIDENCE_COLUMN)
 
 
 def render(result: pd.DataFrame | str) -> str:
@@ -300,6 +307,48 @@ def static_table(trials: pd.DataFrame, arms: pd.DataFrame, disease: str) -> Tria
     `TABLE_CLASS`; the build adds DataTables, served from the site itself, to the pages that
     contain one (`mscbook.build.explorer`).
     """
-    table = trials_table(trials, arms, disease).reset_index(drop=True)
+    table = explorer_table(trials, arms, disease).reset_index(drop=True)
     caption = f"{DISEASES[disease]}: {len(table)} trials, each with its design."
     return TrialsTable(table, table_html(table, caption))
+
+
+def show_explorer(
+    trials: pd.DataFrame,
+    arms: pd.DataFrame,
+    disease: str,
+    columns: Iterable[str],
+    **example: object,
+) -> tuple[TrialsTable, object, layout.LiveWidget]:
+    """A disease chapter's whole explorer, in order: every trial of `disease` as the searchable
+    table (`static_table`); the trials that match the `example` filters, as `explore` returns
+    them, cut to `columns`; and the drop-down form set to the same example (`make_widget`).
+
+    The example's disease is `disease` (a different `disease_area` is refused). Displays the
+    three outputs and returns them, so that tests and code can look at each.
+    """
+    from IPython.display import display
+
+    if example.setdefault("disease_area", disease) != disease:
+        raise TrialFilterError(
+            f"the example's disease_area {example['disease_area']!r} is not the chapter's "
+            f"disease {disease!r}."
+        )
+    table = static_table(trials, arms, disease)
+    found = explore(trials, arms, **example)
+    if isinstance(found, pd.DataFrame):
+        columns = list(columns)
+        unknown = [column for column in columns if column not in found.columns]
+        if unknown:
+            raise TrialFilterError(
+                f"unknown column(s) {unknown}; expected some of: {', '.join(found.columns)}."
+            )
+        matches = show(found[columns])
+    else:  # no trial matches: the message that says which filters matched nothing
+        matches = found
+    form = make_widget(trials, arms, **example)
+    for output in (table, matches, form):
+        if isinstance(output, str):  # printed, so it reads as a sentence, not a quoted string
+            print(output)
+        else:
+            display(output)
+    return table, matches, form
