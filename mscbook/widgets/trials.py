@@ -318,13 +318,13 @@ def show_explorer(
     disease: str,
     columns: Iterable[str],
     **example: object,
-) -> tuple[TrialsTable, object, layout.LiveWidget]:
+) -> None:
     """A disease chapter's whole explorer, in order: every trial of `disease` as the searchable
     table (`static_table`); the trials that match the `example` filters, as `explore` returns
     them, cut to `columns`; and the drop-down form set to the same example (`make_widget`).
 
     The example's disease is `disease` (a different `disease_area` is refused). Displays the
-    three outputs and returns them, so that tests and code can look at each.
+    three outputs and returns nothing, so that the chapter's cell shows only them.
     """
     from IPython.display import display
 
@@ -351,4 +351,3 @@ def show_explorer(
             print(output)
         else:
             display(output)
-    return table, matches, form
