@@ -11,12 +11,16 @@ endpoint safety) and Lublin 2014 (MSC-like PDA-001, phase 1b, primary endpoint s
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from mscbook import checkers
 
 RISK_IT, RISK_IV, RISK_SHAM = 2 / 30, 3 / 31, 13 / 31
+# The Wald 95% CI of 2/30 minus 13/31, by hand: difference +/- 1.96 * sqrt(p1 q1/n1 + p2 q2/n2).
+RD_SE = (RISK_IT * (1 - RISK_IT) / 30 + RISK_SHAM * (1 - RISK_SHAM) / 31) ** 0.5
+RD_LOW, RD_HIGH = RISK_IT - RISK_SHAM - 1.96 * RD_SE, RISK_IT - RISK_SHAM + 1.96 * RD_SE
 RANDOMISED = {
     "petrou2020",
     "harris2024",
@@ -29,7 +33,14 @@ MET = {"petrou2020"}
 
 
 def risk(**names) -> checkers.Feedback:
-    empty = {"risk_it": ..., "risk_sham": ..., "risk_difference": ...}
+    empty = {
+        "risk_it": ...,
+        "risk_sham": ...,
+        "risk_difference": ...,
+        "rd_ci_low": ...,
+        "rd_ci_high": ...,
+        "rules_out_no_difference": ...,
+    }
     return checkers.check("ex-ms-petrou-risk-difference", empty | names)
 
 
@@ -38,14 +49,31 @@ def primary(**names) -> checkers.Feedback:
     return checkers.check("ex-ms-randomised-primary", empty | names)
 
 
-REFERENCE = {"risk_it": RISK_IT, "risk_sham": RISK_SHAM, "risk_difference": RISK_IT - RISK_SHAM}
+REFERENCE = {
+    "risk_it": RISK_IT,
+    "risk_sham": RISK_SHAM,
+    "risk_difference": RISK_IT - RISK_SHAM,
+    "rd_ci_low": RD_LOW,
+    "rd_ci_high": RD_HIGH,
+    "rules_out_no_difference": True,
+}
 
 
 def test_risk_reference_answer_passes():
     feedback = risk(**REFERENCE)
     assert feedback.passed, feedback
-    # the table's rounded percentages, as proportions, are close enough
-    assert risk(risk_it=0.067, risk_sham=0.419, risk_difference=0.067 - 0.419).passed
+    # the table's rounded percentages, as proportions, and a CI to 2 decimals are close enough
+    rounded = {"risk_it": 0.067, "risk_sham": 0.419, "risk_difference": 0.067 - 0.419}
+    assert risk(**(REFERENCE | rounded | {"rd_ci_low": -0.55, "rd_ci_high": -0.16})).passed
+    # a numpy comparison gives numpy's bool, which is an answer too
+    assert risk(**(REFERENCE | {"rules_out_no_difference": np.bool_(True)})).passed
+
+
+def test_wrong_conclusion_is_coached_not_answered():
+    feedback = risk(**(REFERENCE | {"rules_out_no_difference": False}))
+    assert not feedback.passed
+    assert "whether 0 lies between" in feedback.message
+    assert "True" not in feedback.message and "False" not in feedback.message
 
 
 def test_risk_untouched_is_not_answered():
@@ -66,6 +94,11 @@ def test_risk_untouched_is_not_answered():
         ({"risk_difference": RISK_IV - RISK_SHAM}, "intravenous arm with sham"),
         ({"risk_difference": 9 / 29 - 23 / 30}, "second treatment-failure definition"),
         ({"risk_difference": RISK_IT / RISK_SHAM}, "ratio of the risks"),
+        ({"rd_ci_low": 100 * RD_LOW}, "looks like percentage points"),
+        ({"rd_ci_low": -RD_HIGH, "rd_ci_high": -RD_LOW}, "sham minus intrathecal"),
+        ({"rd_ci_low": RD_HIGH, "rd_ci_high": RD_LOW}, "are swapped"),
+        ({"rd_ci_high": -0.2}, "not the upper end of the 95% CI"),
+        ({"rules_out_no_difference": "yes"}, "should be True or False"),
         ({"risk_it": "2/30"}, "is text"),
         ({"risk_it": float("nan")}, "NaN"),
         ({"risk_it": pd.Series([RISK_IT])}, "`.item()`"),
@@ -74,7 +107,7 @@ def test_risk_untouched_is_not_answered():
 def test_risk_wrong_answers_get_distinct_feedback(names, says):
     feedback = risk(**(REFERENCE | names))
     assert not feedback.passed
-    assert says in feedback.message
+    assert says in feedback.message or any(says in point for point in feedback.points)
 
 
 def test_risk_partly_answered_names_what_is_missing():
@@ -125,7 +158,7 @@ def test_primary_reference_answer_passes():
 def test_primary_wrong_answers_get_distinct_feedback(names, says):
     feedback = primary(**({"randomised_ids": RANDOMISED, "met_ids": MET} | names))
     assert not feedback.passed
-    assert says in feedback.message
+    assert says in feedback.message or any(says in point for point in feedback.points)
 
 
 def test_checkers_are_registered_by_label():

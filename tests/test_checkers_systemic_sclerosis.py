@@ -32,7 +32,8 @@ def classify(**names) -> checkers.Feedback:
 
 
 def zhang(**names) -> checkers.Feedback:
-    empty = {"mrss_change": ..., "attributable_to_msc": ...}
+    answer_names = ("mrss_change", "largest_mid", "exceeds_every_mid", "attributable_to_msc")
+    empty = dict.fromkeys(answer_names, ...)
     return checkers.check("ex-ssc-zhang-mrss", empty | names)
 
 
@@ -88,9 +89,35 @@ def test_classify_partly_answered_names_what_is_missing():
     )
 
 
+# The largest published MID of the mRSS: 5.3 points (Khanna 2006, upper end of 3.2-5.3); Zhang
+# 2017's fall of 6.3 points is larger.
+ZHANG = {
+    "mrss_change": -6.3,
+    "largest_mid": 5.3,
+    "exceeds_every_mid": True,
+    "attributable_to_msc": False,
+}
+
+
 def test_zhang_reference_answer_passes():
-    assert zhang(mrss_change=13.8 - 20.1, attributable_to_msc=False).passed
-    assert zhang(mrss_change=-6.3, attributable_to_msc=False).passed
+    assert zhang(**(ZHANG | {"mrss_change": 13.8 - 20.1})).passed
+    assert zhang(**ZHANG).passed
+    assert zhang(**(ZHANG | {"exceeds_every_mid": np.bool_(True)})).passed
+
+
+@pytest.mark.parametrize(
+    ("names", "says"),
+    [
+        ({"exceeds_every_mid": False}, "compare the size of the fall"),
+        ({"attributable_to_msc": True}, "a group without MSCs"),
+    ],
+)
+def test_zhang_wrong_conclusions_are_coached_not_answered(names, says):
+    feedback = zhang(**(ZHANG | names))
+    assert not feedback.passed
+    assert says in str(feedback)
+    assert "should be" not in str(feedback)
+    assert "True" not in str(feedback) and "False" not in str(feedback)
 
 
 @pytest.mark.parametrize(
@@ -105,11 +132,15 @@ def test_zhang_reference_answer_passes():
         ({"mrss_change": pd.Series([-6.3])}, "pandas object holding one value"),
         ({"mrss_change": float("nan")}, "NaN"),
         ({"attributable_to_msc": True}, "plasmapheresis and cyclophosphamide"),
+        ({"largest_mid": 3.2}, "low end of an estimate"),
+        ({"largest_mid": 4}, "not the largest"),
+        ({"largest_mid": 6.3}, "is not a minimal important difference"),
+        ({"exceeds_every_mid": "yes"}, "should be True or False"),
         ({"attributable_to_msc": "no"}, "should be True or False"),
     ],
 )
 def test_zhang_wrong_answers_get_distinct_feedback(names, says):
-    answer = {"mrss_change": -6.3, "attributable_to_msc": False} | names
+    answer = ZHANG | names
     feedback = zhang(**answer)
     assert not feedback.passed
     assert says in str(feedback)
@@ -123,4 +154,4 @@ def test_broken_answers_give_feedback_not_tracebacks():
     feedback = classify(patient_items=Exploding(), total=15, classified=True)
     assert not feedback.passed
     assert "could not be checked" in feedback.message or "RuntimeError" in str(feedback)
-    assert not zhang(mrss_change=object(), attributable_to_msc=False).passed
+    assert not zhang(**(ZHANG | {"mrss_change": object()})).passed

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from mscbook import data
@@ -22,6 +23,7 @@ from mscbook.checkers import (
     trial_names,
 )
 from mscbook.figures.diseases import primary_results
+from mscbook.stats import pool_risk_differences
 from mscbook.tables import MSC_FAMILY, label
 from mscbook.widgets.trials import filter_trials
 
@@ -59,19 +61,87 @@ def _close(a: float, b: float) -> bool:
 
 @checker("ex-ms-petrou-risk-difference")
 def check_petrou_risk_difference(namespace: Mapping[str, object]) -> Feedback:
-    """`risk_it`, `risk_sham` (proportions of treatment failure at 6 months in Petrou 2020) and
-    `risk_difference` (intrathecal minus sham, as a proportion)."""
-    names = ("risk_it", "risk_sham", "risk_difference")
+    """`risk_it`, `risk_sham` (proportions of treatment failure at 6 months in Petrou 2020),
+    `risk_difference` (intrathecal minus sham, as a proportion), `rd_ci_low` and `rd_ci_high`
+    (its 95% CI from `stats.pool_risk_differences` with one study, method "fixed") and
+    `rules_out_no_difference` (the interval excludes 0)."""
+    names = (
+        "risk_it",
+        "risk_sham",
+        "risk_difference",
+        "rd_ci_low",
+        "rd_ci_high",
+        "rules_out_no_difference",
+    )
     answers = {name: namespace.get(name, ...) for name in names}
     outcomes = data.load("trial_outcomes")
     risks = _risks(outcomes, FAILURE_ROWS)
     second = _risks(outcomes, SECOND_DEFINITION)
+    interval = _interval(outcomes)
     verdicts = {
         "risk_it": _judge_risk("risk_it", answers["risk_it"], risks, second, "it"),
         "risk_sham": _judge_risk("risk_sham", answers["risk_sham"], risks, second, "sham"),
         "risk_difference": _judge_difference(answers["risk_difference"], risks, second),
+        "rd_ci_low": _judge_ci_end("rd_ci_low", answers["rd_ci_low"], interval, 0),
+        "rd_ci_high": _judge_ci_end("rd_ci_high", answers["rd_ci_high"], interval, 1),
+        "rules_out_no_difference": _judge_rules_out(answers["rules_out_no_difference"], interval),
     }
-    return combine(verdicts, "All three answers match the counts in the data.")
+    return combine(
+        verdicts,
+        "All six answers match the counts in the data. Now say in words what the interval "
+        "leaves out, and what the crossover does to that conclusion.",
+    )
+
+
+def _interval(outcomes: pd.DataFrame) -> tuple[float, float]:
+    """The 95% CI of the intrathecal-minus-sham risk difference, as the exercise computes it."""
+    table = outcomes.set_index("outcome_id")
+    it, sham = table.loc[FAILURE_ROWS["it"]], table.loc[FAILURE_ROWS["sham"]]
+    result = pool_risk_differences(
+        [int(it["events"])], [int(it["total"])], [int(sham["events"])], [int(sham["total"])],
+        method="fixed",
+    )  # fmt: skip
+    return result.ci_low, result.ci_high
+
+
+def _judge_ci_end(name: str, value: object, interval: tuple[float, float], end: int) -> str | None:
+    number = _proportion(name, value)
+    if isinstance(number, str):
+        return number
+    expected = interval[end]
+    # The CI is reported to 2-3 decimals; half a percentage point covers any rounding.
+    if math.isclose(number, expected, abs_tol=0.005):
+        return None
+    if math.isclose(number / 100, expected, abs_tol=0.005):
+        return f"`{name}` looks like percentage points; give it as a difference of proportions."
+    if math.isclose(number, -interval[1 - end], abs_tol=0.005):
+        return (
+            f"`{name}` has the sign of sham minus intrathecal; pass the intrathecal counts "
+            "first, then the sham counts."
+        )
+    if math.isclose(number, interval[1 - end], abs_tol=0.005):
+        return "`rd_ci_low` and `rd_ci_high` are swapped: the lower end is the smaller number."
+    which = "lower" if end == 0 else "upper"
+    return (
+        f"`{name}` ({number:g}) is not the {which} end of the 95% CI: pass the intrathecal and "
+        "sham counts, each in a one-item list, to `stats.pool_risk_differences` with "
+        '`method="fixed"` and read its `ci_low` and `ci_high`.'
+    )
+
+
+def _judge_rules_out(value: object, interval: tuple[float, float]) -> str | None:
+    if value is ...:
+        return WAITING
+    if isinstance(value, np.bool_):  # a comparison of numpy numbers gives numpy's bool
+        value = bool(value)
+    if not isinstance(value, bool):
+        return f"`rules_out_no_difference` should be True or False, not {type(value).__name__}."
+    if value == (interval[1] < 0 or interval[0] > 0):
+        return None
+    return (
+        "look again at `rules_out_no_difference`: no difference is a risk difference of 0, so "
+        "the question is whether 0 lies between `rd_ci_low` and `rd_ci_high`."
+    )
 
 
 def _judge_risk(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from mscbook import data
@@ -49,6 +50,8 @@ def _number(name: str, value: object) -> float | str:
 def _flag(name: str, value: object) -> bool | str:
     if value is ...:
         return WAITING
+    if isinstance(value, np.bool_):  # a comparison of numpy numbers gives numpy's bool
+        value = bool(value)
     if not isinstance(value, bool):
         return f"`{name}` should be True or False, not {type(value).__name__} ({quoted(value)})."
     return value
@@ -145,16 +148,62 @@ def _judge_classified(value: object, expected: bool) -> str | None:
 
 @checker("ex-ssc-zhang-mrss")
 def check_zhang_mrss(namespace: Mapping[str, object]) -> Feedback:
-    """`mrss_change` (12-month mean mRSS minus baseline mean, Zhang 2017) and
+    """`mrss_change` (12-month mean mRSS minus baseline mean, Zhang 2017), `largest_mid` (the
+    largest published minimal important difference of the mRSS, `mid_high` in
+    data/outcome_measures.csv), `exceeds_every_mid` (the fall is larger than it) and
     `attributable_to_msc` (whether the change can be credited to the MSCs)."""
-    answers = {name: namespace.get(name, ...) for name in ("mrss_change", "attributable_to_msc")}
+    names = ("mrss_change", "largest_mid", "exceeds_every_mid", "attributable_to_msc")
+    answers = {name: namespace.get(name, ...) for name in names}
     rows = data.load("trial_outcomes").set_index("outcome_id")
     baseline, month12 = rows.loc[ZHANG_BASELINE], rows.loc[ZHANG_12M]
+    mids = data.load("outcome_measures").query("measure == 'mrss'")
+    largest = float(mids["mid_high"].max())
+    fall = float(baseline["value"]) - float(month12["value"])
     verdicts = {
         "mrss_change": _judge_change(answers["mrss_change"], baseline, month12, rows),
+        "largest_mid": _judge_largest_mid(answers["largest_mid"], mids),
+        "exceeds_every_mid": _judge_exceeds(answers["exceeds_every_mid"], fall > largest),
         "attributable_to_msc": _judge_attributable(answers["attributable_to_msc"]),
     }
-    return combine(verdicts, "Both answers are right.")
+    return combine(
+        verdicts,
+        "All four answers are right. Now defend the verdict in words: what does the size of the "
+        "fall tell you, and what does it not?",
+    )
+
+
+def _judge_largest_mid(value: object, mids: pd.DataFrame) -> str | None:
+    number = _number("largest_mid", value)
+    if isinstance(number, str):
+        return number
+    if math.isclose(number, float(mids["mid_high"].max()), abs_tol=0.005):
+        return None
+    if any(math.isclose(number, float(low), abs_tol=0.005) for low in mids["mid_low"]):
+        return (
+            "that is the low end of an estimate (`mid_low`); the largest published MID is the "
+            "biggest `mid_high` among the skin-score rows of `measures`."
+        )
+    if any(math.isclose(number, float(high), abs_tol=0.005) for high in mids["mid_high"]):
+        return (
+            "that is one estimate's `mid_high`, but not the largest: take the maximum over all "
+            "the skin-score rows of `measures`."
+        )
+    return (
+        f"{shown(number)} is not a minimal important difference of the skin score: look at "
+        "the `mid_high` column of the rows of `measures` whose `measure` is the mRSS."
+    )
+
+
+def _judge_exceeds(value: object, expected: bool) -> str | None:
+    flag = _flag("exceeds_every_mid", value)
+    if isinstance(flag, str):
+        return flag
+    if flag is expected:
+        return None
+    return (
+        "look again at `exceeds_every_mid`: compare the size of the fall (a positive number of "
+        "points, the change without its minus sign) with `largest_mid`."
+    )
 
 
 def _judge_change(
@@ -196,8 +245,9 @@ def _judge_attributable(value: object) -> str | None:
         return flag
     if flag is False:
         return None
+    # Coach, do not give the verdict away: point at what else could have moved the score.
     return (
-        "`attributable_to_msc` should be False: every patient also had plasmapheresis and "
-        "cyclophosphamide, and there was no control group, so the fall cannot be credited to the "
-        "MSCs (it may also reflect the natural course of the skin disease)."
+        "look again at `attributable_to_msc`: which other treatments did every patient receive "
+        "(plasmapheresis and cyclophosphamide), and was there a group without MSCs to show what "
+        "the skin does over 12 months anyway?"
     )
