@@ -46,6 +46,17 @@ def test_benchmark_reference_answer_passes():
     assert afs(**REFERENCE | computed | contains).passed
 
 
+def test_benchmark_accepts_numpy_truth_values():
+    """A comparison of numpy numbers (a pandas cell) gives numpy's bool, not Python's."""
+    import numpy as np
+
+    low, high = np.float64(28.36), np.float64(99.49)
+    contains = (low <= 33.3) & (high >= 33.3)
+    assert isinstance(contains, np.bool_)
+    assert afs(**REFERENCE | {"compatible_with_benchmark": contains}).passed
+    assert not afs(**REFERENCE | {"compatible_with_benchmark": np.bool_(False)}).passed
+
+
 def test_benchmark_untouched_is_not_answered():
     feedback = afs()
     assert not feedback.answered and str(feedback).startswith("Not answered yet")

@@ -90,6 +90,16 @@ WAITING = "waiting"
 NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
 
 
+def as_bool(value: object) -> bool | None:
+    """A student's True/False answer as a Python bool: numpy's bool (what a comparison of numpy
+    numbers gives) counts too; None when the value is not a truth value at all."""
+    if isinstance(value, bool):
+        return value
+    if type(value).__name__ in {"bool_", "bool"} and type(value).__module__ == "numpy":
+        return bool(value)
+    return None
+
+
 def number_answer(name: str, value: object, *, unanswered: str = WAITING) -> float | str:
     """The answer bound to `name` as a float, or a sentence saying what is wrong with it.
 

@@ -14,6 +14,7 @@ from mscbook import data
 from mscbook.checkers import (
     NOT_ANSWERED,
     Feedback,
+    as_bool,
     checker,
     not_answered,
     number_answer,
@@ -203,6 +204,8 @@ def _judge_compatible(
 ) -> str | None:
     if value is ...:
         return NOT_ANSWERED
+    if as_bool(value) is not None:
+        value = as_bool(value)
     if not isinstance(value, bool):
         return (
             f"`compatible_with_benchmark` should be True or False (a comparison such as "

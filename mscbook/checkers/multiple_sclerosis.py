@@ -8,13 +8,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from mscbook import data
 from mscbook.checkers import (
     WAITING,
     Feedback,
+    as_bool,
     checker,
     combine,
     number_answer,
@@ -132,8 +132,8 @@ def _judge_ci_end(name: str, value: object, interval: tuple[float, float], end: 
 def _judge_rules_out(value: object, interval: tuple[float, float]) -> str | None:
     if value is ...:
         return WAITING
-    if isinstance(value, np.bool_):  # a comparison of numpy numbers gives numpy's bool
-        value = bool(value)
+    if as_bool(value) is not None:  # numpy's bool, from a comparison of numpy numbers
+        value = as_bool(value)
     if not isinstance(value, bool):
         return f"`rules_out_no_difference` should be True or False, not {type(value).__name__}."
     if value == (interval[1] < 0 or interval[0] > 0):

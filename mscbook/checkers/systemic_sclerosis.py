@@ -9,13 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from mscbook import data
 from mscbook.checkers import (
     WAITING,
     Feedback,
+    as_bool,
     checker,
     combine,
     number_answer,
@@ -50,8 +50,8 @@ def _number(name: str, value: object) -> float | str:
 def _flag(name: str, value: object) -> bool | str:
     if value is ...:
         return WAITING
-    if isinstance(value, np.bool_):  # a comparison of numpy numbers gives numpy's bool
-        value = bool(value)
+    if as_bool(value) is not None:  # numpy's bool, from a comparison of numpy numbers
+        value = as_bool(value)
     if not isinstance(value, bool):
         return f"`{name}` should be True or False, not {type(value).__name__} ({quoted(value)})."
     return value
