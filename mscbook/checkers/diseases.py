@@ -204,13 +204,12 @@ def _judge_compatible(
 ) -> str | None:
     if value is ...:
         return NOT_ANSWERED
-    if as_bool(value) is not None:
-        value = as_bool(value)
-    if not isinstance(value, bool):
+    if as_bool(value) is None:
         return (
             f"`compatible_with_benchmark` should be True or False (a comparison such as "
             f"`a <= b <= c`), not {type(value).__name__}."
         )
+    value = as_bool(value)
     low, high = interval
     expected = low <= benchmark <= high
     if value == expected:

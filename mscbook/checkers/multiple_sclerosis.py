@@ -132,10 +132,9 @@ def _judge_ci_end(name: str, value: object, interval: tuple[float, float], end: 
 def _judge_rules_out(value: object, interval: tuple[float, float]) -> str | None:
     if value is ...:
         return WAITING
-    if as_bool(value) is not None:  # numpy's bool, from a comparison of numpy numbers
-        value = as_bool(value)
-    if not isinstance(value, bool):
+    if as_bool(value) is None:
         return f"`rules_out_no_difference` should be True or False, not {type(value).__name__}."
+    value = as_bool(value)
     if value == (interval[1] < 0 or interval[0] > 0):
         return None
     return (

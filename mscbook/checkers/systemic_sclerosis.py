@@ -50,11 +50,9 @@ def _number(name: str, value: object) -> float | str:
 def _flag(name: str, value: object) -> bool | str:
     if value is ...:
         return WAITING
-    if as_bool(value) is not None:  # numpy's bool, from a comparison of numpy numbers
-        value = as_bool(value)
-    if not isinstance(value, bool):
+    if as_bool(value) is None:
         return f"`{name}` should be True or False, not {type(value).__name__} ({quoted(value)})."
-    return value
+    return as_bool(value)
 
 
 # ------------------------------------------------------------------------ ex-ssc-classify

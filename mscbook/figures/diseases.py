@@ -100,6 +100,19 @@ def evidence_map_data(trials: pd.DataFrame, disease: str) -> pd.DataFrame:
     return frame[frame["n"].notna()].reset_index(drop=True).astype({"n": int})
 
 
+def comparator_handle(text: str) -> Line2D:
+    """The legend entry of a comparator product (not MSCs): an open square, in every figure."""
+    return Line2D(
+        [],
+        [],
+        marker="s",
+        linestyle="",
+        markerfacecolor="white",
+        markeredgecolor=PALETTE["black"],
+        label=text,
+    )
+
+
 def evidence_map_legend(points: pd.DataFrame, msc_colour: str) -> list[Line2D]:
     """The evidence map's legend: one colour per cell source present in `points`, then the
     MSC and comparator markers and the ring of a stopped study (shared by every evidence map)."""
@@ -117,15 +130,7 @@ def evidence_map_legend(points: pd.DataFrame, msc_colour: str) -> list[Line2D]:
     ]
     handles += [
         Line2D([], [], marker="o", linestyle="", color=msc_colour, label="MSC product"),
-        Line2D(
-            [],
-            [],
-            marker="s",
-            linestyle="",
-            markerfacecolor="white",
-            markeredgecolor=PALETTE["black"],
-            label="comparator (not MSCs)",
-        ),
+        comparator_handle("comparator (not MSCs)"),
         Line2D(
             [],
             [],
@@ -409,15 +414,7 @@ def plot_outcomes(
                     color=PALETTE["black"],
                     label="diamond or circle: MSC or MSC-derived product",
                 ),
-                Line2D(
-                    [],
-                    [],
-                    marker="s",
-                    linestyle="",
-                    color=PALETTE["black"],
-                    markerfacecolor="white",
-                    label="square: comparator product (not MSCs)",
-                ),
+                comparator_handle("square: comparator product (not MSCs)"),
             ],  # fmt: skip
             loc="outside lower center",
             ncols=1,
