@@ -10,7 +10,7 @@ NPM_STAMP := node_modules/.package-lock.json
 USER_ID ?= $(shell id -u)
 ALLOW_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
 
-.PHONY: book test student assignments preview bench lab lab-author lint clean
+.PHONY: book test student assignments nbgrader preview bench lab lab-author lint clean
 
 # MathJax, require.js, the widget manager and axe-core: exactly what package-lock.json pins
 # (npm checks each tarball's integrity hash), no install scripts run.
@@ -40,6 +40,11 @@ student: $(STAMP)
 ## assignments: one assignment notebook and one answer key per chapter in _build/assignments
 assignments: $(STAMP)
 	$(BIN)/python -m mscbook export-assignments
+
+## nbgrader: an nbgrader course (config and one source assignment per chapter) in _build/nbgrader
+NBGRADER_OUT ?= _build/nbgrader
+nbgrader: $(STAMP)
+	$(BIN)/python -m mscbook export-nbgrader --out $(NBGRADER_OUT)
 
 ## preview: for authors; execute only chapters whose code or inputs changed, then render
 preview: $(STAMP)

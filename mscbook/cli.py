@@ -73,6 +73,13 @@ def export_assignments(args: argparse.Namespace) -> int:
     return export(chapter=args.chapter)
 
 
+def export_nbgrader(args: argparse.Namespace) -> int:
+    """Write an nbgrader course directory (config and one source assignment per chapter)."""
+    from mscbook.build.nbgrader import export
+
+    return export(Path(args.out), chapters=args.chapter)
+
+
 def format_chapters(args: argparse.Namespace) -> int:
     """Put every chapter in the form jupytext writes back (so opening one changes nothing)."""
     from mscbook.build.chapter_format import format_chapters as rewrite
@@ -90,12 +97,23 @@ COMMANDS = {
     "student": student,
     "student-lab": student_lab,
     "export-assignments": export_assignments,
+    "export-nbgrader": export_nbgrader,
     "format-chapters": format_chapters,
 }
 #: Options of the commands that take any: command → [(flag, add_argument keywords)].
 OPTIONS = {
     "export-assignments": [
         ("--chapter", {"help": "only this chapter, e.g. what-is-an-msc (default: all)"})
+    ],
+    "export-nbgrader": [
+        ("--out", {"required": True, "help": "the course directory to write (made if missing)"}),
+        (
+            "--chapter",
+            {
+                "action": "append",
+                "help": "only this chapter, e.g. what-is-an-msc (repeat for more; default: all)",
+            },
+        ),
     ],
 }
 

@@ -12,6 +12,7 @@ the build reads the same table for the exercise index, the student edition and t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -62,3 +63,15 @@ def glue_metadata(chapter: str, root: Path | None = None) -> None:
 
     for row in metadata(root).query("chapter == @chapter").to_dict("records"):
         glue(f"exercise-{row['label']}", badge(row), display=False)
+
+
+def default_points(difficulty: int, minutes: int) -> int:
+    """The points an exercise is worth when graded (the `points` column of data/exercises.csv):
+    its difficulty (1 to 3) plus one for every started 10 minutes beyond the first 10, so a
+    10-minute exercise of difficulty 1 is worth 1 point and a 15-minute one of difficulty 3, 4.
+    The table may set another value; this is the rule its rows start from."""
+    if int(difficulty) != difficulty or not 1 <= difficulty <= 3:
+        raise ValueError(f"difficulty should be 1, 2 or 3, not {difficulty!r}")
+    if int(minutes) != minutes or minutes < 1:
+        raise ValueError(f"minutes should be a whole number of at least 1, not {minutes!r}")
+    return int(difficulty) + max(0, math.ceil(int(minutes) / 10) - 1)

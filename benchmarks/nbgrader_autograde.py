@@ -1,0 +1,68 @@
+"""Time `nbgrader autograde` on 40 submissions of one chapter (default: what-is-an-msc).
+
+    python benchmarks/nbgrader_autograde.py [--chapter what-is-an-msc] [--students 40]
+
+Exports the chapter as an nbgrader course in a temporary folder, runs generate_assignment, hands
+in the release with the coding answers filled from the answer key (every third student leaves
+them empty), then times one `nbgrader autograde` of all submissions and prints the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from mscbook.build import nbgrader
+
+
+def run(course: Path, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, check=True,
+                   capture_output=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapter", default="what-is-an-msc")
+    parser.add_argument("--students", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nbgrader-bench-") as folder:
+        course = Path(folder)
+        assert nbgrader.export(course, [args.chapter]) == 0
+        name = args.chapter.rsplit("/", 1)[-1]
+        run(course, "generate_assignment", name, "--force")
+        source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+        release = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+        answers = {
+            cell.metadata.nbgrader.grade_id: cell.source
+            for cell in source.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")
+        }
+        for number in range(args.students):
+            notebook = nbformat.from_dict(release)
+            if number % 3:
+                for cell in notebook.cells:
+                    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                    if grade_id in answers:
+                        cell.source = re.sub(r"### (BEGIN|END) SOLUTION\n?", "", answers[grade_id])
+            target = course / "submitted" / f"student{number:02d}" / name / f"{name}.ipynb"
+            target.parent.mkdir(parents=True)
+            nbformat.write(notebook, target)
+        started = time.perf_counter()
+        run(course, "autograde", name, "--force")
+        seconds = time.perf_counter() - started
+    print(
+        f"nbgrader autograde: {args.students} submissions of {name} in {seconds:.1f} s "
+        f"({seconds / args.students:.2f} s each)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
