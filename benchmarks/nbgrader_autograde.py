@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,8 +24,15 @@ from mscbook.build import nbgrader
 
 
 def run(course: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, check=True,
-                   capture_output=True)
+    # nbgrader runs `alembic` from the PATH, as in an activated .venv
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        check=True,
+        capture_output=True,
+        env=os.environ | {"PATH": path},
+    )
 
 
 def main() -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 from mscbook.checkers import plain
 
@@ -26,10 +27,11 @@ class NotYetRight(AssertionError):
     """A graded answer is missing or wrong; the message is the checker's coaching feedback."""
 
 
+@contextmanager
 def fresh_checkers():
     """A private copy of `mscbook.checkers` with every part module, loaded from the installed
     files, so that nothing a notebook did to the loaded modules (a replaced checker, a patched
-    class) counts; the modules the kernel already holds are put back untouched."""
+    class) counts. Use it inside the `with`: the modules the kernel holds come back after it."""
     import mscbook
 
     def ours() -> list[str]:
@@ -39,19 +41,19 @@ def fresh_checkers():
     try:
         package = importlib.import_module(PACKAGE)
         package.registered()  # each part module registers its checkers with this copy
+        yield package
     finally:
         for name in ours():
             del sys.modules[name]
         sys.modules.update(saved)
         if PACKAGE in saved:
             mscbook.checkers = saved[PACKAGE]
-    return package
 
 
 def grade(label: str, namespace: Mapping[str, object]):
     """The checker's feedback when the answer to exercise `label` is right; else NotYetRight."""
-    package = fresh_checkers()
-    feedback = package.check(label, dict(namespace))
+    with fresh_checkers() as package:
+        feedback = package.check(label, dict(namespace))
     if feedback.passed is not True:
         lines = [plain(feedback.message), *(f"- {plain(point)}" for point in feedback.points)]
         raise NotYetRight(f"{feedback.status} (exercise {label}): " + "\n".join(lines))

@@ -141,3 +141,27 @@ def test_a_redefined_check_or_a_replaced_checker_awards_nothing(answered, monkey
     monkeypatch.setattr(biology, "check_isct_failing_criteria", lambda ns: always, raising=False)
     with pytest.raises(grading.NotYetRight):
         grading.grade(CODING, namespace)
+
+
+def test_a_checker_replaced_before_its_module_was_ever_imported_awards_nothing(
+    answered, monkeypatch
+):
+    import sys
+
+    import mscbook.checkers as checkers
+
+    always = checkers.Feedback(True, "Well done.")
+    monkeypatch.delitem(sys.modules, "mscbook.checkers.biology")  # as in a fresh kernel
+    monkeypatch.setitem(checkers.CHECKERS, CODING, checkers.Registered("x", lambda ns: always))
+    with pytest.raises(grading.NotYetRight):
+        grading.grade(CODING, answered | {"hla_dr_limit": 0.0})
+
+
+def test_grading_leaves_the_kernels_own_checkers_in_place(answered):
+    import sys
+
+    import mscbook.checkers as checkers
+
+    grading.grade(CODING, answered)
+    assert sys.modules["mscbook.checkers"] is checkers
+    assert check(CODING, answered).passed  # the student's check cell still works
