@@ -10,8 +10,8 @@ them empty), then times one `nbgrader autograde` of all submissions and prints t
 from __future__ import annotations
 
 import argparse
-import re
 import os
+import re
 import subprocess
 import sys
 import tempfile

@@ -103,7 +103,8 @@ def answered(criteria):
     from mscbook.widgets import isct
 
     batch = isct.simulate_flow_report(criteria, seed=11, out_of_range=["cd90", "hla_dr"])
-    result = isct.evaluate_sample(criteria, batch, ["osteoblast", "adipocyte"], plastic_adherent=True)
+    lineages = ["osteoblast", "adipocyte"]
+    result = isct.evaluate_sample(criteria, batch, lineages, plastic_adherent=True)
     limit = float(criteria.set_index("criterion_id").loc["hla_dr", "threshold_percent"])
     return {"criteria": criteria, "batch": batch, "failed": result.failed, "hla_dr_limit": limit}
 
@@ -165,3 +166,58 @@ def test_grading_leaves_the_kernels_own_checkers_in_place(answered):
     grading.grade(CODING, answered)
     assert sys.modules["mscbook.checkers"] is checkers
     assert check(CODING, answered).passed  # the student's check cell still works
+
+
+# ------------------------------------------- glued numbers in exercises, in both exports
+
+GLUED = ["chapters/diseases/limb-ischaemia", "chapters/evidence/reading-a-trial"]
+
+
+def glue_keys(chapter: str) -> set[str]:
+    from mscbook.build.lab import GLUE_ROLE
+
+    texts = [
+        exercise.body
+        + "\n"
+        + exercise.solution_text
+        + "\n"
+        + "\n".join(b.text for b in exercise.given)
+        for _, exercise in exercise_sources.exercises_by_chapter(ROOT)[chapter]
+    ]
+    return {match.split(":")[0] for text in texts for match in GLUE_ROLE.findall(text)}
+
+
+def markdown(notebook) -> str:
+    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("chapter", GLUED)
+def test_exports_paste_the_values_the_built_book_glued(chapter, tmp_path, monkeypatch):
+    import json
+
+    from mscbook.build import assignments
+    from mscbook.paths import BUILD_ENV
+
+    keys = glue_keys(chapter)
+    assert keys  # these chapters' exercises quote glued numbers
+    glue = {key: {"data": {"text/plain": "12.25"}, "output_type": "display_data"} for key in keys}
+    target = tmp_path / "_build" / "jupyter_execute" / f"{chapter}.glue.json"
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps(glue), encoding="utf-8")
+    monkeypatch.setenv(BUILD_ENV, str(tmp_path / "_build"))
+    for notebook in (
+        assignments.build_notebook(chapter, ROOT),
+        assignments.build_notebook(chapter, ROOT, key=True),
+        nbgrader.build_source(chapter, ROOT),
+    ):
+        assert "{glue" not in markdown(notebook)
+        assert "12.25" in markdown(notebook)
+
+
+def test_an_export_before_the_book_is_built_says_what_to_run(tmp_path, monkeypatch, capsys):
+    from mscbook.paths import BUILD_ENV
+
+    monkeypatch.setenv(BUILD_ENV, str(tmp_path / "_build"))
+    nbgrader.build_source("chapters/diseases/limb-ischaemia", ROOT)
+    message = capsys.readouterr().err
+    assert "kw_afs" in message and "make book" in message

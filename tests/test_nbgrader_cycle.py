@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import html
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path

@@ -14,6 +14,7 @@ in JupyterLab does not mark it as changed. Exercises carry the book's numbers ("
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
@@ -62,6 +63,46 @@ def cite_readable(text: str, bibliography, cited: list[str] | None = None) -> st
         return bibliography.cite(keys)
 
     return _CITE_ROLE.sub(role, text)
+
+
+def built_glue(chapter: str, root: Path | None = None) -> dict[str, str]:
+    """Every value the chapter glued when the book was last built (`make book` writes them to
+    `_build/jupyter_execute/<chapter>.glue.json`), as text/plain; empty before a build. The
+    exports run no kernel, so this is where an exercise's `{glue:text}` numbers come from."""
+    path = build_dir(root or book_root()) / "jupyter_execute" / f"{chapter}.glue.json"
+    if not path.is_file():
+        return {}
+    outputs = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        key: output["data"]["text/plain"]
+        for key, output in outputs.items()
+        if "text/plain" in output.get("data", {})
+    }
+
+
+def paste_glue(text: str, glue: dict[str, str], missing: list[str]) -> str:
+    """`{glue:text}` roles as the book shows them; keys not in `glue` stay as written and are
+    added to `missing`."""
+    from mscbook.build.lab import GLUE_ROLE, glue_text  # lab imports this module
+
+    def role(match: re.Match) -> str:
+        key, _, spec = match.group(1).partition(":")
+        if key not in glue:
+            missing.extend([key] if key not in missing else [])
+            return match.group(0)
+        return glue_text(glue[key], spec)
+
+    return GLUE_ROLE.sub(role, text)
+
+
+def warn_unglued(chapter: str, missing: list[str], command: str) -> None:
+    if missing:
+        print(
+            f"{command}: {chapter}: no built value for {{glue:text}} "
+            f"{', '.join(missing)}, so the notebook shows the role as written; run `make book` "
+            "first, then export again",
+            file=sys.stderr,
+        )
 
 
 def kernel_metadata() -> dict:
@@ -180,9 +221,12 @@ def build_notebook(chapter: str, root: Path | None = None, *, key: bool = False)
     for row, exercise in pairs:
         cells += _exercise_cells(row, exercise, key)
     bibliography = Bibliography.read(bibliography_path(root))
+    glue, missing = built_glue(chapter, root), []
     for cell in cells:
         if cell.cell_type == "markdown":
-            cell.source = cite_readable(without_book_only(cell.source), bibliography)
+            text = cite_readable(without_book_only(cell.source), bibliography)
+            cell.source = paste_glue(text, glue, missing)
+    warn_unglued(chapter, missing, "export-assignments")
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = kernel_metadata()["kernelspec"]
     notebook.metadata["mscbook"] = {"chapter": chapter, "answer_key": key}

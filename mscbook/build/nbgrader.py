@@ -31,10 +31,13 @@ from mscbook.build.assignments import (
     _cells,
     _exercise_cells,
     _matches,
+    built_glue,
     cite_readable,
     jupyterlab_text,
     kernel_metadata,
+    paste_glue,
     setup_block,
+    warn_unglued,
     without_book_only,
 )
 from mscbook.build.citations import Bibliography
@@ -104,7 +107,8 @@ def _solution_code(exercise: Exercise) -> str:
         if block.name == "code-cell":
             lines.append(block.content)
         elif block.name is None and block.text.strip():
-            lines.append("\n".join(f"# {line}".rstrip() for line in block.text.strip().splitlines()))
+            text = block.text.strip().splitlines()
+            lines.append("\n".join(f"# {line}".rstrip() for line in text))
     return "\n".join(lines)
 
 
@@ -171,9 +175,12 @@ def build_source(chapter: str, root: Path | None = None) -> nbformat.NotebookNod
     for row, exercise in exercises_by_chapter(root)[chapter]:
         cells += exercise_cells(row, exercise)
     bibliography = Bibliography.read(bibliography_path(root))
+    glue, missing = built_glue(chapter, root), []
     for cell in cells:
         if cell.cell_type == "markdown":
-            cell.source = cite_readable(without_book_only(cell.source), bibliography)
+            text = cite_readable(without_book_only(cell.source), bibliography)
+            cell.source = paste_glue(text, glue, missing)
+    warn_unglued(chapter, missing, "export-nbgrader")
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = kernel_metadata()["kernelspec"]
     notebook.metadata["mscbook"] = {"chapter": chapter, "nbgrader": True}
@@ -196,8 +203,8 @@ def export(out: Path, chapters: list[str] | None = None, root: Path | None = Non
         unknown = [want for want in chapters if not any(_matches(n, want) for n in available)]
         if unknown:
             print(
-                f"export-nbgrader: no chapter with exercises matches {', '.join(map(repr, unknown))}"
-                f"; chapters with exercises: {', '.join(available)}",
+                "export-nbgrader: no chapter with exercises matches "
+                f"{', '.join(map(repr, unknown))}; chapters with exercises: {', '.join(available)}",
                 file=sys.stderr,
             )
             return 1
@@ -215,4 +222,3 @@ def export(out: Path, chapters: list[str] | None = None, root: Path | None = Non
         f"in {time.perf_counter() - started:.1f} s"
     )
     return 0
-
