@@ -88,7 +88,6 @@ def submissions(source, release) -> dict[str, nbformat.NotebookNode]:
         )
 
     for student, change in [
-        ("right", lambda code: code),
         ("wrong", wrong),
         ("syntax", syntax),
         ("deleted", None),
@@ -138,13 +137,38 @@ def test_the_answer_key_gets_every_autograded_point(scores):
     assert float(scores["key"]["score"]) == AUTO  # written answers wait for the instructor
 
 
+def test_formgrader_shows_the_model_answer_beside_each_written_answer(course):
+    """formgrader shows the autograded notebook: nbgrader restores each read-only exercise text
+    there with its mark scheme, which holds the model answer."""
+    graded = nbformat.read(course / "autograded" / "untouched" / NAME / f"{NAME}.ipynb", 4)
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.cells}
+    for label, row in ROWS.items():
+        if row["type"] != "coding":
+            assert "Model answer (instructor only)" in by_id[f"{label}-text"].source, label
+            assert by_id[label].metadata.nbgrader.solution  # the student's answer, graded by hand
+
+
+def test_written_answers_graded_by_hand_complete_the_answer_keys_marks(course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:  # what formgrader does
+        notebook = book.find_submission_notebook(NAME, NAME, "key")
+        waiting = [grade for grade in notebook.grades if grade.needs_manual_grade]
+        assert {grade.name for grade in waiting} == {
+            label for label, row in ROWS.items() if row["type"] != "coding"
+        }
+        for grade in waiting:
+            grade.manual_score = grade.max_score
+        book.db.commit()
+    nbgrader_run(course, "export", "--to", str(course / "graded.csv"))
+    with (course / "graded.csv").open(newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert float(rows["key"]["score"]) == TOTAL
+
+
 def test_the_untouched_release_scores_zero(scores, course):
     assert float(scores["untouched"]["score"]) == 0
     assert "Not answered yet" in feedback(course, "untouched")
-
-
-def test_the_right_code_alone_gets_the_coding_points(scores):
-    assert float(scores["right"]["score"]) == ROWS[CODING]["points"]
 
 
 def test_one_wrong_answer_loses_that_exercise_and_is_coached(scores, course):
