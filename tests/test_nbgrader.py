@@ -221,3 +221,23 @@ def test_an_export_before_the_book_is_built_says_what_to_run(tmp_path, monkeypat
     nbgrader.build_source("chapters/diseases/limb-ischaemia", ROOT)
     message = capsys.readouterr().err
     assert "kw_afs" in message and "make book" in message
+
+
+@pytest.mark.parametrize("chapter", list(exercise_sources.exercises_by_chapter(ROOT)))
+def test_no_release_holds_solution_text(chapter):
+    """What `nbgrader generate_assignment` leaves of every chapter's source, with this course's
+    stubs (the cycle test runs the real command on one chapter)."""
+    from nbgrader.preprocessors import ClearMarkScheme, ClearSolutions
+
+    from tests.test_student_edition import grams, solution_grams
+
+    notebook = nbgrader.build_source(chapter, ROOT)
+    stubs = {"code_stub": {"python": nbgrader.CODE_STUB}, "text_stub": nbgrader.TEXT_STUB}
+    notebook, resources = ClearSolutions(**stubs).preprocess(notebook, {})
+    notebook, _ = ClearMarkScheme(enforce_metadata=False).preprocess(notebook, resources)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    assert "SOLUTION" not in text and "MARK SCHEME" not in text
+    found = grams(text)
+    for label, solution in solution_grams().items():
+        leaked = solution & found
+        assert not leaked, f"{label}: solution text in {chapter}: {' '.join(next(iter(leaked)))}"
