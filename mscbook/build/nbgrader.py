@@ -74,6 +74,8 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearMarkScheme, CSSHTMLHeaderPre
 c.OverwriteCells.add_missing_cells = True
 # A chapter's set-up loads its data; a slow machine gets time for it.
 c.Execute.timeout = 120
+# Kernels on local sockets, as in the book's build: no port opened, no TCP warning per student.
+c.Execute.kernel_manager_class = "mscbook.build.kernels.LocalKernelManager"
 '''
 
 
