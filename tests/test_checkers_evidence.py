@@ -285,3 +285,12 @@ def test_checkers_are_registered_under_the_exercise_table_names():
     registered = checkers.registered()
     for label in (STILL, PER_YEAR, OFFER):
         assert registered[label].name == table.loc[label, "checker"]
+
+
+def test_the_chapter_checklist_does_not_teach_a_registry_number_as_a_sign_of_trust():
+    # Clinics list pay-to-participate studies (Turner 2017); the Kuriyan clinic had one listed.
+    text = (book_root() / "chapters" / "evidence" / "safety-and-regulation.md").read_text()
+    checklist = text.split("Questions that expose such an offer:")[1].split("\n## ")[0]
+    assert "registered trial has an identifier" not in checklist
+    assert "Registration is not legitimacy" in checklist
+    assert "{footcite:p}`turner2017`" in checklist

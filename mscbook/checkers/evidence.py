@@ -7,7 +7,8 @@ from numbers import Integral, Real
 
 import pandas as pd
 
-from mscbook.checkers import Feedback, checker, count, not_answered, quoted
+from mscbook.checkers import Feedback, checker, not_answered, quoted
+from mscbook.checkers import count as count_words
 
 ENDED = ("withdrawn", "lapsed")
 PRODUCT_COLUMNS = {"product_id", "product", "country_region", "approval_date", "status"}
@@ -349,5 +350,5 @@ def check_weigh_offer(namespace: Mapping[str, object]) -> Feedback:
             "is not legitimacy' before you revisit the others."
         )
     else:
-        lead = f"{count(len(wrong))} verdict(s) to revisit; ask yourself:"
+        lead = f"{count_words(len(wrong))} verdict(s) to revisit; ask yourself:"
     return Feedback(False, lead, points=tuple(_OFFER_HINTS[letter] for letter in wrong))
