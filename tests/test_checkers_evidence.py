@@ -180,9 +180,10 @@ def test_per_year_messages_are_distinct(products):
 
 OFFER = "ex-safety-weigh-offer"
 #: The chapter's reading, written out here (not imported): a registry entry, board certification
-#: and another product's approval are neutral; a fee, a same-day enzymatic fat extract and one
-#: cure for many diseases are warnings; a confirmable regulator's permission and independent
-#: ethics review of a placebo-controlled protocol support the offer.
+#: and another product's approval are neutral; a fee, the claim that an enzyme-isolated fat
+#: extract of one's own cells needs no approval, and one cure for many diseases are warnings;
+#: a confirmable regulator's permission and independent ethics review of a placebo-controlled
+#: protocol support the offer.
 OFFER_KEY = {
     "a": "neutral",
     "b": "warning",
@@ -219,7 +220,7 @@ def test_a_registry_entry_taken_as_support_gets_its_own_coaching():
     feedback = weigh(verdicts=OFFER_KEY | {"a": "supports"}, reasons=REASONS)
     assert not feedback.passed
     assert "Registration is not legitimacy" in feedback.message
-    assert len(feedback.points) == 1 and feedback.points[0].startswith("(a)")
+    assert feedback.message.startswith("One verdict(s) to revisit.")
 
 
 WRONG_OFFER = {
@@ -262,14 +263,34 @@ def test_weigh_offer_messages_are_distinct():
     assert len(messages) == len(WRONG_OFFER)
 
 
+def _flip(letters: str) -> dict[str, str]:
+    """The key with each of `letters` moved to another verdict (the next one round)."""
+    order = ("supports", "warning", "neutral")
+    return OFFER_KEY | {k: order[(order.index(OFFER_KEY[k]) + 1) % 3] for k in letters}
+
+
 @pytest.mark.parametrize("letter", OFFER_KEY)
 def test_feedback_on_a_wrong_verdict_never_names_the_right_one(letter):
     for wrong in {"supports", "warning", "neutral"} - {OFFER_KEY[letter]}:
         feedback = weigh(verdicts=OFFER_KEY | {letter: wrong}, reasons=REASONS)
         assert not feedback.passed
-        assert f"({letter})" in every_text(feedback)
         for verdict in ("supports", "warning", "neutral"):
             assert verdict not in every_text(feedback).lower(), every_text(feedback)
+
+
+def test_feedback_does_not_identify_which_verdicts_are_wrong():
+    # Same number wrong, different letters: the student must learn nothing but the count.
+    # (Statement (a) taken as support is the one case with its own lead, so leave it out.)
+    texts = {every_text(weigh(verdicts=_flip(ls), reasons=REASONS)) for ls in ("bg", "ch", "df")}
+    assert len(texts) == 1, texts
+    single = {every_text(weigh(verdicts=_flip(letter), reasons=REASONS)) for letter in "bcdefgh"}
+    assert len(single) == 1, single
+    assert "Two verdict(s) to revisit" in texts.pop()
+    assert "One verdict(s) to revisit" in single.pop()
+
+
+def test_the_count_of_verdicts_to_revisit_is_right():
+    assert weigh(verdicts=_flip("bcdef"), reasons=REASONS).message.startswith("Five verdict(s)")
 
 
 def test_the_statements_table_lists_every_letter_once():

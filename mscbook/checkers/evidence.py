@@ -219,12 +219,12 @@ OFFER_STATEMENTS: dict[str, str] = {
     "b": "Participants pay a fee of 9,800 dollars that covers the cells and the procedure.",
     "c": (
         "The regulator has allowed the study to proceed (in the United States, an "
-        "investigational new drug application), and the sponsor gives the number so you can "
-        "confirm it with the regulator."
+        "investigational new drug application): the sponsor gives you the number and shows you "
+        "the regulator's letter acknowledging it, and you can ask the regulator yourself."
     ),
     "d": (
-        "Cells are freed from your belly fat with enzymes and injected back into you on the "
-        "same day."
+        "Cells are freed from your belly fat with enzymes and injected back the same day; "
+        "because they are your own cells, no approval is needed."
     ),
     "e": (
         "An independent ethics committee approved the protocol, which compares the cells "
@@ -248,23 +248,21 @@ _OFFER_KEY = {
     "g": "warning",
     "h": "neutral",
 }
-#: A question per statement that points at the chapter's reasoning without giving the verdict.
-_OFFER_HINTS = {
-    "a": (
-        "(a): who can file a registry entry, and what does the registry check before it lists "
-        "one? Re-read 'Registration is not legitimacy'."
-    ),
-    "b": "(b): in a trial of an unproven product, who should carry the cost, and why?",
-    "c": "(c): what does a regulator's permission to run a study tell you, and can you check it?",
-    "d": (
-        "(d): is a same-day extract an MSC product, and what did the US appeals courts decide "
-        "about it?"
-    ),
-    "e": "(e): what do independent ethics review and a placebo group protect a participant from?",
-    "f": "(f): could an unproven clinic and a trial centre both truthfully say this?",
-    "g": "(g): how many indications does any approved MSC product cover?",
-    "h": "(h): what does an approval of one product for one disease say about a different product?",
-}
+#: Open questions, one per statement, shown together whatever the answer: naming only the
+#: statements a student got wrong would give the key away in a few runs (three verdicts each).
+#: Each asks what the statement shows, not which verdict it earns.
+_OFFER_QUESTIONS = (
+    "(a): who can file a registry entry, and what does the registry check before it lists one?",
+    "(b): in a trial of an unproven product, who should carry the cost, and why?",
+    "(c): what does a regulator's permission to run a study tell you, and how could you check it?",
+    "(d): what did the US appeals courts decide about fat extracts of this kind, and does it "
+    "matter whose cells they are?",
+    "(e): what do independent ethics review and a placebo group protect a participant from?",
+    "(f): what does a doctor's certification tell you about the product the doctor injects?",
+    "(g): what evidence would it take to show that one product helps unrelated diseases, and "
+    "does it exist?",
+    "(h): what does an approval of one product for one disease say about a different product?",
+)
 MIN_REASON_WORDS = 4
 
 
@@ -344,11 +342,16 @@ def check_weigh_offer(namespace: Mapping[str, object]) -> Feedback:
             "reasons with the solution: a right verdict with a wrong reason is still a wrong "
             "judgement.",
         )
-    if "a" in wrong and given["a"] == "supports":
+    # Only the number of verdicts to revisit, never which ones: the questions are the same for
+    # every wrong answer. The one exception is the chapter's central point, a registry entry
+    # taken as a sign of legitimacy, which gets its own lead.
+    count = f"{count_words(len(wrong))} verdict(s) to revisit."
+    if given["a"] == "supports":
         lead = (
-            "A registry entry is doing too much work in your judgement. Re-read 'Registration "
-            "is not legitimacy' before you revisit the others."
+            f"{count} A registry entry may be doing too much work in your judgement: re-read "
+            "'Registration is not legitimacy', then weigh each statement again with these "
+            "questions:"
         )
     else:
-        lead = f"{count_words(len(wrong))} verdict(s) to revisit; ask yourself:"
-    return Feedback(False, lead, points=tuple(_OFFER_HINTS[letter] for letter in wrong))
+        lead = f"{count} Weigh each statement again with these questions:"
+    return Feedback(False, lead, points=_OFFER_QUESTIONS)
