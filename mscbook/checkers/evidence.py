@@ -8,6 +8,7 @@ from numbers import Integral, Real
 import pandas as pd
 
 from mscbook.checkers import Feedback, checker, not_answered, quoted
+from mscbook.checkers import count as count_words
 
 ENDED = ("withdrawn", "lapsed")
 PRODUCT_COLUMNS = {"product_id", "product", "country_region", "approval_date", "status"}
@@ -206,3 +207,151 @@ def check_approvals_per_country_year(namespace: Mapping[str, object]) -> Feedbac
         f"the total is right but some cells are not, for example {country} in {year}: check "
         "which year you take from `approval_date`.",
     )
+
+
+# ---------------------------------------------------------------- weighing a clinic's offer
+
+#: What a clinic or its patients say about an offer (invented for the exercise). Each statement
+#: is evidence *for* the offer's legitimacy, a warning sign, or neutral: true of legitimate and
+#: unproven offers alike, so it settles nothing until checked.
+OFFER_STATEMENTS: dict[str, str] = {
+    "a": "Our study is registered on ClinicalTrials.gov; its NCT number is on our website.",
+    "b": "Participants pay a fee of 9,800 dollars that covers the cells and the procedure.",
+    "c": (
+        "The regulator has allowed the study to proceed (in the United States, an "
+        "investigational new drug application): the sponsor gives you the number and shows you "
+        "the regulator's letter acknowledging it, and you can ask the regulator yourself."
+    ),
+    "d": (
+        "Cells are freed from your belly fat with enzymes and injected back the same day; "
+        "because they are your own cells, no approval is needed."
+    ),
+    "e": (
+        "An independent ethics committee approved the protocol, which compares the cells "
+        "with a placebo injection and names one primary outcome."
+    ),
+    "f": "All our doctors are board-certified.",
+    "g": "One treatment helps arthritis, multiple sclerosis and lung disease.",
+    "h": (
+        "The regulator of the country where we work has approved an MSC product for "
+        "graft-versus-host disease."
+    ),
+}
+VERDICTS = ("supports", "warning", "neutral")
+_OFFER_KEY = {
+    "a": "neutral",
+    "b": "warning",
+    "c": "supports",
+    "d": "warning",
+    "e": "supports",
+    "f": "neutral",
+    "g": "warning",
+    "h": "neutral",
+}
+#: Open questions, one per statement, shown together whatever the answer: naming only the
+#: statements a student got wrong would give the key away in a few runs (three verdicts each).
+#: Each asks what the statement shows, not which verdict it earns.
+_OFFER_QUESTIONS = (
+    "(a): who can file a registry entry, and what does the registry check before it lists one?",
+    "(b): in a trial of an unproven product, who should carry the cost, and why?",
+    "(c): what does a regulator's permission to run a study tell you, and how could you check it?",
+    "(d): what did the US appeals courts decide about fat extracts of this kind, and does it "
+    "matter whose cells they are?",
+    "(e): what do independent ethics review and a placebo group protect a participant from?",
+    "(f): what does a doctor's certification tell you about the product the doctor injects?",
+    "(g): what evidence would it take to show that one product helps unrelated diseases, and "
+    "does it exist?",
+    "(h): what does an approval of one product for one disease say about a different product?",
+)
+MIN_REASON_WORDS = 4
+
+
+def offer_statements() -> pd.DataFrame:
+    """The statements of `ex-safety-weigh-offer` as a table (letter, statement) to show."""
+    return pd.DataFrame(
+        {"Statement": list(OFFER_STATEMENTS.values())},
+        index=pd.Index(list(OFFER_STATEMENTS), name="Letter"),
+    )
+
+
+def _letters(name: str, value: object) -> dict[str, object] | str:
+    """{letter: value} from a dict keyed by the statement letters, or what is wrong with it."""
+    if not isinstance(value, Mapping):
+        return (
+            f"`{name}` should be a dict from each statement's letter to your answer, like "
+            f"{{'a': ..., 'b': ...}}, not {type(value).__name__} {quoted(value)}."
+        )
+    letters = {str(key).strip().lower().strip("()"): item for key, item in value.items()}
+    unknown = sorted(set(letters) - set(OFFER_STATEMENTS))
+    if unknown:
+        return f"`{name}` has keys that are not statement letters: {quoted(unknown)}."
+    missing = sorted(set(OFFER_STATEMENTS) - set(letters))
+    if missing:
+        return f"`{name}` has no entry for statement(s) {', '.join(missing)}."
+    return letters
+
+
+@checker("ex-safety-weigh-offer")
+def check_weigh_offer(namespace: Mapping[str, object]) -> Feedback:
+    """`ex-safety-weigh-offer`: a verdict and a defending sentence for each statement."""
+    verdicts, reasons = namespace.get("verdicts", ...), namespace.get("reasons", ...)
+    if verdicts is ... and reasons is ...:
+        return not_answered()
+    if verdicts is ...:
+        return Feedback(False, "`verdicts` is still `...`: give a verdict for every statement.")
+    got = _letters("verdicts", verdicts)
+    if isinstance(got, str):
+        return Feedback(False, got)
+    given = {letter: str(item).strip().lower() for letter, item in got.items()}
+    odd = sorted(letter for letter, item in given.items() if item not in VERDICTS)
+    if odd:
+        return Feedback(
+            False,
+            f"Each verdict should be one of {', '.join(repr(v) for v in VERDICTS)}; statement(s) "
+            f"{', '.join(odd)} have something else.",
+        )
+    if len(set(given.values())) == 1:
+        return Feedback(
+            False,
+            f"You gave every statement the same verdict ({given['a']!r}). Some of these "
+            "statements count for an offer, some against it, and some neither: weigh each one.",
+        )
+    if reasons is ...:
+        return Feedback(
+            False, "`reasons` is still `...`: defend each verdict in a sentence of your own."
+        )
+    why = _letters("reasons", reasons)
+    if isinstance(why, str):
+        return Feedback(False, why)
+    thin = sorted(
+        letter
+        for letter, text in why.items()
+        if not isinstance(text, str) or len(text.split()) < MIN_REASON_WORDS
+    )
+    if thin:
+        return Feedback(
+            False,
+            f"Defend verdict(s) {', '.join(thin)} in a sentence (at least {MIN_REASON_WORDS} "
+            "words): say what the statement does or does not tell you, and why.",
+        )
+    wrong = [letter for letter in OFFER_STATEMENTS if given[letter] != _OFFER_KEY[letter]]
+    if not wrong:
+        return Feedback(
+            True,
+            "Your verdicts match the chapter's reading of these statements. Compare your "
+            "reasons with the solution: a right verdict with a wrong reason is still a wrong "
+            "judgement.",
+        )
+    # Only the number of verdicts to revisit, never which ones: the questions are the same for
+    # every wrong answer. The one exception is the chapter's central point, a registry entry
+    # taken as a sign of legitimacy, which gets its own lead.
+    count = f"{count_words(len(wrong))} verdict(s) to revisit."
+    if given["a"] == "supports":
+        lead = (
+            f"{count} A registry entry may be doing too much work in your judgement: re-read "
+            "'Registration is not legitimacy', then weigh each statement again with these "
+            "questions:"
+        )
+    else:
+        lead = f"{count} Weigh each statement again with these questions:"
+    return Feedback(False, lead, points=_OFFER_QUESTIONS)
