@@ -168,7 +168,8 @@ def plot_control_comparison(
     if pd.isna(row["events"]) or pd.isna(row["total"]):
         raise ValueError(f"outcome {outcome_id!r} has no events/total to compute an interval from")
     table = control_comparison(int(row["events"]), int(row["total"]), control_rates)
-    study = trials.set_index("trial_id").loc[row["trial_id"], "short_name"]
+    # the name before its parenthesis ("MSB-GVHD001"): the axis label has one line to spare
+    study = trials.set_index("trial_id").loc[row["trial_id"], "short_name"].split(" (")[0]
     figure, axes = new_figure(outcomes, trials, width=MAX_WIDTH_IN, height=0.5 * len(table) + 2.2)
     first = table.iloc[0]
     axes.axvspan(first["ci_low"], first["ci_high"], color=PALETTE["sky"], alpha=0.35, lw=0,
