@@ -43,7 +43,7 @@ def needed_by_hand() -> int:
 
 def threshold_answers() -> dict[str, object]:
     share = simulation.false_success_rate(
-        TOTAL, CONTROL / 100, selection_odds_ratio=2.0, alpha=0.05, n_simulations=20_000, seed=2024
+        TOTAL, CONTROL / 100, selection_odds_ratio=2.0, alpha=0.05, n_simulations=10_000, seed=7
     ).false_success_rate
     needed = needed_by_hand()
     return {
@@ -141,7 +141,7 @@ def test_threshold_wrong_answers_get_distinct_feedback(change, says):
 
 def test_forgetting_the_selection_bias_is_named():
     unbiased = simulation.false_success_rate(
-        TOTAL, CONTROL / 100, alpha=0.05, n_simulations=20_000, seed=2024
+        TOTAL, CONTROL / 100, alpha=0.05, n_simulations=10_000, seed=7
     ).false_success_rate
     feedback = threshold(**(threshold_answers() | {"false_success": unbiased}))
     assert not feedback.passed

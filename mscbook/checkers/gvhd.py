@@ -30,8 +30,8 @@ TREATED_ARM = "zeiser2020_or_d28_rux"
 #: The simulation settings the exercise text fixes.
 ALPHA = 0.05
 SELECTION_ODDS_RATIO = 2.0
-SIMULATIONS = 20_000
-SEED = 2024
+SIMULATIONS = 10_000
+SEED = 7
 #: Percentages may be rounded to one decimal; simulated shares to two.
 PERCENT_TOLERANCE = 0.06
 SHARE_TOLERANCE = 0.005
