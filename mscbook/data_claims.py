@@ -41,6 +41,7 @@ DISEASE_WORDS = {
     "multiple_sclerosis": re.compile(r"\bMS\b|multiple sclerosis", re.IGNORECASE),
     "systemic_sclerosis": re.compile(r"\bSSc\b|systemic sclerosis|scleroderma", re.IGNORECASE),
     "cli_clti": re.compile(r"\bCLI\b|\bCLTI\b|limb", re.IGNORECASE),
+    "acute_gvhd": re.compile(r"\bGvHD\b|graft-versus-host", re.IGNORECASE),
 }
 #: Words a sentence may use for a jurisdiction (approved_products.country_region).
 REGION_WORDS = {

@@ -33,6 +33,7 @@ DISEASE_COLOURS = {
     "cli_clti": PALETTE["blue"],
     "multiple_sclerosis": PALETTE["orange"],
     "systemic_sclerosis": PALETTE["green"],
+    "acute_gvhd": PALETTE["purple"],
 }
 #: CSS pixels per inch; figures are rendered at twice this for high-DPI screens.
 SCREEN_DPI = 96

@@ -18,12 +18,14 @@ DISEASES = {
     "cli_clti": "Critical or chronic limb-threatening ischaemia",
     "multiple_sclerosis": "Multiple sclerosis",
     "systemic_sclerosis": "Systemic sclerosis",
+    "acute_gvhd": "Steroid-refractory acute graft-versus-host disease",
 }
 #: The same diseases in the few words a figure's axis or legend has room for.
 DISEASE_SHORT = {
     "cli_clti": "Limb ischaemia",
     "multiple_sclerosis": "Multiple sclerosis",
     "systemic_sclerosis": "Systemic sclerosis",
+    "acute_gvhd": "Acute GvHD",
 }
 
 #: Products that are MSCs (or MSC-like / MSC-derived, labelled as such); every other
@@ -42,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "svf_adrc": "Comparator: stromal vascular fraction",
         "fat_graft": "Comparator: fat graft",
         "hsct": "Comparator: haematopoietic stem-cell transplant",
+        "drug": "Comparator: drug (not cells)",
     },
     "cell_source": {
         "bone_marrow": "bone marrow",
@@ -66,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
         "endovascular": "endovascular",
         "peri_ulcer": "around the ulcer",
         "digital_injection": "into the fingers",
+        "oral": "by mouth",
     },
     "phase": {
         "1": "I",
@@ -310,6 +314,7 @@ def claims_table(claims: pd.DataFrame, topics: str | list[str]) -> pd.DataFrame:
         "cli_clti",
         "multiple_sclerosis",
         "systemic_sclerosis",
+        "acute_gvhd",
         "epidemiology",
         "mechanism",
         "registry_count",

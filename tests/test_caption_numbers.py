@@ -130,6 +130,7 @@ DISEASE_OF_LABEL = {
     "fig-cli-": "cli_clti",
     "fig-ms-": "multiple_sclerosis",
     "fig-ssc-": "systemic_sclerosis",
+    "fig-gvhd-": "acute_gvhd",
 }
 TRIAL_FILES = ("data/trials.csv", "data/trial_arms.csv", "data/trial_outcomes.csv")
 

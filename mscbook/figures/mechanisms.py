@@ -85,6 +85,7 @@ ROUTE_ORDER = (
     "endovascular",
     "peri_ulcer",
     "digital_injection",
+    "oral",
     "not_reported",
 )
 ROUTE_LABELS = {
@@ -95,12 +96,14 @@ ROUTE_LABELS = {
     "endovascular": "endovascular",
     "peri_ulcer": "around the ulcer",
     "digital_injection": "into the fingers",
+    "oral": "by mouth",
     "not_reported": "not reported",
 }
 DISEASE_LABELS = {
     "cli_clti": "Critical limb ischaemia",
     "multiple_sclerosis": "Multiple sclerosis",
     "systemic_sclerosis": "Systemic sclerosis",
+    "acute_gvhd": "Acute GvHD",
 }
 
 
@@ -371,7 +374,7 @@ def plot_trial_routes(trials: pd.DataFrame) -> Figure:
     diseases = [d for d in DISEASE_LABELS if d in set(counts["disease_area"])]
     routes = [r for r in ROUTE_ORDER if r in set(counts["route"])]
     figure, axes_list = new_figure(
-        trials, width=MAX_WIDTH_IN, height=0.32 * len(routes) + 2.2, ncols=3
+        trials, width=MAX_WIDTH_IN, height=0.32 * len(routes) + 2.2, ncols=len(diseases)
     )
     axes_list = list(axes_list)
     positions = {route: -i for i, route in enumerate(routes)}
