@@ -58,7 +58,7 @@ bench: $(STAMP)
 ## copies in _build/lab/ (your work stays there; nothing you do changes chapters/)
 lab: $(STAMP)
 	$(BIN)/python -m mscbook student-lab
-	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)/_build/lab"
+	JUPYTER_CONFIG_PATH="$(CURDIR)/_build/lab-config" $(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)/_build/lab"
 
 ## lab-author: for authors; JupyterLab on the sources, chapter .md files open as notebooks
 lab-author: $(STAMP)

@@ -55,6 +55,34 @@ def lab_dir(root: Path | None = None) -> Path:
     return build_dir(root or book_root()) / "lab"
 
 
+# nbgrader (installed for instructors, `make nbgrader`) adds its own JupyterLab menus and a
+# formgrader server extension to every JupyterLab of the environment. Students have no use for
+# them, so the student lab runs with a config folder that switches both off.
+INSTRUCTOR_ONLY_LAB_EXTENSIONS = ("@jupyter/nbgrader",)
+INSTRUCTOR_ONLY_SERVER_EXTENSIONS = tuple(
+    f"nbgrader.server_extensions.{name}"
+    for name in ("formgrader", "validate_assignment", "assignment_list", "course_list")
+)
+
+
+def lab_config_dir(root: Path | None = None) -> Path:
+    """The Jupyter config folder of the student lab (give it as JUPYTER_CONFIG_PATH); kept
+    outside `lab_dir` so that students do not see it among their notebooks."""
+    return build_dir(root or book_root()) / "lab-config"
+
+
+def write_lab_config(root: Path | None = None) -> Path:
+    """Write the student lab's config folder: instructor-only extensions disabled."""
+    folder = lab_config_dir(root)
+    page_config = {"disabledExtensions": {name: True for name in INSTRUCTOR_ONLY_LAB_EXTENSIONS}}
+    switched_off = dict.fromkeys(INSTRUCTOR_ONLY_SERVER_EXTENSIONS, False)
+    server = {"ServerApp": {"jpserver_extensions": switched_off}}
+    (folder / "labconfig").mkdir(parents=True, exist_ok=True)
+    (folder / "labconfig" / "page_config.json").write_text(json.dumps(page_config, indent=1) + "\n")
+    (folder / "jupyter_server_config.json").write_text(json.dumps(server, indent=1) + "\n")
+    return folder
+
+
 def glued_values(notebook: nbformat.NotebookNode, workdir: Path) -> dict[str, str]:
     """Run `notebook` (a copy) in `workdir` and return every glued value as text/plain."""
     from mscbook.build.kernels import LOCAL_KERNEL
@@ -222,5 +250,6 @@ def make_lab(root: Path | None = None) -> int:
         action = write_if_untouched(target, text, manifest, folder)
         print(f"{target}: {action}")
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    write_lab_config(root)
     print(f"student-lab: ready in {time.perf_counter() - started:.0f} s: {folder}")
     return 0

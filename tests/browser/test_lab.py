@@ -17,13 +17,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from mscbook.build import exercise_sources
-from mscbook.build.lab import lab_dir, make_lab
+from mscbook.build.lab import lab_config_dir, lab_dir, make_lab
 from mscbook.paths import BUILD_ENV, book_root, build_dir
 
 ROOT = book_root()
@@ -51,6 +52,7 @@ def lab(tmp_path_factory):
         patch.setenv(BUILD_ENV, str(build))
         assert make_lab(ROOT) == 0
         folder = lab_dir(ROOT)
+        config = lab_config_dir(ROOT)
     settings = home / "settings"
     for name, values in SETTINGS.items():
         path = settings / name
@@ -61,6 +63,7 @@ def lab(tmp_path_factory):
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_CONFIG_PATH": str(config),  # as `make lab` runs it
     }
     command = [
         str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser",
@@ -248,3 +251,30 @@ def test_a_student_runs_the_chapter_in_jupyterlab(browser, lab):
     finally:
         context.close()
     print(f"lab flow: {time.perf_counter() - started:.0f} s in the browser")
+
+
+def test_the_student_lab_has_no_grading_tools(browser, lab):
+    """nbgrader is installed for instructors; the students' lab must not offer its menus or its
+    formgrader (which would list the course's submissions and grades)."""
+    base, _ = lab
+    try:
+        with urllib.request.urlopen(base + "formgrader", timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert status == 404, f"the formgrader answered {status} in the student lab"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base}lab", wait_until="domcontentloaded")
+        tab.wait_for_function("() => window.jupyterapp", timeout=60_000)
+        tab.evaluate("() => window.jupyterapp.started")  # resolves once every plugin is in
+        plugins = tab.evaluate("() => window.jupyterapp.listPlugins()")
+        assert any(name.startswith("@jupyter-widgets/") for name in plugins)  # plugins did load
+        grading = [name for name in plugins if name.startswith("@jupyter/nbgrader")]
+        assert grading == [], f"nbgrader plugins in the student lab: {grading}"
+        menus = tab.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+        assert not [label for label in menus if "grader" in label.lower()], menus
+    finally:
+        context.close()
