@@ -329,8 +329,8 @@ SUBGROUP_REASONS = {
     "prespecified": "The subgroup analysis was planned before the data were seen.",
     "overall_negative": "The trial missed its primary endpoint in all patients together.",
     "p_above_005": "Even without any correction, the subgroup's P value is above 0.05.",
-    "no_interaction": "The abstract reports no test of whether the effect differs between "
-    "diffuse and limited disease.",
+    "no_interaction": "A P value within one subgroup does not test whether diffuse and limited "
+    "disease respond differently.",
     "many_comparisons": "It is one of several subgroups, time points and endpoints examined.",
     "big_difference": "A difference of several points is too large to be chance.",
     "fits_biology": "Diffuse disease has more skin fibrosis for the cells to act on.",
