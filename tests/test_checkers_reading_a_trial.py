@@ -201,9 +201,44 @@ def subgroup(**names) -> checkers.Feedback:
 def test_subgroup_reasoned_verdict_passes():
     assert subgroup(credible=False, reasons={"overall_negative", "no_interaction"}).passed
     assert subgroup(
-        credible=False, reasons=["p_above_005", "many_comparisons", "prespecified"]
+        credible=False, reasons=["p_above_005", "many_comparisons", "no_interaction"]
     ).passed
     assert not subgroup().answered
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"credible": True, "reasons": {"prespecified"}},
+        {"credible": True, "reasons": {"big_difference"}},
+        {"credible": True, "reasons": {"overall_negative", "no_interaction"}},
+        {"credible": False, "reasons": {"fits_biology"}},
+        {"credible": False, "reasons": {"overall_negative", "p_above_005"}},
+        {"credible": True, "reasons": ...},
+        {"credible": False, "reasons": ...},
+        {"credible": True, "reasons": "overall_negative"},
+        {"credible": False, "reasons": {"luck"}},
+    ],
+)
+def test_subgroup_feedback_never_says_the_verdict_is_right(answer):
+    feedback = subgroup(**answer)
+    assert not feedback.passed
+    text = " ".join((feedback.message, *feedback.points))
+    assert "`credible` is right" not in text and "credible is right" not in str(feedback)
+
+
+def test_subgroup_verdict_resting_on_the_005_line_is_questioned():
+    threshold = subgroup(credible=False, reasons={"p_above_005", "overall_negative"})
+    assert not threshold.passed and "P were 0.01" in threshold.message
+    with_interaction = subgroup(credible=False, reasons={"p_above_005", "no_interaction"})
+    assert with_interaction.passed
+
+
+@pytest.mark.parametrize("code", ["prespecified", "fits_biology"])
+def test_subgroup_reason_for_the_claim_is_not_a_reason_against_it(code):
+    feedback = subgroup(credible=False, reasons={"overall_negative", "no_interaction", code})
+    assert not feedback.passed
+    assert f"`{code}` counts for the leaflet" in feedback.message
 
 
 def test_subgroup_feedback_coaches_without_stating_the_verdict():

@@ -337,6 +337,18 @@ SUBGROUP_REASONS = {
 }
 #: Reasons that weigh against the claim, and reasons that are not evidence for it.
 AGAINST = {"overall_negative", "p_above_005", "no_interaction", "many_comparisons"}
+#: Reasons that are true but support the leaflet's claim: they cannot ground a verdict against it.
+FOR_THE_CLAIM = {
+    code: (
+        f"`{code}` counts for the leaflet, not against it: weigh it in your defence, but it is "
+        "not a reason for your verdict."
+    )
+    for code in ("fits_biology", "prespecified")
+}
+WAITING_REASONS = (
+    "Your `reasons` is still `...`: replace it with the codes that decide your verdict and run "
+    "the answer cell."
+)
 MISLEADING = {
     "big_difference": (
         "`big_difference` is not a sound reason: in small subgroups, large differences arise "
@@ -379,11 +391,13 @@ def check_subgroup_credible(namespace: Mapping[str, object]) -> Feedback:
         verdicts["credible"] = WAITING
     elif verdict is None:
         verdicts["credible"] = "`credible` should be True or False."
-    else:
-        verdicts["credible"] = None
+    # A valid verdict gets no entry of its own: `combine` would otherwise add "Your `credible`
+    # is right." to a single problem, which states the verdict whichever it is.
     reasons = _reasons(answers["reasons"])
     if isinstance(reasons, str):
         verdicts["reasons"] = reasons
+        if reasons == WAITING and verdict is not None:
+            return Feedback(False, WAITING_REASONS)
         return combine(verdicts)
     problems = [MISLEADING[code] for code in sorted(reasons & set(MISLEADING))]
     against = reasons & AGAINST
@@ -393,16 +407,22 @@ def check_subgroup_credible(namespace: Mapping[str, object]) -> Feedback:
             "overall, does the subgroup's own P value pass even before any correction, and was "
             "a difference between subgroups tested? Then ask whether your reasons answer them."
         )
-    elif verdict is False and len(against) < 2:
-        problems.append(
-            "Your verdict needs more support: of the chapter's questions about a subgroup "
-            f"claim, your reasons answer {len(against)}. Look again at the overall result, "
-            "the subgroup's P value, the test for a difference between subgroups and how many "
-            "analyses were run."
-        )
+    elif verdict is False:
+        problems += [FOR_THE_CLAIM[code] for code in sorted(reasons & set(FOR_THE_CLAIM))]
+        if len(against) < 2:
+            problems.append(
+                "Your verdict needs more support: of the chapter's questions about a subgroup "
+                f"claim, your reasons answer {len(against)}. Look again at the overall result, "
+                "the subgroup's P value, the test for a difference between subgroups and how "
+                "many analyses were run."
+            )
+        elif "no_interaction" not in reasons:
+            # reasons resting on the 0.05 line would fall if the subgroup's P were smaller
+            problems.append(
+                "Which of your reasons would still hold if the subgroup's P were 0.01? A verdict "
+                "should not depend on which side of 0.05 one number falls."
+            )
     verdicts["reasons"] = " ".join(problems) if problems else None
-    if verdict is True and verdicts["reasons"]:
-        verdicts["credible"] = None  # the coaching above covers the verdict without stating it
     return combine(
         verdicts,
         praise=(
