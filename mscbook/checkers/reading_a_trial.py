@@ -361,7 +361,7 @@ def _reasons(value: object) -> set[str] | str:
     if value is ...:
         return WAITING
     if isinstance(value, str):
-        return "`reasons` should be a list or set of codes, e.g. `{'code_a', 'code_b'}`."
+        return "`reasons` should be a list or set of the exercise's codes, not one text."
     if not isinstance(value, Iterable):
         return f"`reasons` should be a list or set of codes, not {type(value).__name__}."
     items = list(value)
@@ -371,7 +371,7 @@ def _reasons(value: object) -> set[str] | str:
     if unknown:
         return (
             f"Not reason codes: {quoted(unknown, 60)}; choose from "
-            f"{', '.join(sorted(SUBGROUP_REASONS))}."
+            f"{', '.join(f'`{code}`' for code in sorted(SUBGROUP_REASONS))}."
         )
     return set(items)
 
