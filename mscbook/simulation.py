@@ -226,3 +226,204 @@ def false_success_grid(
             }
         )
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------- subgroups and multiplicity
+
+
+@dataclass(frozen=True)
+class SubgroupResult:
+    """How often simulated two-arm trials, each cut into `k_subgroups` equal subgroups, show
+    a subgroup "effect"; every share has Monte Carlo standard error ≤ 0.5 / √n_simulations.
+
+    `any_significant`: at least one subgroup with two-sided P ≤ alpha (either direction);
+    `any_benefit`: at least one subgroup significantly in favour of treatment;
+    `mixed`: at least one subgroup significant and at least one not (the pattern read as
+    "it works only in ..."); `interaction`: the test for a difference between subgroups
+    (treatment-by-subgroup F test) has P ≤ alpha (NaN with one subgroup)."""
+
+    k_subgroups: int
+    n_per_arm: int
+    effect: float
+    any_significant: float
+    any_benefit: float
+    mixed: float
+    interaction: float
+    n_simulations: int
+
+
+def subgroup_chance(
+    k_subgroups: int,
+    n_per_arm: int,
+    *,
+    effect: float = 0.0,
+    alpha: float = 0.05,
+    n_simulations: int = 10_000,
+    seed: int,
+) -> SubgroupResult:
+    """Simulate `n_simulations` randomised trials of `n_per_arm` patients per arm, with a
+    continuous outcome (standard deviation 1) and a true treatment effect `effect` (in SDs; 0 =
+    the treatment does nothing), the same in every subgroup. Each arm is split into
+    `k_subgroups` equal subgroups (n_per_arm // k_subgroups patients each; the remainder is
+    left out), and each subgroup is tested on its own with a two-sample t test, as subgroup
+    analyses usually are; the interaction test compares the subgroups' effects with one F
+    test on the pooled residual variance."""
+    from scipy import stats as scipy_stats  # only the simulation needs scipy
+
+    k = _whole("k_subgroups", k_subgroups, 1, 50)
+    n = _whole("n_per_arm", n_per_arm, 2, MAX_PATIENTS)
+    size = _whole("n_simulations", n_simulations, 1, 200_000)
+    effect = _real("effect", effect)
+    alpha = _rate("alpha", alpha)
+    seed = _whole("seed", seed, 0)
+    m = n // k
+    if m < 2:
+        raise SimulationInputError(
+            f"n_per_arm = {n} cut into {k} subgroups leaves {m} patient(s) per subgroup and "
+            "arm; a t test needs at least 2: use fewer subgroups or more patients."
+        )
+    if size * k * m > 20_000_000:
+        raise SimulationInputError(
+            "n_simulations × n_per_arm is too large for one call (at most 20 million "
+            "simulated patients per arm): use fewer simulations."
+        )
+    rng = np.random.default_rng(seed)
+    treated = rng.normal(effect, 1.0, (size, k, m))
+    control = rng.normal(0.0, 1.0, (size, k, m))
+    difference = treated.mean(axis=2) - control.mean(axis=2)
+    variance = (treated.var(axis=2, ddof=1) + control.var(axis=2, ddof=1)) / 2
+    t = difference / np.sqrt(variance * 2 / m)
+    critical = scipy_stats.t.ppf(1 - alpha / 2, 2 * m - 2)
+    significant = np.abs(t) >= critical
+    benefit = t >= critical
+    if k > 1:
+        # Equal subgroups: the interaction sum of squares is m/2 × the spread of the effects.
+        between = (m / 2) * ((difference - difference.mean(axis=1, keepdims=True)) ** 2).sum(1)
+        f = (between / (k - 1)) / variance.mean(axis=1)
+        interaction = float(np.mean(scipy_stats.f.sf(f, k - 1, 2 * k * (m - 1)) <= alpha))
+    else:
+        interaction = math.nan
+    return SubgroupResult(
+        k_subgroups=k,
+        n_per_arm=n,
+        effect=effect,
+        any_significant=float(significant.any(axis=1).mean()),
+        any_benefit=float(benefit.any(axis=1).mean()),
+        mixed=float((significant.any(axis=1) & ~significant.all(axis=1)).mean()),
+        interaction=interaction,
+        n_simulations=size,
+    )
+
+
+def subgroup_grid(
+    k_values: Sequence[int],
+    n_per_arm: int,
+    *,
+    effect: float = 0.0,
+    alpha: float = 0.05,
+    n_simulations: int = 10_000,
+    seed: int,
+) -> pd.DataFrame:
+    """`subgroup_chance` for each number of subgroups in `k_values`: one row each, with the
+    columns of `SubgroupResult` and `independent_any` = 1 − (1 − alpha)^k, the share expected
+    when the k subgroup tests are independent and the treatment does nothing. Each k gets its
+    own random stream, derived from `seed`."""
+    values = [_whole("k_values", k, 1, 50) for k in k_values]
+    if not values:
+        raise SimulationInputError("k_values needs at least one number of subgroups.")
+    children = np.random.SeedSequence(_whole("seed", seed, 0)).generate_state(len(values))
+    rows = []
+    for k, child in zip(values, children, strict=True):
+        result = subgroup_chance(
+            k, n_per_arm, effect=effect, alpha=alpha, n_simulations=n_simulations, seed=int(child)
+        )
+        row = dict(result.__dict__)
+        row["independent_any"] = 1 - (1 - float(alpha)) ** k
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------- exclusions after randomisation
+
+
+#: The simulated trial's assumptions (see `exclusion_trial`): shares and rates, 0-1.
+EXCLUSION_DEFAULTS = {
+    "frail_share": 0.5,
+    "good_if_fit": 0.7,
+    "good_if_frail": 0.2,
+    "untreated_if_frail": 0.5,
+    "untreated_if_fit": 0.05,
+}
+
+
+def exclusion_trial(
+    n_per_arm: int,
+    *,
+    frail_share: float = EXCLUSION_DEFAULTS["frail_share"],
+    good_if_fit: float = EXCLUSION_DEFAULTS["good_if_fit"],
+    good_if_frail: float = EXCLUSION_DEFAULTS["good_if_frail"],
+    untreated_if_frail: float = EXCLUSION_DEFAULTS["untreated_if_frail"],
+    untreated_if_fit: float = EXCLUSION_DEFAULTS["untreated_if_fit"],
+    seed: int,
+) -> pd.DataFrame:
+    """One simulated randomised trial in which the cells do **nothing** and some patients
+    randomised to cells never receive them, more often when they are frail (as when a frail
+    patient's autologous product fails its release tests). Every placebo patient is treated.
+
+    One row per patient: `patient`, `arm` ('cells' or 'placebo'), `frail` (True/False; a
+    real trial rarely knows this), `treated` (received what they were randomised to) and
+    `good_outcome` (True/False), which depends on frailty alone. Simulated, not data."""
+    n = _whole("n_per_arm", n_per_arm, 1, MAX_PATIENTS)
+    shares = {
+        name: _rate(name, value)
+        for name, value in (
+            ("frail_share", frail_share),
+            ("good_if_fit", good_if_fit),
+            ("good_if_frail", good_if_frail),
+            ("untreated_if_frail", untreated_if_frail),
+            ("untreated_if_fit", untreated_if_fit),
+        )
+    }
+    rng = np.random.default_rng(_whole("seed", seed, 0))
+    arm = np.repeat(["cells", "placebo"], n)
+    frail = rng.random(2 * n) < shares["frail_share"]
+    good = rng.random(2 * n) < np.where(frail, shares["good_if_frail"], shares["good_if_fit"])
+    untreated = rng.random(2 * n) < np.where(
+        frail, shares["untreated_if_frail"], shares["untreated_if_fit"]
+    )
+    treated = (arm == "placebo") | ~untreated
+    return pd.DataFrame(
+        {
+            "patient": np.arange(1, 2 * n + 1),
+            "arm": arm,
+            "frail": frail,
+            "treated": treated,
+            "good_outcome": good,
+        }
+    )
+
+
+def exclusion_expected(**shares: float) -> dict[str, float]:
+    """The long-run rates of good outcomes that `exclusion_trial`'s assumptions imply (the
+    defaults, or `shares` overriding them): `placebo`, `cells_itt` (every randomised cell
+    patient), `cells_per_protocol` (treated cell patients only) and `untreated_share` (of the
+    cells arm). Exact arithmetic, no simulation."""
+    unknown = sorted(set(shares) - set(EXCLUSION_DEFAULTS))
+    if unknown:
+        raise SimulationInputError(
+            f"unknown assumption(s) {', '.join(unknown)}; use {', '.join(EXCLUSION_DEFAULTS)}."
+        )
+    p = {name: _rate(name, value) for name, value in (EXCLUSION_DEFAULTS | shares).items()}
+    frail, fit = p["frail_share"], 1 - p["frail_share"]
+    everyone = fit * p["good_if_fit"] + frail * p["good_if_frail"]
+    fit_treated = fit * (1 - p["untreated_if_fit"])
+    frail_treated = frail * (1 - p["untreated_if_frail"])
+    per_protocol = (fit_treated * p["good_if_fit"] + frail_treated * p["good_if_frail"]) / (
+        fit_treated + frail_treated
+    )
+    return {
+        "placebo": everyone,
+        "cells_itt": everyone,
+        "cells_per_protocol": per_protocol,
+        "untreated_share": 1 - fit_treated - frail_treated,
+    }

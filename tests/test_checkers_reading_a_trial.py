@@ -132,3 +132,127 @@ def test_checkers_are_registered_by_label():
     registered = checkers.registered()
     assert registered["ex-trial-false-success"].name == "false_success"
     assert registered["ex-trial-claim-verdicts"].name == "claim_verdicts"
+
+
+# ----------------------------------------------------------- intention to treat vs per protocol
+
+
+@pytest.fixture(scope="module")
+def itt_pp():
+    """The reference answers, computed here with plain pandas from the stated settings."""
+    trial = simulation.exclusion_trial(200, seed=2018)
+    rate = trial.groupby("arm")["good_outcome"].mean()
+    treated = trial[trial["treated"]].groupby("arm")["good_outcome"].mean()
+    return {
+        "itt_difference": rate["cells"] - rate["placebo"],
+        "pp_difference": treated["cells"] - treated["placebo"],
+        "n_not_treated": int((~trial["treated"]).sum()),
+    }
+
+
+def itt(**names) -> checkers.Feedback:
+    blank = {"itt_difference": ..., "pp_difference": ..., "n_not_treated": ...}
+    return checkers.check("ex-trial-itt-pp", blank | names)
+
+
+def test_itt_pp_reference_answer_passes_and_per_protocol_flatters(itt_pp):
+    assert itt(**itt_pp).passed
+    assert itt_pp["pp_difference"] > itt_pp["itt_difference"]
+    assert not itt().answered
+
+
+def test_itt_pp_swapped_percent_and_sign_get_distinct_coaching(itt_pp):
+    swapped = itt(
+        itt_difference=itt_pp["pp_difference"],
+        pp_difference=itt_pp["itt_difference"],
+        n_not_treated=itt_pp["n_not_treated"],
+    )
+    assert not swapped.passed
+    text = str(swapped)
+    assert "every randomised patient" in text and "keeps only the patients" in text
+    percent = itt(**(itt_pp | {"itt_difference": 100 * itt_pp["itt_difference"]}))
+    assert "percentage points" in str(percent)
+    sign = itt(**(itt_pp | {"pp_difference": -itt_pp["pp_difference"]}))
+    assert "wrong sign" in str(sign)
+    wrong_count = itt(**(itt_pp | {"n_not_treated": itt_pp["n_not_treated"] + 1}))
+    assert "`treated` is False" in wrong_count.message
+
+
+def test_itt_pp_as_treated_answer_is_recognised(itt_pp):
+    trial = simulation.exclusion_trial(200, seed=2018)
+    moved = trial["arm"].where(trial["treated"], "placebo")
+    rate = trial.groupby(moved)["good_outcome"].mean()
+    feedback = itt(**(itt_pp | {"pp_difference": rate["cells"] - rate["placebo"]}))
+    assert not feedback.passed and "as-treated" in feedback.message
+
+
+def test_itt_pp_never_raises_on_broken_answers():
+    feedback = itt(itt_difference="half", pp_difference=None, n_not_treated=float("nan"))
+    assert not feedback.passed and feedback.answered
+
+
+# ---------------------------------------------------------------- judging the STAR subgroup
+
+
+def subgroup(**names) -> checkers.Feedback:
+    return checkers.check("ex-trial-subgroup-credible", {"credible": ..., "reasons": ...} | names)
+
+
+def test_subgroup_reasoned_verdict_passes():
+    assert subgroup(credible=False, reasons={"overall_negative", "no_interaction"}).passed
+    assert subgroup(
+        credible=False, reasons=["p_above_005", "many_comparisons", "no_interaction"]
+    ).passed
+    assert not subgroup().answered
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"credible": True, "reasons": {"prespecified"}},
+        {"credible": True, "reasons": {"big_difference"}},
+        {"credible": True, "reasons": {"overall_negative", "no_interaction"}},
+        {"credible": False, "reasons": {"fits_biology"}},
+        {"credible": False, "reasons": {"overall_negative", "p_above_005"}},
+        {"credible": True, "reasons": ...},
+        {"credible": False, "reasons": ...},
+        {"credible": True, "reasons": "overall_negative"},
+        {"credible": False, "reasons": {"luck"}},
+    ],
+)
+def test_subgroup_feedback_never_says_the_verdict_is_right(answer):
+    feedback = subgroup(**answer)
+    assert not feedback.passed
+    text = " ".join((feedback.message, *feedback.points))
+    assert "`credible` is right" not in text and "credible is right" not in str(feedback)
+
+
+def test_subgroup_verdict_resting_on_the_005_line_is_questioned():
+    threshold = subgroup(credible=False, reasons={"p_above_005", "overall_negative"})
+    assert not threshold.passed and "P were 0.01" in threshold.message
+    with_interaction = subgroup(credible=False, reasons={"p_above_005", "no_interaction"})
+    assert with_interaction.passed
+
+
+@pytest.mark.parametrize("code", ["prespecified", "fits_biology"])
+def test_subgroup_reason_for_the_claim_is_not_a_reason_against_it(code):
+    feedback = subgroup(credible=False, reasons={"overall_negative", "no_interaction", code})
+    assert not feedback.passed
+    assert f"`{code}` counts for the leaflet" in feedback.message
+
+
+def test_subgroup_feedback_coaches_without_stating_the_verdict():
+    believed = subgroup(credible=True, reasons={"big_difference", "prespecified"})
+    assert not believed.passed
+    text = str(believed).lower()
+    assert "big_difference" in text and "subgroup section" in text
+    # the verdict itself is never printed
+    assert "not credible" not in text and "false" not in text and "should be" not in text
+    thin = subgroup(credible=False, reasons={"fits_biology"})
+    assert not thin.passed and "answer 0" in thin.message
+
+
+def test_subgroup_bad_input_is_named():
+    assert "True or False" in str(subgroup(credible="no", reasons={"overall_negative"}))
+    assert "Not reason codes" in str(subgroup(credible=False, reasons={"luck"}))
+    assert "list or set" in str(subgroup(credible=False, reasons="overall_negative"))

@@ -164,3 +164,24 @@ def test_verdicts_by_topic_counts_every_claim_in_plain_words():
         table.drop(index="Total")["Total"].tolist()
         == claims["topic"].value_counts()[list(pd.unique(claims["topic"]))].tolist()
     )
+
+
+def test_subgroup_figure_uses_the_arm_size_of_harris_2024_and_draws_the_grid():
+    arms = data.load("trial_arms")
+    grid = figures.subgroup_chance_data(arms, k_values=(1, 2, 4), n_simulations=500, seed=1)
+    # Harris 2024 randomised 27 patients to each arm (abstract).
+    assert grid["n_per_arm"].unique().tolist() == [27]
+    assert grid.attrs["trial_id"] == "harris2024"
+    figure = figures.plot_subgroup_chance(grid)
+    axes = figure.axes[0]
+    lines = {line.get_label(): line for line in axes.get_lines()}
+    simulated = lines["simulated: at least one subgroup P ≤ 0.05"]
+    assert list(simulated.get_xdata()) == [1, 2, 4]
+    assert list(simulated.get_ydata()) == pytest.approx((100 * grid["any_significant"]).tolist())
+    interaction = lines["simulated: interaction test P ≤ 0.05"]
+    assert list(interaction.get_xdata()) == [2, 4]  # no interaction test with one subgroup
+    expected = lines["expected: 1 − (1 − 0.05)^k"]
+    assert list(expected.get_ydata()) == pytest.approx([5.0, 9.75, 100 * (1 - 0.95**4)])
+    assert style.data_files(figure) == ("data/trial_arms.csv",)
+    with pytest.raises(ValueError, match="no randomised arm"):
+        figures.subgroup_chance_data(arms, trial_id="no_such_trial", seed=1)

@@ -126,3 +126,100 @@ def test_bad_inputs_raise_messages_naming_the_argument(arguments, names):
 def test_percentages_are_refused_with_a_hint():
     with pytest.raises(simulation.SimulationInputError, match="write 33% as 0.33"):
         simulation.false_success_rate(20, 33.3, seed=1)
+
+
+# ------------------------------------------------------------------ subgroups and exclusions
+
+
+def test_subgroups_of_a_useless_treatment_match_the_independent_tests_formula():
+    # Disjoint subgroups give independent tests, so P(at least one P ≤ 0.05) = 1 - 0.95^k.
+    for k in (1, 3, 6):
+        result = simulation.subgroup_chance(k, 60, n_simulations=40_000, seed=k)
+        expected = 1 - 0.95**k
+        assert abs(result.any_significant - expected) < 4 * math.sqrt(
+            expected * (1 - expected) / 40_000
+        )
+        # a "benefit" is one side of the two-sided test: 1 - 0.975^k
+        assert abs(result.any_benefit - (1 - 0.975**k)) < 0.01
+
+
+def test_the_interaction_test_keeps_its_five_percent_whatever_the_common_effect():
+    for effect in (0.0, 0.6):
+        result = simulation.subgroup_chance(4, 60, effect=effect, n_simulations=40_000, seed=9)
+        assert abs(result.interaction - 0.05) < 0.007
+    assert math.isnan(simulation.subgroup_chance(1, 20, n_simulations=100, seed=1).interaction)
+
+
+def test_a_real_common_effect_often_looks_like_it_works_in_one_subgroup_only():
+    # Power of each subgroup's t test from the noncentral t; mixed = 1 - p^2 - (1 - p)^2.
+    from scipy.stats import nct, t
+
+    m, effect = 20, 0.6
+    df, delta = 2 * m - 2, effect / math.sqrt(2 / m)
+    critical = t.ppf(0.975, df)
+    power = nct.sf(critical, df, delta) + nct.cdf(-critical, df, delta)
+    result = simulation.subgroup_chance(2, 2 * m, effect=effect, n_simulations=40_000, seed=4)
+    assert abs(result.mixed - (1 - power**2 - (1 - power) ** 2)) < 0.012
+    assert result.mixed > 0.4  # a uniform effect, yet "works in one subgroup only" is common
+
+
+def test_subgroup_grid_is_reproducible_and_adds_the_formula():
+    grid = simulation.subgroup_grid([1, 2, 5], 27, n_simulations=2000, seed=3)
+    assert list(grid["k_subgroups"]) == [1, 2, 5]
+    assert grid["independent_any"].round(6).tolist() == [0.05, 0.0975, round(1 - 0.95**5, 6)]
+    pd.testing.assert_frame_equal(
+        grid, simulation.subgroup_grid([1, 2, 5], 27, n_simulations=2000, seed=3)
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda: simulation.subgroup_chance(10, 15, seed=1), "leaves 1 patient"),
+        (lambda: simulation.subgroup_chance(0, 15, seed=1), "k_subgroups"),
+        (lambda: simulation.subgroup_chance(2, 15, effect="big", seed=1), "effect"),
+        (lambda: simulation.subgroup_grid([], 15, seed=1), "k_values"),
+        (lambda: simulation.exclusion_trial(50, frail_share=40, seed=1), "frail_share"),
+        (lambda: simulation.exclusion_trial(0, seed=1), "n_per_arm"),
+    ],
+)
+def test_subgroup_and_exclusion_inputs_are_named_when_wrong(call, words):
+    with pytest.raises(simulation.SimulationInputError, match=words):
+        call()
+
+
+def test_exclusion_trial_treats_every_placebo_patient_and_is_seeded():
+    trial = simulation.exclusion_trial(300, seed=5)
+    assert len(trial) == 600 and trial["patient"].is_unique
+    assert trial.loc[trial["arm"] == "placebo", "treated"].all()
+    assert not trial.loc[trial["arm"] == "cells", "treated"].all()
+    pd.testing.assert_frame_equal(trial, simulation.exclusion_trial(300, seed=5))
+
+
+def test_per_protocol_flatters_useless_cells_and_intention_to_treat_does_not():
+    # Averaged over many seeded trials: ITT centred on 0, per-protocol biased upwards by the
+    # amount the assumptions imply (computed here by hand from the default shares).
+    itt, pp = [], []
+    for seed in range(300):
+        trial = simulation.exclusion_trial(200, seed=seed)
+        rates = trial.groupby("arm")["good_outcome"].mean()
+        treated = trial[trial["treated"]].groupby("arm")["good_outcome"].mean()
+        itt.append(rates["cells"] - rates["placebo"])
+        pp.append(treated["cells"] - treated["placebo"])
+    fit_treated, frail_treated = 0.5 * 0.95, 0.5 * 0.5
+    pp_cells = (fit_treated * 0.7 + frail_treated * 0.2) / (fit_treated + frail_treated)
+    assert abs(sum(itt) / len(itt)) < 0.01
+    assert abs(sum(pp) / len(pp) - (pp_cells - 0.45)) < 0.01
+
+
+def test_exclusion_expected_is_the_hand_arithmetic_of_the_assumptions():
+    expected = simulation.exclusion_expected()
+    assert expected["placebo"] == pytest.approx(0.45)  # 0.5 × 0.7 + 0.5 × 0.2
+    assert expected["cells_itt"] == pytest.approx(0.45)
+    assert expected["cells_per_protocol"] == pytest.approx((0.475 * 0.7 + 0.25 * 0.2) / 0.725)
+    assert expected["untreated_share"] == pytest.approx(0.275)
+    # no frailty-linked exclusion: per protocol is unbiased too
+    same = simulation.exclusion_expected(untreated_if_frail=0.05)
+    assert same["cells_per_protocol"] == pytest.approx(same["placebo"])
+    with pytest.raises(simulation.SimulationInputError, match="unknown assumption"):
+        simulation.exclusion_expected(frailty=0.3)

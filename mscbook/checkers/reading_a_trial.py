@@ -16,6 +16,7 @@ from mscbook import data, simulation
 from mscbook.checkers import (
     WAITING,
     Feedback,
+    as_bool,
     checker,
     combine,
     not_answered,
@@ -232,3 +233,200 @@ def check_claim_verdicts(namespace: Mapping[str, object]) -> Feedback:
         "wrong_ids": _judge_wrong(answers["wrong_ids"], claims),
     }
     return combine(verdicts, praise="Both answers match the claims table.")
+
+
+# ------------------------------------------------------- intention to treat vs per protocol
+
+#: The exercise's simulated trial (the chapter's exercise text states both settings).
+EXCLUSION_PATIENTS_PER_ARM = 200
+EXCLUSION_SEED = 2018
+
+
+def expected_exclusion_answers() -> dict[str, float]:
+    """The reference answers, recomputed from the seeded simulated trial."""
+    trial = simulation.exclusion_trial(EXCLUSION_PATIENTS_PER_ARM, seed=EXCLUSION_SEED)
+    everyone = trial.groupby("arm")["good_outcome"].mean()
+    treated = trial[trial["treated"]].groupby("arm")["good_outcome"].mean()
+    moved = trial["arm"].where(trial["treated"], "placebo")  # untreated cell patients as controls
+    as_treated = trial.groupby(moved)["good_outcome"].mean()
+    return {
+        "itt_difference": float(everyone["cells"] - everyone["placebo"]),
+        "pp_difference": float(treated["cells"] - treated["placebo"]),
+        "as_treated": float(as_treated["cells"] - as_treated["placebo"]),
+        "n_not_treated": float((~trial["treated"]).sum()),
+    }
+
+
+def _difference(name: str, value: object, expected: dict[str, float]) -> str | None:
+    number = number_answer(name, value)
+    if isinstance(number, str):
+        return number
+    target = expected[name]
+    if math.isclose(number, target, abs_tol=1e-9):
+        return None
+    if math.isclose(number, 100 * target, abs_tol=1e-6):
+        return f"`{name}` looks like percentage points; give the difference as a proportion."
+    if math.isclose(number, -target, abs_tol=1e-9):
+        return f"`{name}` has the wrong sign: take the cells arm minus the placebo arm."
+    other = "pp_difference" if name == "itt_difference" else "itt_difference"
+    if math.isclose(number, expected[other], abs_tol=1e-9):
+        if name == "itt_difference":
+            return (
+                "`itt_difference` leaves out the patients who were never treated: intention "
+                "to treat analyses every randomised patient in the arm they were randomised to."
+            )
+        return (
+            "`pp_difference` still counts the patients who were never treated: per protocol "
+            "keeps only the patients who received what they were randomised to."
+        )
+    if name == "pp_difference" and math.isclose(number, expected["as_treated"], abs_tol=1e-9):
+        return (
+            "`pp_difference` moves the untreated cell patients into the placebo arm (an "
+            "'as-treated' analysis); per protocol leaves them out altogether."
+        )
+    return (
+        f"`{name}` = {number:g} is not what the simulated trial gives: use "
+        f"`simulation.exclusion_trial({EXCLUSION_PATIENTS_PER_ARM}, seed={EXCLUSION_SEED})` and "
+        "the share of patients with `good_outcome` in each arm."
+    )
+
+
+@checker("ex-trial-itt-pp")
+def check_itt_pp(namespace: Mapping[str, object]) -> Feedback:
+    """`itt_difference`, `pp_difference` (shares with a good outcome, cells minus placebo, as
+    proportions) and `n_not_treated` in the seeded simulated trial of `exclusion_trial`."""
+    names = ("itt_difference", "pp_difference", "n_not_treated")
+    answers = {name: namespace.get(name, ...) for name in names}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    expected = expected_exclusion_answers()
+    verdicts: dict[str, str | None] = {
+        name: _difference(name, answers[name], expected) for name in names[:2]
+    }
+    count_answer = number_answer("n_not_treated", answers["n_not_treated"])
+    if isinstance(count_answer, str):
+        verdicts["n_not_treated"] = count_answer
+    elif count_answer == expected["n_not_treated"]:
+        verdicts["n_not_treated"] = None
+    else:
+        verdicts["n_not_treated"] = (
+            f"`n_not_treated` = {count_answer:g} is not the number of randomised patients whose "
+            "`treated` is False."
+        )
+    return combine(
+        verdicts,
+        praise=(
+            "All three match. The cells do nothing in this simulation: compare the two "
+            "differences and say which analysis told the truth, and why."
+        ),
+    )
+
+
+# ------------------------------------------------------- judging a subgroup claim (STAR)
+
+#: The statements the student may give as reasons, by code (the exercise prints them all).
+SUBGROUP_REASONS = {
+    "prespecified": "The subgroup analysis was planned before the data were seen.",
+    "overall_negative": "The trial missed its primary endpoint in all patients together.",
+    "p_above_005": "Even without any correction, the subgroup's P value is above 0.05.",
+    "no_interaction": "A P value within one subgroup does not test whether diffuse and limited "
+    "disease respond differently.",
+    "many_comparisons": "It is one of several subgroups, time points and endpoints examined.",
+    "big_difference": "A difference of several points is too large to be chance.",
+    "fits_biology": "Diffuse disease has more skin fibrosis for the cells to act on.",
+}
+#: Reasons that weigh against the claim, and reasons that are not evidence for it.
+AGAINST = {"overall_negative", "p_above_005", "no_interaction", "many_comparisons"}
+#: Reasons that are true but support the leaflet's claim: they cannot ground a verdict against it.
+FOR_THE_CLAIM = {
+    code: (
+        f"`{code}` counts for the leaflet, not against it: weigh it in your defence, but it is "
+        "not a reason for your verdict."
+    )
+    for code in ("fits_biology", "prespecified")
+}
+WAITING_REASONS = (
+    "Your `reasons` is still `...`: replace it with the codes that decide your verdict and run "
+    "the answer cell."
+)
+MISLEADING = {
+    "big_difference": (
+        "`big_difference` is not a sound reason: in small subgroups, large differences arise "
+        "by chance easily, as the simulation in this chapter shows."
+    ),
+}
+
+
+def _reasons(value: object) -> set[str] | str:
+    if value is ...:
+        return WAITING
+    if isinstance(value, str):
+        return "`reasons` should be a list or set of the exercise's codes, not one text."
+    if not isinstance(value, Iterable):
+        return f"`reasons` should be a list or set of codes, not {type(value).__name__}."
+    items = list(value)
+    if any(not isinstance(item, str) for item in items):
+        return "every item of `reasons` should be one of the codes (text)."
+    unknown = sorted(set(items) - set(SUBGROUP_REASONS))
+    if unknown:
+        return (
+            f"Not reason codes: {quoted(unknown, 60)}; choose from "
+            f"{', '.join(f'`{code}`' for code in sorted(SUBGROUP_REASONS))}."
+        )
+    return set(items)
+
+
+@checker("ex-trial-subgroup-credible")
+def check_subgroup_credible(namespace: Mapping[str, object]) -> Feedback:
+    """`credible` (True/False: does STAR show that ADRCs improve hand function in diffuse
+    cutaneous SSc?) and `reasons` (codes of `SUBGROUP_REASONS` that decide it). The feedback
+    coaches the reasoning and never states the verdict."""
+    answers = {name: namespace.get(name, ...) for name in ("credible", "reasons")}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    verdicts: dict[str, str | None] = {}
+    value = answers["credible"]
+    verdict = None if value is ... else as_bool(value)
+    if value is ...:
+        verdicts["credible"] = WAITING
+    elif verdict is None:
+        verdicts["credible"] = "`credible` should be True or False."
+    # A valid verdict gets no entry of its own: `combine` would otherwise add "Your `credible`
+    # is right." to a single problem, which states the verdict whichever it is.
+    reasons = _reasons(answers["reasons"])
+    if isinstance(reasons, str):
+        verdicts["reasons"] = reasons
+        if reasons == WAITING and verdict is not None:
+            return Feedback(False, WAITING_REASONS)
+        return combine(verdicts)
+    problems = [MISLEADING[code] for code in sorted(reasons & set(MISLEADING))]
+    against = reasons & AGAINST
+    if verdict is True:
+        problems.append(
+            "Put your verdict to the questions of the subgroup section: was the trial positive "
+            "overall, does the subgroup's own P value pass even before any correction, and was "
+            "a difference between subgroups tested? Then ask whether your reasons answer them."
+        )
+    elif verdict is False:
+        problems += [FOR_THE_CLAIM[code] for code in sorted(reasons & set(FOR_THE_CLAIM))]
+        if len(against) < 2:
+            problems.append(
+                "Your verdict needs more support: of the chapter's questions about a subgroup "
+                f"claim, your reasons answer {len(against)}. Look again at the overall result, "
+                "the subgroup's P value, the test for a difference between subgroups and how "
+                "many analyses were run."
+            )
+        elif "no_interaction" not in reasons:
+            # reasons resting on the 0.05 line would fall if the subgroup's P were smaller
+            problems.append(
+                "Which of your reasons would still hold if the subgroup's P were 0.01? A verdict "
+                "should not depend on which side of 0.05 one number falls."
+            )
+    verdicts["reasons"] = " ".join(problems) if problems else None
+    return combine(
+        verdicts,
+        praise=(
+            "Your verdict and reasons hold together. Now write the two or three sentences that "
+            "defend it, and say what study would settle the question."
+        ),
+    )

@@ -361,3 +361,71 @@ def plot_false_success(
     for axes in (left, right):
         axes.set_ylim(0, max(top * 1.15, 100 * alpha * 3))
     return figure
+
+
+# ------------------------------------------------------------------------------ subgroups
+
+#: The trial whose arm size the subgroup simulation borrows (Harris 2024: 27 per arm).
+SUBGROUP_TRIAL = "harris2024"
+
+
+def subgroup_chance_data(
+    arms: pd.DataFrame,
+    *,
+    trial_id: str = SUBGROUP_TRIAL,
+    k_values: Sequence[int] = (1, 2, 3, 4, 5, 6, 8),
+    effect: float = 0.0,
+    n_simulations: int = 10_000,
+    seed: int,
+) -> pd.DataFrame:
+    """Simulated subgroup analyses of a trial the size of `trial_id` (its smallest randomised
+    arm in `arms`, columns trial_id, n, n_basis): one row per number of subgroups, the columns
+    of `simulation.subgroup_grid`. Remembers the data file and the trial (`attrs`)."""
+    rows = arms[(arms["trial_id"] == trial_id) & (arms["n_basis"] == "randomised")]
+    if rows.empty:
+        raise ValueError(f"trial_arms has no randomised arm for trial {trial_id!r}.")
+    n_per_arm = int(rows["n"].min())
+    grid = simulation.subgroup_grid(
+        k_values, n_per_arm, effect=effect, n_simulations=n_simulations, seed=seed
+    )
+    grid.attrs["data_files"] = arms.attrs.get("data_files", ())
+    grid.attrs["trial_id"] = trial_id
+    return grid
+
+
+def plot_subgroup_chance(grid: pd.DataFrame, alpha: float = 0.05) -> Figure:
+    """Share of simulated trials of a useless treatment (%) with at least one 'significant'
+    subgroup (points, simulated; line, the independent-tests formula) and with a significant
+    test for a difference between subgroups (squares), against the number of subgroups.
+    Columns: k_subgroups, any_significant, independent_any, interaction."""
+    figure, axes = new_figure(grid, width=MAX_WIDTH_IN, height=3.6)
+    axes.plot(
+        grid["k_subgroups"],
+        100 * grid["independent_any"],
+        color=PALETTE["blue"],
+        linewidth=1,
+        label=f"expected: 1 − (1 − {alpha:g})^k",
+    )
+    axes.plot(
+        grid["k_subgroups"],
+        100 * grid["any_significant"],
+        "o",
+        color=PALETTE["vermillion"],
+        label="simulated: at least one subgroup P ≤ 0.05",
+    )
+    with_test = grid[grid["k_subgroups"] > 1]
+    axes.plot(
+        with_test["k_subgroups"],
+        100 * with_test["interaction"],
+        "s",
+        color=PALETTE["black"],
+        markerfacecolor="none",
+        label="simulated: interaction test P ≤ 0.05",
+    )
+    axes.axhline(100 * alpha, color=PALETTE["black"], linestyle="--", linewidth=0.8)
+    axes.set_xticks(list(grid["k_subgroups"]), [str(k) for k in grid["k_subgroups"]])
+    axes.set_xlabel("Number of subgroups analysed")
+    axes.set_ylabel("Trials with a 'finding' (%)")
+    axes.set_ylim(0, max(100 * grid["any_significant"].max(), 100 * alpha) * 1.2)
+    axes.legend(fontsize=SMALL_TEXT_PT, loc="upper left")
+    return figure
