@@ -135,12 +135,13 @@ def _number(value: float) -> str:
 
 
 def _design(trial) -> str:
-    """'Phase 3, randomised, double-blind, placebo; 213 patients' (a trial's design in words)."""
+    """'phase III, randomised, double-blind, placebo control; 213 patients' (a trial's design in
+    words)."""
     randomised = "randomised" if starting_level(trial.randomised) == "high" else "not randomised"
     n = "n not found" if pd.isna(trial.n_total) else f"{int(trial.n_total)} patients"
     phase = tables.label("phase", trial.phase)
     return (
-        f"{phase}, {randomised}, {tables.label('blinding', trial.blinding)}, "
+        f"phase {phase}, {randomised}, {tables.label('blinding', trial.blinding)}, "
         f"{tables.label('control_type', trial.control_type)} control; {n}"
     )
 
@@ -248,12 +249,9 @@ def summary_of_findings(
             levels = {r.domain: int(r.downgrade) for r in group.itertuples()}
             level = grade_certainty(start, levels, where=where)
             kind = tables.label("product_type", study.product_type)
-            comparator = (
-                " (comparator, not an MSC product)"
-                if tables.is_comparator(study.product_type)
-                else ""
-            )
-            evidence = f"{study.short_name}: {_design(study)}; product: {kind}{comparator}"
+            if tables.is_comparator(study.product_type) and "omparator" not in kind:
+                kind += " (a comparator, not an MSC product)"
+            evidence = f"{study.short_name}: {_design(study)}; product: {kind}"
             effect = effect_text(first.outcome_id, outcomes, arms)
             downgrades = f"Starts {LEVEL_WORDS[start].lower()} ({_start_reason(start)}). " + (
                 _downgrade_text(group)

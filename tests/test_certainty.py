@@ -187,8 +187,9 @@ def test_mean_changes_become_a_mean_difference_with_its_interval(sof):
 
 def test_evidence_names_design_n_and_a_comparator_product(sof):
     star = sof.loc["ssc_star", "evidence"]
-    assert "randomised" in star and "88 patients" in star and "comparator" in star
-    assert "comparator" not in sof.loc["ms_mesems", "evidence"]
+    assert "randomised" in star and "88 patients" in star and "comparator" in star.lower()
+    assert "comparator" not in sof.loc["ms_mesems", "evidence"].lower()
+    assert "phase III" in sof.loc["limb_pace", "evidence"]
 
 
 def test_a_book_rating_without_all_five_domains_is_refused(tables):
