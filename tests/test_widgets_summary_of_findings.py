@@ -49,7 +49,7 @@ def test_static_html_holds_every_outcome_and_the_live_note(sof):
     page = shown.html()
     for question in sof["question"]:
         assert question.replace("'", "&#x27;") in page or question in page
-    assert layout.LIVE_NOTE in page
+    assert widget.STATIC_NOTE in page and "make lab" in page
     assert shown._repr_mimebundle_()["text/html"] == page
 
 

@@ -15,6 +15,12 @@ import pandas as pd
 from mscbook.certainty import RATED_BY
 from mscbook.tables import DISEASES
 
+#: What the HTML book says under the table it shows in place of the form.
+STATIC_NOTE = (
+    "This shows every rated outcome. To choose one disease and outcome at a time, open this "
+    "chapter in JupyterLab (<code>make lab</code>), where the form is live."
+)
+
 
 class SummaryInputError(ValueError):
     """A choice the table cannot show: the message names the input and lists valid ones."""
@@ -107,4 +113,4 @@ def make_widget(sof: pd.DataFrame, disease: str = "all"):
         report,
         hint="The summary below updates when you choose another disease or outcome.",
     )
-    return layout.LiveWidget(box, render(choose(sof, "all")))
+    return layout.LiveWidget(box, render(choose(sof, "all")), note=STATIC_NOTE)
