@@ -22,7 +22,7 @@ GRADING = {
 }
 REASONS = {
     "risk_of_bias": "Pooled crossover periods and a primary endpoint changed from the registry.",
-    "indirectness": "A composite endpoint from a single centre, definition not read.",
+    "indirectness": "One centre's patients, who may differ from those treated elsewhere.",
     "imprecision": "Very few events, so the interval of the effect is wide.",
 }
 
@@ -72,6 +72,31 @@ def test_ignoring_the_risk_of_bias_table_is_pointed_at_without_the_number():
     text = str(feedback)
     assert "risk of bias" in text.lower() and "RoB 2 table" in text
     assert "1 or 2" not in text
+    # some concerns read in the paper and those from No information answers are told apart
+    assert "3 domains with some concerns (2 of them provisional" in text
+
+
+def test_numpy_integers_count_as_levels_and_fractions_do_not():
+    import numpy as np
+
+    as_numpy = {domain: np.int64(levels) for domain, levels in GRADING.items()}
+    assert grade(downgrades=as_numpy, level="very_low", reasons=REASONS).passed
+    assert "whole number" in str(grade(downgrades=GRADING | {"imprecision": 1.5}))
+    assert "text" in str(grade(downgrades=GRADING | {"imprecision": "1"}))
+
+
+def test_imprecision_may_lose_three_levels_but_no_other_domain_may():
+    three = GRADING | {"imprecision": 3}
+    assert grade(downgrades=three, level="very_low", reasons=REASONS).passed
+    assert "from 0 to 2" in str(grade(downgrades=GRADING | {"indirectness": 3}))
+    assert "from 0 to 3" in str(grade(downgrades=GRADING | {"imprecision": 4}))
+
+
+def test_a_reason_about_another_domain_is_pointed_at():
+    swapped = REASONS | {"imprecision": "The patients came from one hospital in one country."}
+    feedback = grade(downgrades=GRADING, level="very_low", reasons=swapped)
+    assert not feedback.passed
+    assert "reason for imprecision does not say what that domain is about" in str(feedback)
 
 
 def test_downgrading_one_trial_for_inconsistency_explains_what_inconsistency_is():

@@ -3,6 +3,8 @@ that shows every outcome."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from mscbook import certainty, data
@@ -39,7 +41,8 @@ def test_render_shows_effect_certainty_and_reasons_escaped(sof):
     text = widget.render(widget.choose(sof, "all", "ssc_star"))
     row = sof.set_index("sof_id").loc["ssc_star"]
     assert row["certainty_words"] in text
-    assert "Indirectness (−1, serious)" in text
+    assert "Imprecision (−1, serious)" in text
+    assert html.escape(row["absolute"]) in text
     assert "<script" not in widget.render(sof.assign(question="<script>x</script>"))
 
 

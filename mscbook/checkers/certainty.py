@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mscbook import certainty, data
-from mscbook.checkers import WAITING, Feedback, checker, combine, not_answered, quoted
+from mscbook.checkers import (
+    WAITING,
+    Feedback,
+    checker,
+    combine,
+    not_answered,
+    number_answer,
+    quoted,
+)
 
 # ---------------------------------------------------------------------- which RoB 2 domain
 
@@ -82,16 +90,53 @@ ACCEPTED = {
     "risk_of_bias": {1, 2},
     "inconsistency": {0},
     "indirectness": {0, 1},
-    "imprecision": {1, 2},
+    "imprecision": {1, 2, 3},
     "publication_bias": {0, 1},
 }
 MIN_REASON_WORDS = 5
+#: Word stems a reason for each domain is expected to use, one at least: a reason that names
+#: none of them is probably about another domain. Deliberately broad (any defensible reason
+#: passes); they say what a domain is about, not what the answer is.
+DOMAIN_WORDS = {
+    "risk_of_bias": ("bias", "conceal", "allocat", "blind", "mask", "carry", "crossover",
+                     "period", "registr", "endpoint", "outcome", "sham", "random", "rob"),
+    "inconsistency": ("trial", "stud", "consisten", "agree", "differ", "heterogen"),
+    "indirectness": ("indirect", "direct", "population", "patient", "centre", "center",
+                     "setting", "general", "surrogate", "composite", "outcome", "product"),
+    "imprecision": (
+        "event",
+        "interval",
+        "confidence",
+        "95%",
+        "precis",
+        "sample",
+        "few",
+        "small",
+        "wide",
+        "information size",
+        "threshold",
+        "number",
+    ),
+    "publication_bias": ("publi", "registr", "unreported", "funnel", "small-study", "missing"),
+}  # fmt: skip
 
 
-def _concerns(trial_id: str) -> int:
+def _concerns(trial_id: str) -> str:
+    """'3 domains with some concerns (2 of them provisional, from No information answers)'
+    for the trial's RoB 2 rows; counts high-risk domains separately."""
     rob = data.load("risk_of_bias")
     rows = rob[rob["trial_id"] == trial_id]
-    return int((rows["judgement"] != "low").sum())
+    parts = []
+    for judgement in ("some_concerns", "high"):
+        chosen = rows[rows["judgement"] == judgement]
+        if len(chosen):
+            provisional = int((chosen["basis"] == "no_information").sum())
+            words = certainty.JUDGEMENTS[judgement].lower()
+            text = f"{len(chosen)} domain{'s' * (len(chosen) != 1)} with {words}"
+            if provisional:
+                text += f" ({provisional} of them provisional, from No information answers)"
+            parts.append(text)
+    return " and ".join(parts) or "no domain that is not low"
 
 
 def _direction(domain: str, levels: int) -> str | None:
@@ -101,8 +146,8 @@ def _direction(domain: str, levels: int) -> str | None:
     low = min(ACCEPTED[domain])
     if domain == "risk_of_bias" and levels < low:
         return (
-            f"risk of bias: the book's RoB 2 table has {_concerns(GRADED_TRIAL)} domains that "
-            "are not low for this result; a rating that ignores them needs looking at again."
+            f"risk of bias: the book's RoB 2 table has {_concerns(GRADED_TRIAL)} for this "
+            "result; a rating that ignores them needs looking at again."
         )
     if domain == "inconsistency":
         return (
@@ -139,15 +184,22 @@ def _downgrades(value: object) -> dict[str, int] | str:
         )
     levels = {}
     for domain in certainty.GRADE_DOMAINS:
-        number = value[domain]
-        if isinstance(number, bool) or not isinstance(number, int) or number not in (0, 1, 2):
-            if isinstance(number, int | float) and not isinstance(number, bool) and number < 0:
-                return (
-                    f"`downgrades['{domain}']` is negative: these five domains only lower "
-                    "certainty (0, 1 or 2 levels)."
-                )
-            return f"`downgrades['{domain}']` should be 0, 1 or 2, not {quoted(number)}."
-        levels[domain] = number
+        name = f"downgrades['{domain}']"
+        # the book's one reading of numbers: numpy integers and 1.0 count, text does not
+        number = number_answer(name, value[domain])
+        if isinstance(number, str):
+            return number
+        top = certainty.MAX_DOWNGRADE[domain]
+        if number < 0:
+            return (
+                f"`{name}` is negative: these five domains only lower certainty "
+                f"(0 to {top} levels)."
+            )
+        if number != int(number) or number > top:
+            return (
+                f"`{name}` should be a whole number from 0 to {top}, not {quoted(value[domain])}."
+            )
+        levels[domain] = int(number)
     return levels
 
 
@@ -222,5 +274,15 @@ def _judge_reasons(value: object, levels: dict[str, int] | str) -> str | None:
         return (
             "every downgrade needs its reason, a sentence of at least "
             f"{MIN_REASON_WORDS} words: add one for {', '.join(thin)}."
+        )
+    off_topic = [
+        domain
+        for domain, number in levels.items()
+        if number > 0 and not any(word in value[domain].lower() for word in DOMAIN_WORDS[domain])
+    ]
+    if off_topic:
+        return (
+            f"the reason for {', '.join(off_topic)} does not say what that domain is about; "
+            "check that each sentence defends its own domain, not another one."
         )
     return None

@@ -47,13 +47,15 @@ def choose(sof: pd.DataFrame, disease: str, sof_id: str | None = None) -> pd.Dat
 
 
 def render(rows: pd.DataFrame) -> str:
-    """Each row as a small definition list: question, evidence, effect, certainty, why."""
+    """Each row as a small definition list: question, evidence, effect, absolute
+    effect per arm, certainty, why."""
     parts = []
     for row in rows.itertuples():
         items = [
             ("Disease", DISEASES[row.disease_area]),
             ("Evidence", row.evidence),
             ("Effect", row.effect),
+            ("Absolute (per arm)", row.absolute),
             ("Certainty", row.certainty_words),
             ("Why", row.downgrades),
             ("Rated by", RATED_BY[row.rated_by]),
