@@ -875,15 +875,20 @@ BCG_ARMS = ("events_vaccinated", "n_vaccinated", "events_control", "n_control")
 
 
 def reproduce_published(
-    benchmarks: pd.DataFrame, studies: pd.DataFrame, arms: Sequence[str] = BCG_ARMS
+    benchmarks: pd.DataFrame,
+    studies: pd.DataFrame,
+    arms: Sequence[str] = BCG_ARMS,
+    dataset: str = "bcg_trials",
 ) -> pd.DataFrame:
-    """Each published pooled result in `benchmarks` beside the same analysis run here on
-    `studies`, both rounded to the published decimals, and whether they agree.
+    """Each published pooled result in `benchmarks` for `dataset` beside the same analysis run
+    here on `studies`, both rounded to the published decimals, and whether they agree.
 
-    Uses `meta_analysis_benchmarks` columns benchmark_id, measure, method, estimate, ci_low,
-    ci_high, tau2, i2_percent, q, decimals; `studies` columns named by `arms` (events and
-    totals, treatment arm first).
+    Uses `meta_analysis_benchmarks` columns benchmark_id, dataset, measure, method, estimate,
+    ci_low, ci_high, tau2, i2_percent, q, decimals; `studies` columns named by `arms` (events
+    and totals, treatment arm first). `reproduce_tests` covers the Hartung-Knapp and Egger rows.
     """
+    if "dataset" in benchmarks:
+        benchmarks = benchmarks[benchmarks["dataset"] == dataset]
     rows = []
     for row in benchmarks.itertuples():
         ours = POOLERS[row.measure](*(studies[column] for column in arms), method=row.method)
@@ -907,6 +912,62 @@ def reproduce_published(
                 "agrees": agree,
             }
         )
+    return pd.DataFrame(rows)
+
+
+VALIDATION_QUANTITIES = {
+    "estimate": "estimate", "ci_low": "CI, lower", "ci_high": "CI, upper", "tau2": "tau²",
+    "se": "standard error", "statistic": "t statistic", "df": "degrees of freedom",
+    "p_value": "P value",
+}  # fmt: skip
+
+
+def reproduce_tests(
+    benchmarks: pd.DataFrame, teacher: pd.DataFrame, magnesium: pd.DataFrame
+) -> pd.DataFrame:
+    """The Hartung-Knapp rows (on `teacher_expectancy_studies`) and the Egger rows (on
+    `magnesium_trials`, without the mega-trial) of `benchmarks`, run here: one row per
+    published quantity with the published value, ours at the published decimals, and whether
+    they agree.
+
+    Uses `meta_analysis_benchmarks` columns benchmark_id, dataset, method, decimals and the
+    quantities; `teacher` columns smd, variance; `magnesium` columns deaths_magnesium,
+    n_magnesium, deaths_control, n_control, mega_trial.
+    """
+    small = magnesium[~magnesium["mega_trial"].astype(bool)]
+    rows = []
+    for row in benchmarks[benchmarks["dataset"] != "bcg_trials"].itertuples():
+        if row.method.endswith("_hartung_knapp"):
+            result = pool_generic(
+                teacher["smd"], se=np.sqrt(teacher["variance"]), log_scale=False,
+                method=row.method.removesuffix("_hartung_knapp"), hartung_knapp=True,
+            )  # fmt: skip
+            ours = {"estimate": result.estimate, "ci_low": result.ci_low,
+                    "ci_high": result.ci_high, "tau2": result.tau2, "se": result.se,
+                    "statistic": result.estimate / result.se, "df": result.k - 1}  # fmt: skip
+        elif row.method == "egger_regression":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ZeroCellWarning)  # one trial's zero cell
+                pooled = pool_odds_ratios(
+                    small["deaths_magnesium"], small["n_magnesium"],
+                    small["deaths_control"], small["n_control"],
+                )  # fmt: skip
+            egger = egger_test(pooled)
+            ours = {"estimate": egger.limit_estimate, "ci_low": egger.limit_ci_low,
+                    "ci_high": egger.limit_ci_high, "statistic": egger.t, "df": egger.df,
+                    "p_value": egger.p_value}  # fmt: skip
+        else:
+            raise MetaAnalysisError(f"{row.benchmark_id}: no reproduction for {row.method!r}")
+        places = int(row.decimals)
+        for name, label in VALIDATION_QUANTITIES.items():
+            published = getattr(row, name)
+            if pd.isna(published) or name not in ours:
+                continue
+            mine = round(float(ours[name]), 0 if name == "df" else places)
+            agree = abs(mine - round(float(published), places)) <= 10 ** (-places) / 2
+            rows.append({"benchmark_id": row.benchmark_id, "quantity": label,
+                         "published": float(published), "ours": mine,
+                         "agrees": bool(agree)})  # fmt: skip
     return pd.DataFrame(rows)
 
 

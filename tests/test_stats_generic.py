@@ -205,3 +205,37 @@ def test_egger_finds_no_asymmetry_in_a_symmetric_funnel():
 def test_egger_needs_three_studies():
     with pytest.raises(stats.MetaAnalysisError, match="at least 3 studies"):
         stats.egger_test(stats.pool_generic([0.5, 0.7], [0.3, 0.4], [0.9, 1.2]))
+
+
+# ------------------------------------------------------------------- the data/ benchmarks
+
+
+def test_the_data_tables_hold_the_validation_data():
+    from mscbook import data
+
+    teacher = data.load("teacher_expectancy_studies")
+    assert teacher["smd"].tolist() == RAUDENBUSH_YI
+    assert teacher["variance"].tolist() == RAUDENBUSH_VI
+    magnesium = data.load("magnesium_trials")
+    small = magnesium[~magnesium["mega_trial"]]
+    assert small["deaths_magnesium"].tolist() == MAGNESIUM["ai"]
+    assert small["n_control"].tolist() == MAGNESIUM["n2i"]
+    assert magnesium.loc[magnesium["mega_trial"], "study"].tolist() == ["ISIS-4 1995"]
+
+
+def test_every_hartung_knapp_and_egger_benchmark_is_reproduced():
+    from mscbook import data
+
+    benchmarks = data.load("meta_analysis_benchmarks")
+    table = stats.reproduce_tests(
+        benchmarks, data.load("teacher_expectancy_studies"), data.load("magnesium_trials")
+    )
+    assert set(table["benchmark_id"]) == {
+        "teacher_smd_dl_hk", "teacher_smd_fixed_hk", "magnesium_or_egger",
+    }  # fmt: skip
+    assert table["agrees"].all(), table[~table["agrees"]]
+    egger = table[table["benchmark_id"] == "magnesium_or_egger"].set_index("quantity")
+    assert egger.loc["t statistic", "ours"] == -3.1783
+    wrong = benchmarks.assign(ci_low=benchmarks["ci_low"] - 0.001)
+    teacher, magnesium = data.load("teacher_expectancy_studies"), data.load("magnesium_trials")
+    assert not stats.reproduce_tests(wrong, teacher, magnesium)["agrees"].all()
