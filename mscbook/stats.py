@@ -503,7 +503,9 @@ def se_from_ci(
     return (high - low) / (2 * z)
 
 
-def se_from_p(estimate: float, p_value: float, log_scale: bool = True, study: str = "study") -> float:
+def se_from_p(
+    estimate: float, p_value: float, log_scale: bool = True, study: str = "study"
+) -> float:
     """Standard error from a two-sided P value (Cochrane Handbook 6.3.2): |estimate| ÷ z(P),
     with the estimate on the log scale for a ratio. Only as good as the P value: it assumes a
     normal (Wald) test, and a P value rounded to 0.06 gives a rough SE."""
@@ -603,8 +605,7 @@ class EggerTest:
 
     def describe(self) -> str:
         return (
-            f"Egger's test: t = {self.t:.2f}, df = {self.df}, P = {self.p_value:.3f} "
-            f"(k = {self.k})"
+            f"Egger's test: t = {self.t:.2f}, df = {self.df}, P = {self.p_value:.3f} (k = {self.k})"
         )
 
 
