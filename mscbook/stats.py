@@ -585,6 +585,45 @@ def pool_generic(
     )  # fmt: skip
 
 
+def reported_ratios(outcomes: pd.DataFrame, outcome: str, trials: pd.DataFrame) -> pd.DataFrame:
+    """One row per trial reporting `outcome` as a ratio, ready for `pool_generic`: a reported
+    effect ratio with its CI and P value, or, where a trial reports only the two arms' (model)
+    means and the P value of their comparison, the ratio of those means with that P value.
+
+    Columns: trial_id, study, estimate, ci_low, ci_high, p_value, derived_from, timepoint.
+    Uses `trial_outcomes` columns trial_id, arm_id, comparator_arm_id, outcome, value,
+    effect_measure, effect_value, effect_ci_low, effect_ci_high, p_value, p_relation,
+    timepoint_value, timepoint_unit; `trials` columns trial_id, short_name.
+    """
+    names = trials.set_index("trial_id")["short_name"]
+    rows = []
+    for trial_id, group in outcomes[outcomes["outcome"] == outcome].groupby("trial_id", sort=False):
+        reported = group[group["effect_value"].notna()]
+        compared = group[group["comparator_arm_id"].notna() & group["value"].notna()]
+        exact_p = compared["p_relation"].eq("=") if len(compared) else None
+        if len(reported):
+            row = reported.iloc[0]
+            estimate, low, high = row.effect_value, row.effect_ci_low, row.effect_ci_high
+            source = f"reported {str(row.effect_measure).replace('_', ' ')}"
+        elif len(compared) and exact_p.iloc[0]:
+            row = compared.iloc[0]
+            control = group[group["arm_id"] == row.comparator_arm_id]
+            if len(control) != 1 or pd.isna(control["value"].iloc[0]):
+                continue
+            estimate, low, high = row.value / control["value"].iloc[0], math.nan, math.nan
+            source = "ratio of the two arms' reported means; P value of their comparison"
+        else:
+            continue
+        rows.append({"trial_id": trial_id, "study": names.get(trial_id, trial_id),
+                     "estimate": float(estimate), "ci_low": float(low), "ci_high": float(high),
+                     "p_value": float(row.p_value) if row.p_relation == "=" else math.nan,
+                     "derived_from": source,
+                     "timepoint": f"{row.timepoint_value:g} {row.timepoint_unit}"})  # fmt: skip
+    table = pd.DataFrame(rows)
+    table.attrs["data_files"] = _data_files(outcomes, trials)
+    return table
+
+
 # ------------------------------------------------------------------- small-study effects
 
 

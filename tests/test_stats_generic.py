@@ -243,3 +243,33 @@ def test_every_hartung_knapp_and_egger_benchmark_is_reproduced():
     wrong = benchmarks.assign(ci_low=benchmarks["ci_low"] - 0.001)
     teacher, magnesium = data.load("teacher_expectancy_studies"), data.load("magnesium_trials")
     assert not stats.reproduce_tests(wrong, teacher, magnesium)["agrees"].all()
+
+
+def test_reported_ratios_take_a_reported_ratio_or_the_ratio_of_two_arm_means():
+    import pandas as pd
+
+    nan = float("nan")
+    outcomes = pd.DataFrame(
+        {
+            "trial_id": ["a", "b", "b", "c"],
+            "arm_id": ["cells", "cells", "placebo", "cells"],
+            "comparator_arm_id": ["placebo", "placebo", None, None],
+            "outcome": ["lesions"] * 4,
+            "value": [nan, 3.0, 12.0, 5.0],
+            "effect_measure": ["rate_ratio", None, None, None],
+            "effect_value": [0.9, nan, nan, nan],
+            "effect_ci_low": [0.6, nan, nan, nan],
+            "effect_ci_high": [1.4, nan, nan, nan],
+            "p_value": [0.7, 0.06, nan, nan],
+            "p_relation": ["=", "=", None, None],
+            "timepoint_value": [24, 6, 6, 6],
+            "timepoint_unit": ["weeks", "months", "months", "months"],
+        }
+    )
+    trials = pd.DataFrame({"trial_id": ["a", "b", "c"], "short_name": ["A", "B", "C"]})
+    table = stats.reported_ratios(outcomes, "lesions", trials).set_index("study")
+    assert list(table.index) == ["A", "B"]  # C has no comparison
+    assert table.loc["A", "estimate"] == 0.9 and table.loc["A", "ci_high"] == 1.4
+    assert table.loc["B", "estimate"] == pytest.approx(0.25)
+    assert math.isnan(table.loc["B", "ci_low"]) and table.loc["B", "p_value"] == 0.06
+    assert "ratio of the two arms" in table.loc["B", "derived_from"]
