@@ -156,3 +156,87 @@ def test_a_broken_zero_example_gives_feedback_not_a_traceback():
     assert not feedback.passed and "could not be checked" in feedback.message
     feedback = checkers.check(ZERO_LABEL, {"zero_rr": 1})
     assert "`zero_example` is missing" in feedback.message
+
+
+# ---------------------------------------------------------------- Hartung-Knapp judgement
+
+HK_LABEL = "ex-meta-hk-judgement"
+
+
+@pytest.fixture(scope="module")
+def ms_ratios():
+    return stats.reported_ratios(
+        data.load("trial_outcomes"), "gd_enhancing_lesions", data.load("trials")
+    )
+
+
+def hk(ms_ratios, **options):
+    return stats.pool_generic(
+        ms_ratios["estimate"], ms_ratios["ci_low"], ms_ratios["ci_high"],
+        p_values=ms_ratios["p_value"], **options,
+    )  # fmt: skip
+
+
+def check_hk(ms_ratios, **names):
+    return checkers.check(HK_LABEL, {"ms_ratios": ms_ratios} | names)
+
+
+def test_the_hk_reference_answer_passes(ms_ratios):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    # independent of the checker: both intervals include 1, so the verdict cannot change
+    assert answer.ci_low < 1 < answer.ci_high
+    dl = hk(ms_ratios)
+    assert dl.ci_low < 1 < dl.ci_high
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"B", "C", "D"}, verdict_changes=False)
+    assert feedback.passed, feedback
+
+
+def test_the_hk_exercise_not_answered(ms_ratios):
+    feedback = check_hk(ms_ratios)
+    assert not feedback.passed and not feedback.answered
+
+
+def test_a_pool_without_hartung_knapp_is_named(ms_ratios):
+    feedback = check_hk(ms_ratios, hk_pool=hk(ms_ratios), claims="BCD", verdict_changes=False)
+    assert not feedback.passed and "hartung_knapp=True" in str(feedback)
+
+
+def test_a_false_claim_gets_coaching_that_points_at_the_evidence(ms_ratios):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"A", "B", "C", "D"},
+                        verdict_changes=False)  # fmt: skip
+    assert not feedback.passed and "claim A" in str(feedback)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"B", "C", "D", "E"},
+                        verdict_changes=False)  # fmt: skip
+    assert "claim E" in str(feedback)
+
+
+def test_a_missing_true_claim_is_coached_without_naming_its_letter(ms_ratios):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"B", "C"}, verdict_changes=False)
+    assert not feedback.passed
+    assert "compare hk_pool.ci_low" in str(feedback) and "D" not in str(feedback).split()
+
+
+def test_a_wrong_verdict_is_coached_and_the_answer_is_not_revealed(ms_ratios):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"B", "C", "D"}, verdict_changes=True)
+    assert not feedback.passed
+    message = str(feedback)
+    assert "excludes 1" in message and "False" not in message
+
+
+@pytest.mark.parametrize(
+    ("claims", "fragment"),
+    [("Z", "A to E"), (42, "set of letters")],
+)
+def test_malformed_claims_get_feedback_not_a_traceback(ms_ratios, claims, fragment):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims=claims, verdict_changes=False)
+    assert not feedback.passed and fragment in str(feedback)
+
+
+def test_a_verdict_that_is_not_true_or_false_is_named(ms_ratios):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"B", "C", "D"}, verdict_changes="no")
+    assert not feedback.passed and "True or False" in str(feedback)
