@@ -112,3 +112,11 @@ def test_the_forest_label_names_hartung_knapp():
         hartung_knapp=True,
     )  # fmt: skip
     assert "Hartung-Knapp" in forest_rows(hk)[-1]["label"]
+
+
+def test_a_generic_ratio_axis_has_a_short_label():
+    from mscbook.figures.meta_analysis import plot_forest
+
+    result = stamped(stats.pool_generic([0.94, 0.25], [0.58, 0.06], [1.50, 1.08]))
+    label = plot_forest(result).axes[0].get_xlabel()
+    assert label == "Ratio, treatment vs control (log scale)"

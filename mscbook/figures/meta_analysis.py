@@ -21,7 +21,8 @@ RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 
 
 def _axis_label(result: Pooled) -> str:
-    name = MEASURE_NAMES[result.measure]
+    # generic inverse-variance results keep their long name for `describe`, not for an axis
+    name = MEASURE_NAMES[result.measure].removesuffix(" (generic inverse variance)")
     name = name[:1].upper() + name[1:]
     if result.measure in RATIO_MEASURES:
         return f"{name}, treatment vs control (log scale)"
