@@ -80,6 +80,7 @@ class Pooled:
     excluded: tuple[str, ...] = ()  # double-zero studies left out of a ratio measure
     notes: tuple[str, ...] = ()  # the zero-cell warnings, kept for display
     hartung_knapp: bool = False  # CI from the HKSJ standard error and t with k - 1 df
+    hk_adhoc: bool = False  # HK SE never below the usual one (Knapp & Hartung 2003; Röver 2015)
 
     @property
     def k(self) -> int:
@@ -206,10 +207,15 @@ def _pool(
     excluded: tuple[str, ...] = (),
     data_files: tuple[str, ...] = (),
     hartung_knapp: bool = False,
+    hk_adhoc: bool = False,
 ) -> Pooled:
     from statsmodels.stats.meta_analysis import combine_effects
 
     _check_method(method)
+    if hk_adhoc and not hartung_knapp:
+        raise MetaAnalysisError(
+            "hk_adhoc=True modifies the Hartung-Knapp SE: set hartung_knapp=True"
+        )
     if hartung_knapp and len(effect) < 2:
         raise MetaAnalysisError(
             "Hartung-Knapp needs at least 2 studies (its t distribution has k - 1 df)"
@@ -238,11 +244,21 @@ def _pool(
     if hartung_knapp:
         # HKSJ: the weighted spread of the studies around the estimate replaces the model's SE,
         # and a t with k - 1 df replaces the normal (Hartung & Knapp 2001; IntHout 2014).
+        # Unlike the usual SE it can be SMALLER when the trials agree more than their SEs predict
+        # (generalised Q < k - 1); the ad hoc variant keeps the larger of the two (metafor
+        # test="adhoc", Jackson et al. 2017 section 4.3), so the interval is never narrower
+        # than the usual one with the same multiplier.
+        usual = se
         se = combined.sd_eff_w_re_hksj if random else combined.sd_eff_w_fe_hksj
+        if hk_adhoc:
+            se = max(se, usual)
         half = scipy_stats.t.ppf(0.975, k - 1) * se
         low, high = estimate - half, estimate + half
     prediction = (None, None)
-    if method != "fixed" and k >= 3:  # Higgins, Thompson & Spiegelhalter 2009: t with k-2 df
+    # Prediction interval in the form of Higgins, Thompson & Spiegelhalter 2009: t with k - 2 df,
+    # whether or not Hartung-Knapp is used (with HK, `se` above is the HK SE). metafor's
+    # predict() after test="knha" uses t with k - 1 df instead, so its limits are a little narrower.
+    if method != "fixed" and k >= 3:
         half = scipy_stats.t.ppf(0.975, k - 2) * math.sqrt(tau2 + se**2)
         prediction = (estimate - half, estimate + half)
     back = math.exp if measure in RATIO_MEASURES else float
@@ -271,6 +287,7 @@ def _pool(
         studies=table,
         excluded=excluded,
         hartung_knapp=bool(hartung_knapp),
+        hk_adhoc=bool(hk_adhoc),
     )
 
 
@@ -533,6 +550,7 @@ def pool_generic(
     method: str = "dl",
     studies: Sequence[str] | None = None,
     hartung_knapp: bool = False,
+    hk_adhoc: bool = False,
 ) -> Pooled:
     """Pool reported estimates by generic inverse variance (Cochrane Handbook 6.3 and 10.3).
 
@@ -541,6 +559,10 @@ def pool_generic(
     on the log scale for ratios). Missing values (None or NaN) fall through to the next. With
     `log_scale=True` (ratios: rate, hazard, risk or odds ratios) the pooling is on the log scale
     and the result is a ratio (`measure="ratio"`); otherwise a difference (`measure="effect"`).
+    With `log_scale=False` an SE from a CI or P value uses the normal z; for means from small
+    samples the Cochrane Handbook (6.3.1) uses the t distribution instead, giving a larger SE.
+    `hk_adhoc=True` (with `hartung_knapp=True`) never lets the Hartung-Knapp SE fall below the
+    usual one.
     """
     k = len(estimates)
     names = _names(studies, k)
@@ -581,7 +603,7 @@ def pool_generic(
     variance = np.asarray(errors, dtype=float) ** 2
     return _pool(
         "ratio" if log_scale else "effect", method, np.asarray(effects, dtype=float), variance,
-        table, data_files=files, hartung_knapp=hartung_knapp,
+        table, data_files=files, hartung_knapp=hartung_knapp, hk_adhoc=hk_adhoc,
     )  # fmt: skip
 
 
@@ -648,17 +670,39 @@ class EggerTest:
         )
 
 
-def egger_test(result: Pooled) -> EggerTest:
+def egger_test(result: Pooled, predictor: str = "se", n_total=None) -> EggerTest:
     """Egger's regression test for funnel-plot asymmetry on the studies of a pooled result
     (Egger et al. 1997), by statsmodels' weighted least squares. Needs 3 studies to run; with
-    fewer than about 10 its power is low, and asymmetry has causes other than bias."""
+    fewer than about 10 its power is low, and asymmetry has causes other than bias.
+
+    `predictor="ninv"` regresses on 1 / total sample size instead of the SE (the predictor of
+    Peters et al. 2006, as metafor's `regtest(model="lm", predictor="ninv")`): for log odds ratios
+    with sparse data the SE is correlated with the log OR itself, which can fake asymmetry
+    (Sterne et al. 2011). `n_total` gives each study's total size; by default the sum of the arm
+    sizes `n_treat` + `n_control` kept in the pooled result's study table."""
     import statsmodels.api as sm
 
     if result.k < 3:
         raise MetaAnalysisError(f"Egger's test needs at least 3 studies, got {result.k}")
     effect = result.studies["effect"].to_numpy(dtype=float)
     variance = result.studies["variance"].to_numpy(dtype=float)
-    design = sm.add_constant(np.sqrt(variance))
+    if predictor == "se":
+        x = np.sqrt(variance)
+    elif predictor == "ninv":
+        if n_total is None:
+            missing = {"n_treat", "n_control"} - set(result.studies.columns)
+            if missing:
+                raise MetaAnalysisError(
+                    f"predictor='ninv' needs n_total or study columns {sorted(missing)}"
+                )
+            n_total = result.studies["n_treat"] + result.studies["n_control"]
+        n_total = np.asarray(n_total, dtype=float)
+        if len(n_total) != result.k or not (n_total > 0).all():
+            raise MetaAnalysisError(f"n_total needs {result.k} sizes above 0, got {list(n_total)}")
+        x = 1 / n_total
+    else:
+        raise MetaAnalysisError(f"predictor must be 'se' or 'ninv', got {predictor!r}")
+    design = sm.add_constant(x)
     fit = sm.WLS(effect, design, weights=1 / variance).fit()
     low, high = fit.conf_int(0.05)[0]
     return EggerTest(
@@ -687,6 +731,7 @@ def leave_one_out(result: Pooled) -> pd.DataFrame:
             rest["variance"].to_numpy(),
             rest[["study"]].reset_index(drop=True),
             hartung_knapp=result.hartung_knapp,
+            hk_adhoc=result.hk_adhoc,
         )
         rows.append(
             {

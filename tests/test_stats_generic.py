@@ -273,3 +273,52 @@ def test_reported_ratios_take_a_reported_ratio_or_the_ratio_of_two_arm_means():
     assert table.loc["B", "estimate"] == pytest.approx(0.25)
     assert math.isnan(table.loc["B", "ci_low"]) and table.loc["B", "p_value"] == 0.06
     assert "ratio of the two arms" in table.loc["B", "derived_from"]
+
+
+def _two_agreeing_trials(**kwargs):
+    return stats.pool_generic([0.70, 0.72], [0.55, 0.50], [0.89, 1.04], **kwargs)
+
+
+def test_hartung_knapp_can_be_narrower_than_usual_and_adhoc_prevents_it():
+    # By hand: SE from each CI, inverse-variance weights; the trials agree (Q < k - 1), so
+    # tau² = 0 and the HK SE is sqrt(sum w (y - mu)² / ((k - 1) sum w)).
+    import math
+
+    from scipy.stats import t
+
+    y = [math.log(0.70), math.log(0.72)]
+    se = [
+        (math.log(0.89) - math.log(0.55)) / (2 * 1.959964),
+        (math.log(1.04) - math.log(0.50)) / (2 * 1.959964),
+    ]
+    w = [1 / s**2 for s in se]
+    mu = sum(wi * yi for wi, yi in zip(w, y, strict=True)) / sum(w)
+    se_usual = 1 / math.sqrt(sum(w))
+    se_hk = math.sqrt(sum(wi * (yi - mu) ** 2 for wi, yi in zip(w, y, strict=True)) / sum(w))
+    assert se_hk < se_usual
+    hk = _two_agreeing_trials(hartung_knapp=True)
+    assert hk.se == pytest.approx(se_hk, rel=1e-6)
+    usual = _two_agreeing_trials()
+    assert hk.ci_high - hk.ci_low < usual.ci_high - usual.ci_low  # narrower than fixed effect
+    adhoc = _two_agreeing_trials(hartung_knapp=True, hk_adhoc=True)
+    assert adhoc.se == pytest.approx(se_usual, rel=1e-6)
+    half = t.ppf(0.975, 1) * se_usual
+    assert adhoc.ci_low == pytest.approx(math.exp(mu - half), rel=1e-6)
+    assert adhoc.ci_high == pytest.approx(math.exp(mu + half), rel=1e-6)
+    assert adhoc.hk_adhoc and not hk.hk_adhoc
+
+
+def test_hk_adhoc_needs_hartung_knapp():
+    with pytest.raises(stats.MetaAnalysisError, match="hartung_knapp=True"):
+        _two_agreeing_trials(hk_adhoc=True)
+
+
+def test_two_studies_with_positive_dl_tau2_hk_se_equals_usual_se():
+    # With k = 2 and a positive DerSimonian-Laird tau², the generalised Q with random-effects
+    # weights is exactly 1 = k - 1, so the HK SE equals the usual random-effects SE.
+    kwargs = dict(estimates=[0.5, 1.5], ci_low=[0.3, 1.0], ci_high=[0.83, 2.25])
+    usual = stats.pool_generic(**kwargs)
+    assert usual.tau2 > 0
+    hk = stats.pool_generic(**kwargs, hartung_knapp=True)
+    assert hk.se == pytest.approx(usual.se, rel=1e-9)
+    assert hk.ci_high > usual.ci_high  # only the multiplier (t with 1 df) widens it
