@@ -1015,8 +1015,9 @@ def reproduce_tests(
     published quantity with the published value, ours at the published decimals, and whether
     they agree.
 
-    Uses `meta_analysis_benchmarks` columns benchmark_id, dataset, method, decimals and the
-    quantities; `teacher` columns smd, variance; `magnesium` columns deaths_magnesium,
+    Uses `meta_analysis_benchmarks` columns benchmark_id, dataset, method, decimals,
+    statistic_decimals and the quantities; `teacher` columns smd, variance; `magnesium` columns
+    deaths_magnesium,
     n_magnesium, deaths_control, n_control, mega_trial.
     """
     small = magnesium[~magnesium["mega_trial"].astype(bool)]
@@ -1048,8 +1049,11 @@ def reproduce_tests(
             published = getattr(row, name)
             if pd.isna(published) or name not in ours:
                 continue
-            mine = round(float(ours[name]), 0 if name == "df" else places)
-            agree = abs(mine - round(float(published), places)) <= 10 ** (-places) / 2
+            digits = places
+            if name == "statistic" and pd.notna(getattr(row, "statistic_decimals", None)):
+                digits = int(row.statistic_decimals)  # a statistic published to fewer decimals
+            mine = round(float(ours[name]), 0 if name == "df" else digits)
+            agree = abs(mine - round(float(published), digits)) <= 10 ** (-digits) / 2
             rows.append({"benchmark_id": row.benchmark_id, "quantity": label,
                          "published": float(published), "ours": mine,
                          "agrees": bool(agree)})  # fmt: skip

@@ -120,3 +120,26 @@ def test_a_generic_ratio_axis_has_a_short_label():
     result = stamped(stats.pool_generic([0.94, 0.25], [0.58, 0.06], [1.50, 1.08]))
     label = plot_forest(result).axes[0].get_xlabel()
     assert label == "Ratio, treatment vs control (log scale)"
+
+
+def test_every_contour_band_reaches_past_the_plot_edge_and_is_visible():
+    # A band filled only to a fixed `reach` was drawn backwards, as a dark strip, where its
+    # contour passed that point; each band must run from its contour out beyond the x-limits.
+    from matplotlib.collections import PolyCollection
+    from matplotlib.colors import to_rgb
+
+    from mscbook.figures.meta_analysis import plot_contour_funnel
+
+    md = stamped(
+        stats.pool_mean_differences(
+            [1, 2, 0.5], [1, 1, 2], [20, 30, 15], [0, 0, 0], [1, 1, 2], [20, 30, 15]
+        )
+    )
+    axes = plot_contour_funnel(md).axes[0]
+    low, high = axes.get_xlim()
+    bands = [c for c in axes.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 6
+    for band in bands:
+        x = np.concatenate([path.vertices[:, 0] for path in band.get_paths()])
+        assert x.max() >= high or x.min() <= low
+        assert max(to_rgb(band.get_facecolor()[0][:3])) <= 0.9  # not near-white on white

@@ -167,18 +167,14 @@ def check_zero_event_pooling(namespace: Mapping[str, object]) -> Feedback:
 RATIO_COLUMNS = {"study", "estimate", "ci_low", "ci_high", "p_value"}
 #: The claims offered in `ex-meta-hk-judgement`, and whether each is true of these two trials.
 HK_CLAIMS = {"A": False, "B": True, "C": True, "D": True, "E": False}
-HK_COACHING = {
-    "A": "Check claim A: compare `hk_pool.value` with the DerSimonian-Laird pool of the same two "
-    "trials. Which part of the result does Hartung-Knapp replace?",
-    "B": "One claim about the number of trials is missing: what are `hk_pool.k - 1` and "
-    "`scipy.stats.t.ppf(0.975, hk_pool.k - 1)`, and what do they multiply?",
-    "C": "One claim about the two trials' disagreement is missing: compare `hk_pool.q` with its "
-    "degrees of freedom, `hk_pool.k - 1`.",
-    "D": "One claim about the intervals is missing: compare `hk_pool.ci_low` and "
-    "`hk_pool.ci_high` (and the DerSimonian-Laird ones) with 1.",
-    "E": "Check claim E: what may an interval that includes 1 say about an effect, and what may "
-    "it not say?",
-}
+#: What to inspect when the claims are not right yet: the same list whatever is wrong, so the
+#: feedback never points at a letter.
+HK_EVIDENCE = (
+    "`hk_pool.value` beside the DerSimonian-Laird pool of the same trials; "
+    "`hk_pool.k - 1` and `scipy.stats.t.ppf(0.975, hk_pool.k - 1)`; "
+    "`scipy.stats.chi2.sf(hk_pool.q, hk_pool.k - 1)`; "
+    "both intervals' limits beside 1; and what an interval that includes 1 may and may not say."
+)
 
 
 def _claims(value: object) -> set[str] | str:
@@ -203,8 +199,9 @@ def _excludes_one(result: stats.Pooled) -> bool:
 def check_hk_judgement(namespace: Mapping[str, object]) -> Feedback:
     """`ex-meta-hk-judgement`: `hk_pool` (the two trials in `ms_ratios` pooled with
     `hartung_knapp=True`), `claims` (the letters of the true claims) and `verdict_changes`
-    (whether Hartung-Knapp changes what may be concluded about benefit). The feedback points at
-    the evidence for each wrong or missing claim; it never states the verdict."""
+    (whether Hartung-Knapp changes what may be concluded about benefit). The feedback gives only
+    how many letters are false and how many true ones are missing, with the same list of
+    quantities to inspect whatever is wrong; it never names a letter or states the verdict."""
     table = _table(namespace, "ms_ratios", RATIO_COLUMNS)
     if table is None:
         return _missing("ms_ratios", "`stats.reported_ratios(...)` of the chapter")
@@ -234,12 +231,22 @@ def check_hk_judgement(namespace: Mapping[str, object]) -> Feedback:
     if isinstance(letters, str):
         verdicts["claims"] = letters
     else:
-        wrong = sorted(letter for letter in letters if not HK_CLAIMS[letter])
-        missing = sorted(
-            letter for letter, true in HK_CLAIMS.items() if true and letter not in letters
-        )
-        problems = [HK_COACHING[letter] for letter in wrong + missing]
-        verdicts["claims"] = " ".join(problems) if problems else None
+        wrong = sum(1 for letter in letters if not HK_CLAIMS[letter])
+        missing = sum(1 for letter, true in HK_CLAIMS.items() if true and letter not in letters)
+        if wrong or missing:
+            counts = []
+            if wrong:
+                counts.append(f"{wrong} of your letters {'is' if wrong == 1 else 'are'} false")
+            if missing:
+                counts.append(
+                    f"{missing} true statement{'' if missing == 1 else 's'} "
+                    f"{'is' if missing == 1 else 'are'} missing"
+                )
+            verdicts["claims"] = (
+                f"{'; '.join(counts).capitalize()}. Inspect, for each statement: {HK_EVIDENCE}"
+            )
+        else:
+            verdicts["claims"] = None
     changes = namespace.get("verdict_changes", ...)
     if changes is ...:
         verdicts["verdict_changes"] = WAITING
@@ -247,8 +254,9 @@ def check_hk_judgement(namespace: Mapping[str, object]) -> Feedback:
         verdicts["verdict_changes"] = "`verdict_changes` should be True or False."
     elif as_bool(changes) != (_excludes_one(dl) != _excludes_one(expected)):
         verdicts["verdict_changes"] = (
-            "`verdict_changes` does not follow from the intervals: a conclusion about benefit "
-            "changes only if one interval excludes 1 and the other does not. Check each."
+            "Look again at `verdict_changes`: compare each interval, DerSimonian-Laird and "
+            "Hartung-Knapp, with a rate ratio of 1, and ask what each allows you to conclude "
+            "about benefit."
         )
     else:
         verdicts["verdict_changes"] = None

@@ -115,7 +115,7 @@ def plot_funnel(result: Pooled) -> Figure:
 
 
 #: Contour bands of a contour-enhanced funnel: two-sided P value, its z, and the band's shade.
-CONTOURS = ((0.10, 1.645, "#f0f0f0"), (0.05, 1.960, "#d4d4d4"), (0.01, 2.576, "#a8a8a8"))
+CONTOURS = ((0.10, 1.645, "#e0e0e0"), (0.05, 1.960, "#bdbdbd"), (0.01, 2.576, "#969696"))
 
 
 def contour_limits(result: Pooled, steps: int = 60) -> dict[float, tuple[np.ndarray, np.ndarray]]:
@@ -139,11 +139,15 @@ def plot_contour_funnel(result: Pooled) -> Figure:
     limits = contour_limits(result)
     se_max = float(result.studies["se"].max()) * 1.1
     reach = float(np.abs(result.studies["effect"]).max()) * 1.25 + 0.1
+    # Each band runs from its contour to well beyond the axis limits (clipped there): filling only
+    # to `reach` drew a band backwards, as a dark strip at the edges, where the contour passed it.
+    far = min(2 * max(reach, max(float(edge.max()) for _, edge in limits.values())), 50.0)
     for p, _, shade in CONTOURS:  # P < 0.10 covers the most; each stricter band is drawn over it
         se, edge = limits[p]
-        axes.fill_betweenx(se, to_axis(edge), to_axis(np.full_like(se, reach)), color=shade,
+        outer = np.full_like(se, far)
+        axes.fill_betweenx(se, to_axis(edge), to_axis(outer), color=shade,
                            linewidth=0, label=f"P < {p:g}")  # fmt: skip
-        axes.fill_betweenx(se, to_axis(-np.full_like(se, reach)), to_axis(-edge), color=shade,
+        axes.fill_betweenx(se, to_axis(-outer), to_axis(-edge), color=shade,
                            linewidth=0)  # fmt: skip
     axes.axvline(to_axis(0.0), color=PALETTE["black"], linewidth=1, label="no effect")
     axes.axvline(result.value, color=PALETTE["vermillion"], linestyle="--", label="pooled effect")
