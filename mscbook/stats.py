@@ -16,6 +16,13 @@ difference of 0 is information), corrected like any zero-cell study so that its 
 negative or non-integer counts, more events than patients) raises `MetaAnalysisError` naming the
 study.
 
+`pool_generic` pools estimates that arrive as summaries (a ratio with its confidence interval, or
+with its P value) by generic inverse variance (Cochrane Handbook, section 6.3): the standard error
+comes from the interval's width, or from the P value, on the log scale for ratios. Every pooler
+takes `hartung_knapp=True` for the Hartung-Knapp(-Sidik-Jonkman) interval: statsmodels' HKSJ
+standard error and a t distribution with k - 1 degrees of freedom. `egger_test` is Egger's
+regression test for funnel-plot asymmetry (weighted least squares in statsmodels).
+
 For the book's data: `two_arm_comparisons` pairs the arms of `trial_outcomes`,
 `pooling_candidates` says for each outcome whether (and with what caveats) it can be pooled, and
 `reproduce_published` sets published pooled results beside ours.
@@ -38,8 +45,10 @@ MEASURE_NAMES = {
     "RD": "risk difference",
     "MD": "mean difference",
     "SMD": "standardised mean difference (Hedges' g)",
+    "ratio": "ratio (generic inverse variance)",
+    "effect": "effect (generic inverse variance)",
 }
-RATIO_MEASURES = {"RR", "OR"}
+RATIO_MEASURES = {"RR", "OR", "ratio"}
 CONTINUITY = 0.5
 
 
@@ -56,7 +65,7 @@ class Pooled:
     """A pooled estimate. Ratio measures are pooled on the log scale; `ci_*` are on the ratio
     scale for them (so `ci_low < ratio < ci_high`) and on the measure's own scale otherwise."""
 
-    measure: str  # RR, OR, RD, MD or SMD
+    measure: str  # RR, OR, RD, MD, SMD, or ratio / effect (generic inverse variance)
     method: str  # fixed, dl or pm
     estimate: float  # log ratio for RR and OR; the difference itself for RD, MD and SMD
     se: float
@@ -70,6 +79,8 @@ class Pooled:
     studies: pd.DataFrame  # study, effect, variance, se, ci_low, ci_high, weight (+ inputs)
     excluded: tuple[str, ...] = ()  # double-zero studies left out of a ratio measure
     notes: tuple[str, ...] = ()  # the zero-cell warnings, kept for display
+    hartung_knapp: bool = False  # CI from the HKSJ standard error and t with k - 1 df
+    hk_adhoc: bool = False  # HK SE never below the usual one (Knapp & Hartung 2003; Röver 2015)
 
     @property
     def k(self) -> int:
@@ -111,8 +122,9 @@ class Pooled:
     def describe(self) -> str:
         """One line for a reader: estimate, CI, heterogeneity, k."""
         name = MEASURE_NAMES[self.measure]
+        method = f"{self.method}, Hartung-Knapp" if self.hartung_knapp else self.method
         return (
-            f"Pooled {name} ({self.method}): {self.value:.2f} "
+            f"Pooled {name} ({method}): {self.value:.2f} "
             f"(95% CI {self.ci_low:.2f} to {self.ci_high:.2f}); "
             f"tau² = {self.tau2:.3f}, I² = {100 * self.i2:.0f}%, k = {self.k}"
         )
@@ -194,10 +206,20 @@ def _pool(
     table: pd.DataFrame,
     excluded: tuple[str, ...] = (),
     data_files: tuple[str, ...] = (),
+    hartung_knapp: bool = False,
+    hk_adhoc: bool = False,
 ) -> Pooled:
     from statsmodels.stats.meta_analysis import combine_effects
 
     _check_method(method)
+    if hk_adhoc and not hartung_knapp:
+        raise MetaAnalysisError(
+            "hk_adhoc=True modifies the Hartung-Knapp SE: set hartung_knapp=True"
+        )
+    if hartung_knapp and len(effect) < 2:
+        raise MetaAnalysisError(
+            "Hartung-Knapp needs at least 2 studies (its t distribution has k - 1 df)"
+        )
     if (variance <= 0).any():
         study = table["study"].iloc[int(np.argmax(variance <= 0))]
         raise MetaAnalysisError(f"{study}: its variance is 0; the effect cannot be weighted")
@@ -219,8 +241,24 @@ def _pool(
 
     z = scipy_stats.norm.ppf(0.975)
     low, high = estimate - z * se, estimate + z * se
+    if hartung_knapp:
+        # HKSJ: the weighted spread of the studies around the estimate replaces the model's SE,
+        # and a t with k - 1 df replaces the normal (Hartung & Knapp 2001; IntHout 2014).
+        # Unlike the usual SE it can be SMALLER when the trials agree more than their SEs predict
+        # (generalised Q < k - 1); the ad hoc variant keeps the larger of the two (metafor
+        # test="adhoc", Jackson et al. 2017 section 4.3), so the interval is never narrower
+        # than the usual one with the same multiplier.
+        usual = se
+        se = combined.sd_eff_w_re_hksj if random else combined.sd_eff_w_fe_hksj
+        if hk_adhoc:
+            se = max(se, usual)
+        half = scipy_stats.t.ppf(0.975, k - 1) * se
+        low, high = estimate - half, estimate + half
     prediction = (None, None)
-    if method != "fixed" and k >= 3:  # Higgins, Thompson & Spiegelhalter 2009: t with k-2 df
+    # Prediction interval in the form of Higgins, Thompson & Spiegelhalter 2009: t with k - 2 df,
+    # whether or not Hartung-Knapp is used (with HK, `se` above is the HK SE). metafor's
+    # predict() after test="knha" uses t with k - 1 df instead, so its limits are a little narrower.
+    if method != "fixed" and k >= 3:
         half = scipy_stats.t.ppf(0.975, k - 2) * math.sqrt(tau2 + se**2)
         prediction = (estimate - half, estimate + half)
     back = math.exp if measure in RATIO_MEASURES else float
@@ -248,6 +286,8 @@ def _pool(
         prediction_high=None if prediction[1] is None else back(prediction[1]),
         studies=table,
         excluded=excluded,
+        hartung_knapp=bool(hartung_knapp),
+        hk_adhoc=bool(hk_adhoc),
     )
 
 
@@ -261,6 +301,7 @@ def _pool_binary(
     method: str,
     studies: Sequence[str] | None,
     continuity: float,
+    hartung_knapp: bool = False,
 ) -> Pooled:
     from statsmodels.stats.meta_analysis import effectsize_2proportions
 
@@ -315,8 +356,9 @@ def _pool_binary(
     )
     files = _data_files(events_treat, n_treat, events_control, n_control)
     result = _pool(
-        measure, method, np.asarray(effect), np.asarray(variance), table, excluded, files
-    )
+        measure, method, np.asarray(effect), np.asarray(variance), table, excluded, files,
+        hartung_knapp=hartung_knapp,
+    )  # fmt: skip
     return replace(result, notes=tuple(notes))
 
 
@@ -328,11 +370,12 @@ def pool_risk_ratios(
     method: str = "dl",
     studies: Sequence[str] | None = None,
     continuity: float = CONTINUITY,
+    hartung_knapp: bool = False,
 ) -> Pooled:
     """Pool risk ratios (treatment over control) across studies on the log scale."""
     return _pool_binary(
         "risk-ratio", "RR", events_treat, n_treat, events_control, n_control,
-        method, studies, continuity,
+        method, studies, continuity, hartung_knapp,
     )  # fmt: skip
 
 
@@ -344,11 +387,12 @@ def pool_odds_ratios(
     method: str = "dl",
     studies: Sequence[str] | None = None,
     continuity: float = CONTINUITY,
+    hartung_knapp: bool = False,
 ) -> Pooled:
     """Pool odds ratios (treatment over control) across studies on the log scale."""
     return _pool_binary(
         "odds-ratio", "OR", events_treat, n_treat, events_control, n_control,
-        method, studies, continuity,
+        method, studies, continuity, hartung_knapp,
     )  # fmt: skip
 
 
@@ -360,6 +404,7 @@ def pool_risk_differences(
     method: str = "dl",
     studies: Sequence[str] | None = None,
     continuity: float = CONTINUITY,
+    hartung_knapp: bool = False,
 ) -> Pooled:
     """Pool risk differences (treatment minus control, as proportions) across studies.
 
@@ -368,7 +413,7 @@ def pool_risk_differences(
     """
     return _pool_binary(
         "diff", "RD", events_treat, n_treat, events_control, n_control,
-        method, studies, continuity,
+        method, studies, continuity, hartung_knapp,
     )  # fmt: skip
 
 
@@ -385,7 +430,9 @@ def _continuous(columns: dict, studies: Sequence[str] | None) -> tuple[dict, lis
     return arrays, names
 
 
-def _pool_continuous(measure: str, method: str, columns: dict, studies) -> Pooled:
+def _pool_continuous(
+    measure: str, method: str, columns: dict, studies, hartung_knapp: bool = False
+) -> Pooled:
     """Pool MD (treatment minus control) or SMD (Hedges' g, statsmodels) from per-arm summaries."""
     from statsmodels.stats.meta_analysis import effectsize_smd
 
@@ -398,24 +445,27 @@ def _pool_continuous(measure: str, method: str, columns: dict, studies) -> Poole
         effect, variance = effectsize_smd(*(a[name] for name in columns))
     table = pd.DataFrame({"study": names, **{name: a[name] for name in columns}})
     files = _data_files(*columns.values())
-    return _pool(measure, method, np.asarray(effect), np.asarray(variance), table, data_files=files)
+    return _pool(
+        measure, method, np.asarray(effect), np.asarray(variance), table, data_files=files,
+        hartung_knapp=hartung_knapp,
+    )  # fmt: skip
 
 
 def pool_mean_differences(
     mean_treat, sd_treat, n_treat, mean_control, sd_control, n_control,
-    method: str = "dl", studies: Sequence[str] | None = None,
+    method: str = "dl", studies: Sequence[str] | None = None, hartung_knapp: bool = False,
 ) -> Pooled:  # fmt: skip
     """Pool raw mean differences (treatment minus control); every study in the same unit."""
     columns = dict(
         mean_treat=mean_treat, sd_treat=sd_treat, n_treat=n_treat,
         mean_control=mean_control, sd_control=sd_control, n_control=n_control,
     )  # fmt: skip
-    return _pool_continuous("MD", method, columns, studies)
+    return _pool_continuous("MD", method, columns, studies, hartung_knapp)
 
 
 def pool_standardised_mean_differences(
     mean_treat, sd_treat, n_treat, mean_control, sd_control, n_control,
-    method: str = "dl", studies: Sequence[str] | None = None,
+    method: str = "dl", studies: Sequence[str] | None = None, hartung_knapp: bool = False,
 ) -> Pooled:  # fmt: skip
     """Pool standardised mean differences (Hedges' g, bias-corrected), for outcomes measured on
     different scales."""
@@ -423,7 +473,248 @@ def pool_standardised_mean_differences(
         mean_treat=mean_treat, sd_treat=sd_treat, n_treat=n_treat,
         mean_control=mean_control, sd_control=sd_control, n_control=n_control,
     )  # fmt: skip
-    return _pool_continuous("SMD", method, columns, studies)
+    return _pool_continuous("SMD", method, columns, studies, hartung_knapp)
+
+
+# ------------------------------------------------------------- generic inverse variance
+
+
+def _level_z(level: float) -> float:
+    from scipy import stats as scipy_stats
+
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise MetaAnalysisError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    return float(scipy_stats.norm.ppf(0.5 + level / 2))
+
+
+def _scale(value: float, log_scale: bool, what: str, study: str) -> float:
+    if not log_scale:
+        return value
+    if value <= 0:
+        raise MetaAnalysisError(
+            f"{study}: {what} is {value:g}; a ratio must be above 0 to go on the log scale"
+        )
+    return math.log(value)
+
+
+def se_from_ci(
+    estimate: float, ci_low: float, ci_high: float, log_scale: bool = True,
+    level: float = 0.95, study: str = "study",
+) -> float:  # fmt: skip
+    """Standard error from a confidence interval (Cochrane Handbook 6.3.1): width ÷ (2 × z),
+    on the log scale for a ratio (`log_scale=True`)."""
+    z = _level_z(level)
+    values = [float(v) for v in (estimate, ci_low, ci_high)]
+    if not all(math.isfinite(v) for v in values):
+        raise MetaAnalysisError(f"{study}: estimate and CI must be numbers, got {values}")
+    est, low, high = (_scale(v, log_scale, name, study)
+                      for v, name in zip(values, ("the estimate", "ci_low", "ci_high"),
+                                         strict=True))  # fmt: skip
+    if not low < high:
+        raise MetaAnalysisError(f"{study}: ci_low ({values[1]:g}) must be below ci_high")
+    if not low <= est <= high:
+        raise MetaAnalysisError(
+            f"{study}: the estimate {values[0]:g} is outside its CI "
+            f"({values[1]:g} to {values[2]:g}); check the columns"
+        )
+    return (high - low) / (2 * z)
+
+
+def se_from_p(
+    estimate: float, p_value: float, log_scale: bool = True, study: str = "study"
+) -> float:
+    """Standard error from a two-sided P value (Cochrane Handbook 6.3.2): |estimate| ÷ z(P),
+    with the estimate on the log scale for a ratio. Only as good as the P value: it assumes a
+    normal (Wald) test, and a P value rounded to 0.06 gives a rough SE."""
+    from scipy import stats as scipy_stats
+
+    if isinstance(p_value, bool) or not 0 < float(p_value) < 1:
+        raise MetaAnalysisError(f"{study}: the P value must be between 0 and 1, got {p_value!r}")
+    est = _scale(float(estimate), log_scale, "the estimate", study)
+    if est == 0:
+        raise MetaAnalysisError(
+            f"{study}: an estimate of no effect carries no SE in its P value; use its CI"
+        )
+    return abs(est) / float(scipy_stats.norm.isf(float(p_value) / 2))
+
+
+def pool_generic(
+    estimates,
+    ci_low=None,
+    ci_high=None,
+    *,
+    p_values=None,
+    se=None,
+    log_scale: bool = True,
+    level: float = 0.95,
+    method: str = "dl",
+    studies: Sequence[str] | None = None,
+    hartung_knapp: bool = False,
+    hk_adhoc: bool = False,
+) -> Pooled:
+    """Pool reported estimates by generic inverse variance (Cochrane Handbook 6.3 and 10.3).
+
+    Each study needs an estimate and one way to its standard error, tried in this order: a CI
+    (`ci_low`, `ci_high`, at `level`), a two-sided P value (`p_values`), or the SE itself (`se`,
+    on the log scale for ratios). Missing values (None or NaN) fall through to the next. With
+    `log_scale=True` (ratios: rate, hazard, risk or odds ratios) the pooling is on the log scale
+    and the result is a ratio (`measure="ratio"`); otherwise a difference (`measure="effect"`).
+    With `log_scale=False` an SE from a CI or P value uses the normal z; for means from small
+    samples the Cochrane Handbook (6.3.1) uses the t distribution instead, giving a larger SE.
+    `hk_adhoc=True` (with `hartung_knapp=True`) never lets the Hartung-Knapp SE fall below the
+    usual one.
+    """
+    k = len(estimates)
+    names = _names(studies, k)
+
+    def column(values, name):
+        if values is None:
+            return [math.nan] * k
+        values = list(values)
+        if len(values) != k:
+            raise MetaAnalysisError(f"{name} has {len(values)} values for {k} estimates")
+        return [math.nan if v is None else float(v) for v in values]
+
+    if k == 0:
+        raise MetaAnalysisError("no studies to pool")
+    est = column(estimates, "estimates")
+    lows, highs = column(ci_low, "ci_low"), column(ci_high, "ci_high")
+    ps, ses = column(p_values, "p_values"), column(se, "se")
+    effects, errors, routes = [], [], []
+    for i, study in enumerate(names):
+        if not math.isfinite(est[i]):
+            raise MetaAnalysisError(f"{study}: the estimate is missing")
+        if math.isfinite(lows[i]) and math.isfinite(highs[i]):
+            errors.append(se_from_ci(est[i], lows[i], highs[i], log_scale, level, study))
+            routes.append("CI")
+        elif math.isfinite(ps[i]):
+            errors.append(se_from_p(est[i], ps[i], log_scale, study))
+            routes.append("P value")
+        elif math.isfinite(ses[i]):
+            if ses[i] <= 0:
+                raise MetaAnalysisError(f"{study}: se must be above 0, got {ses[i]:g}")
+            errors.append(ses[i])
+            routes.append("SE")
+        else:
+            raise MetaAnalysisError(f"{study}: give a CI (both limits), a P value or an SE")
+        effects.append(_scale(est[i], log_scale, "the estimate", study))
+    table = pd.DataFrame({"study": names, "reported": est, "se_from": routes})
+    files = _data_files(estimates, ci_low, ci_high, p_values, se)
+    variance = np.asarray(errors, dtype=float) ** 2
+    return _pool(
+        "ratio" if log_scale else "effect", method, np.asarray(effects, dtype=float), variance,
+        table, data_files=files, hartung_knapp=hartung_knapp, hk_adhoc=hk_adhoc,
+    )  # fmt: skip
+
+
+def reported_ratios(outcomes: pd.DataFrame, outcome: str, trials: pd.DataFrame) -> pd.DataFrame:
+    """One row per trial reporting `outcome` as a ratio, ready for `pool_generic`: a reported
+    effect ratio with its CI and P value, or, where a trial reports only the two arms' (model)
+    means and the P value of their comparison, the ratio of those means with that P value.
+
+    Columns: trial_id, study, estimate, ci_low, ci_high, p_value, derived_from, timepoint.
+    Uses `trial_outcomes` columns trial_id, arm_id, comparator_arm_id, outcome, value,
+    effect_measure, effect_value, effect_ci_low, effect_ci_high, p_value, p_relation,
+    timepoint_value, timepoint_unit; `trials` columns trial_id, short_name.
+    """
+    names = trials.set_index("trial_id")["short_name"]
+    rows = []
+    for trial_id, group in outcomes[outcomes["outcome"] == outcome].groupby("trial_id", sort=False):
+        reported = group[group["effect_value"].notna()]
+        compared = group[group["comparator_arm_id"].notna() & group["value"].notna()]
+        exact_p = compared["p_relation"].eq("=") if len(compared) else None
+        if len(reported):
+            row = reported.iloc[0]
+            estimate, low, high = row.effect_value, row.effect_ci_low, row.effect_ci_high
+            source = f"reported {str(row.effect_measure).replace('_', ' ')}"
+        elif len(compared) and exact_p.iloc[0]:
+            row = compared.iloc[0]
+            control = group[group["arm_id"] == row.comparator_arm_id]
+            if len(control) != 1 or pd.isna(control["value"].iloc[0]):
+                continue
+            estimate, low, high = row.value / control["value"].iloc[0], math.nan, math.nan
+            source = "ratio of the two arms' reported means; P value of their comparison"
+        else:
+            continue
+        rows.append({"trial_id": trial_id, "study": names.get(trial_id, trial_id),
+                     "estimate": float(estimate), "ci_low": float(low), "ci_high": float(high),
+                     "p_value": float(row.p_value) if row.p_relation == "=" else math.nan,
+                     "derived_from": source,
+                     "timepoint": f"{row.timepoint_value:g} {row.timepoint_unit}"})  # fmt: skip
+    table = pd.DataFrame(rows)
+    table.attrs["data_files"] = _data_files(outcomes, trials)
+    return table
+
+
+# ------------------------------------------------------------------- small-study effects
+
+
+@dataclass(frozen=True)
+class EggerTest:
+    """Egger's regression test: effect = limit + bias × SE, weighted by 1/variance, with a
+    multiplicative dispersion (metafor's `regtest(model="lm")`). `bias` is the slope (Egger's
+    intercept in his standard-normal-deviate form); `limit_estimate` is the effect as SE -> 0."""
+
+    bias: float
+    t: float
+    df: int
+    p_value: float
+    limit_estimate: float
+    limit_ci_low: float
+    limit_ci_high: float
+    k: int
+
+    def describe(self) -> str:
+        return (
+            f"Egger's test: t = {self.t:.2f}, df = {self.df}, P = {self.p_value:.3f} (k = {self.k})"
+        )
+
+
+def egger_test(result: Pooled, predictor: str = "se", n_total=None) -> EggerTest:
+    """Egger's regression test for funnel-plot asymmetry on the studies of a pooled result
+    (Egger et al. 1997), by statsmodels' weighted least squares. Needs 3 studies to run; with
+    fewer than about 10 its power is low, and asymmetry has causes other than bias.
+
+    `predictor="ninv"` regresses on 1 / total sample size instead of the SE (the predictor of
+    Peters et al. 2006, as metafor's `regtest(model="lm", predictor="ninv")`): for log odds ratios
+    with sparse data the SE is correlated with the log OR itself, which can fake asymmetry
+    (Sterne et al. 2011). `n_total` gives each study's total size; by default the sum of the arm
+    sizes `n_treat` + `n_control` kept in the pooled result's study table."""
+    import statsmodels.api as sm
+
+    if result.k < 3:
+        raise MetaAnalysisError(f"Egger's test needs at least 3 studies, got {result.k}")
+    effect = result.studies["effect"].to_numpy(dtype=float)
+    variance = result.studies["variance"].to_numpy(dtype=float)
+    if predictor == "se":
+        x = np.sqrt(variance)
+    elif predictor == "ninv":
+        if n_total is None:
+            missing = {"n_treat", "n_control"} - set(result.studies.columns)
+            if missing:
+                raise MetaAnalysisError(
+                    f"predictor='ninv' needs n_total or study columns {sorted(missing)}"
+                )
+            n_total = result.studies["n_treat"] + result.studies["n_control"]
+        n_total = np.asarray(n_total, dtype=float)
+        if len(n_total) != result.k or not (n_total > 0).all():
+            raise MetaAnalysisError(f"n_total needs {result.k} sizes above 0, got {list(n_total)}")
+        x = 1 / n_total
+    else:
+        raise MetaAnalysisError(f"predictor must be 'se' or 'ninv', got {predictor!r}")
+    design = sm.add_constant(x)
+    fit = sm.WLS(effect, design, weights=1 / variance).fit()
+    low, high = fit.conf_int(0.05)[0]
+    return EggerTest(
+        bias=float(fit.params[1]),
+        t=float(fit.tvalues[1]),
+        df=int(fit.df_resid),
+        p_value=float(fit.pvalues[1]),
+        limit_estimate=float(fit.params[0]),
+        limit_ci_low=float(low),
+        limit_ci_high=float(high),
+        k=result.k,
+    )
 
 
 def leave_one_out(result: Pooled) -> pd.DataFrame:
@@ -439,6 +730,8 @@ def leave_one_out(result: Pooled) -> pd.DataFrame:
             rest["effect"].to_numpy(),
             rest["variance"].to_numpy(),
             rest[["study"]].reset_index(drop=True),
+            hartung_knapp=result.hartung_knapp,
+            hk_adhoc=result.hk_adhoc,
         )
         rows.append(
             {
@@ -667,15 +960,20 @@ BCG_ARMS = ("events_vaccinated", "n_vaccinated", "events_control", "n_control")
 
 
 def reproduce_published(
-    benchmarks: pd.DataFrame, studies: pd.DataFrame, arms: Sequence[str] = BCG_ARMS
+    benchmarks: pd.DataFrame,
+    studies: pd.DataFrame,
+    arms: Sequence[str] = BCG_ARMS,
+    dataset: str = "bcg_trials",
 ) -> pd.DataFrame:
-    """Each published pooled result in `benchmarks` beside the same analysis run here on
-    `studies`, both rounded to the published decimals, and whether they agree.
+    """Each published pooled result in `benchmarks` for `dataset` beside the same analysis run
+    here on `studies`, both rounded to the published decimals, and whether they agree.
 
-    Uses `meta_analysis_benchmarks` columns benchmark_id, measure, method, estimate, ci_low,
-    ci_high, tau2, i2_percent, q, decimals; `studies` columns named by `arms` (events and
-    totals, treatment arm first).
+    Uses `meta_analysis_benchmarks` columns benchmark_id, dataset, measure, method, estimate,
+    ci_low, ci_high, tau2, i2_percent, q, decimals; `studies` columns named by `arms` (events
+    and totals, treatment arm first). `reproduce_tests` covers the Hartung-Knapp and Egger rows.
     """
+    if "dataset" in benchmarks:
+        benchmarks = benchmarks[benchmarks["dataset"] == dataset]
     rows = []
     for row in benchmarks.itertuples():
         ours = POOLERS[row.measure](*(studies[column] for column in arms), method=row.method)
@@ -699,6 +997,66 @@ def reproduce_published(
                 "agrees": agree,
             }
         )
+    return pd.DataFrame(rows)
+
+
+VALIDATION_QUANTITIES = {
+    "estimate": "estimate", "ci_low": "CI, lower", "ci_high": "CI, upper", "tau2": "tau²",
+    "se": "standard error", "statistic": "t statistic", "df": "degrees of freedom",
+    "p_value": "P value",
+}  # fmt: skip
+
+
+def reproduce_tests(
+    benchmarks: pd.DataFrame, teacher: pd.DataFrame, magnesium: pd.DataFrame
+) -> pd.DataFrame:
+    """The Hartung-Knapp rows (on `teacher_expectancy_studies`) and the Egger rows (on
+    `magnesium_trials`, without the mega-trial) of `benchmarks`, run here: one row per
+    published quantity with the published value, ours at the published decimals, and whether
+    they agree.
+
+    Uses `meta_analysis_benchmarks` columns benchmark_id, dataset, method, decimals,
+    statistic_decimals and the quantities; `teacher` columns smd, variance; `magnesium` columns
+    deaths_magnesium,
+    n_magnesium, deaths_control, n_control, mega_trial.
+    """
+    small = magnesium[~magnesium["mega_trial"].astype(bool)]
+    rows = []
+    for row in benchmarks[benchmarks["dataset"] != "bcg_trials"].itertuples():
+        if row.method.endswith("_hartung_knapp"):
+            result = pool_generic(
+                teacher["smd"], se=np.sqrt(teacher["variance"]), log_scale=False,
+                method=row.method.removesuffix("_hartung_knapp"), hartung_knapp=True,
+            )  # fmt: skip
+            ours = {"estimate": result.estimate, "ci_low": result.ci_low,
+                    "ci_high": result.ci_high, "tau2": result.tau2, "se": result.se,
+                    "statistic": result.estimate / result.se, "df": result.k - 1}  # fmt: skip
+        elif row.method == "egger_regression":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ZeroCellWarning)  # one trial's zero cell
+                pooled = pool_odds_ratios(
+                    small["deaths_magnesium"], small["n_magnesium"],
+                    small["deaths_control"], small["n_control"],
+                )  # fmt: skip
+            egger = egger_test(pooled)
+            ours = {"estimate": egger.limit_estimate, "ci_low": egger.limit_ci_low,
+                    "ci_high": egger.limit_ci_high, "statistic": egger.t, "df": egger.df,
+                    "p_value": egger.p_value}  # fmt: skip
+        else:
+            raise MetaAnalysisError(f"{row.benchmark_id}: no reproduction for {row.method!r}")
+        places = int(row.decimals)
+        for name, label in VALIDATION_QUANTITIES.items():
+            published = getattr(row, name)
+            if pd.isna(published) or name not in ours:
+                continue
+            digits = places
+            if name == "statistic" and pd.notna(getattr(row, "statistic_decimals", None)):
+                digits = int(row.statistic_decimals)  # a statistic published to fewer decimals
+            mine = round(float(ours[name]), 0 if name == "df" else digits)
+            agree = abs(mine - round(float(published), digits)) <= 10 ** (-digits) / 2
+            rows.append({"benchmark_id": row.benchmark_id, "quantity": label,
+                         "published": float(published), "ours": mine,
+                         "agrees": bool(agree)})  # fmt: skip
     return pd.DataFrame(rows)
 
 

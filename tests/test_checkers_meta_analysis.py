@@ -156,3 +156,107 @@ def test_a_broken_zero_example_gives_feedback_not_a_traceback():
     assert not feedback.passed and "could not be checked" in feedback.message
     feedback = checkers.check(ZERO_LABEL, {"zero_rr": 1})
     assert "`zero_example` is missing" in feedback.message
+
+
+# ---------------------------------------------------------------- Hartung-Knapp judgement
+
+HK_LABEL = "ex-meta-hk-judgement"
+
+
+@pytest.fixture(scope="module")
+def ms_ratios():
+    return stats.reported_ratios(
+        data.load("trial_outcomes"), "gd_enhancing_lesions", data.load("trials")
+    )
+
+
+def hk(ms_ratios, **options):
+    return stats.pool_generic(
+        ms_ratios["estimate"], ms_ratios["ci_low"], ms_ratios["ci_high"],
+        p_values=ms_ratios["p_value"], **options,
+    )  # fmt: skip
+
+
+def check_hk(ms_ratios, **names):
+    return checkers.check(HK_LABEL, {"ms_ratios": ms_ratios} | names)
+
+
+def test_the_hk_reference_answer_passes(ms_ratios):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    # independent of the checker: both intervals include 1, so the verdict cannot change
+    assert answer.ci_low < 1 < answer.ci_high
+    dl = hk(ms_ratios)
+    assert dl.ci_low < 1 < dl.ci_high
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"B", "C", "D"}, verdict_changes=False)
+    assert feedback.passed, feedback
+
+
+def test_the_hk_exercise_not_answered(ms_ratios):
+    feedback = check_hk(ms_ratios)
+    assert not feedback.passed and not feedback.answered
+
+
+def test_a_pool_without_hartung_knapp_is_named(ms_ratios):
+    feedback = check_hk(ms_ratios, hk_pool=hk(ms_ratios), claims="BCD", verdict_changes=False)
+    assert not feedback.passed and "hartung_knapp=True" in str(feedback)
+
+
+def _claims_feedback(ms_ratios, claims):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    return check_hk(ms_ratios, hk_pool=answer, claims=claims, verdict_changes=False)
+
+
+def test_wrong_claims_are_counted_not_named(ms_ratios):
+    # The key (B, C, D true) is stated here, independently of the checker's table.
+    feedback = _claims_feedback(ms_ratios, {"A", "B", "C", "D"})
+    assert not feedback.passed
+    message = str(feedback)
+    assert "1 of your letters is false" in message and "missing" not in message
+    assert not {"A", "B", "C", "D", "E"} & set(message.replace(",", " ").replace(".", " ").split())
+
+
+def test_same_counts_with_different_letters_give_identical_feedback(ms_ratios):
+    # one false letter and one true letter missing, in two different ways
+    first = str(_claims_feedback(ms_ratios, {"A", "B", "C"}))
+    second = str(_claims_feedback(ms_ratios, {"C", "D", "E"}))
+    assert first == second
+    assert "1 of your letters is false" in first and "1 true statement is missing" in first
+    # missing only, different letters
+    assert str(_claims_feedback(ms_ratios, {"B", "C"})) == str(
+        _claims_feedback(ms_ratios, {"C", "D"})
+    )
+
+
+def test_an_empty_attempt_does_not_return_the_key(ms_ratios):
+    message = str(_claims_feedback(ms_ratios, set()))
+    assert "3 true statements are missing" in message
+    # the coaching is the same neutral list as for any other wrong answer
+    assert (
+        message.split("Inspect")[1] == str(_claims_feedback(ms_ratios, {"A"})).split("Inspect")[1]
+    )
+    assert "chi2.sf" in message
+
+
+def test_a_wrong_verdict_is_coached_without_stating_the_rule(ms_ratios):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"B", "C", "D"}, verdict_changes=True)
+    assert not feedback.passed
+    message = str(feedback)
+    assert "compare each interval" in message
+    assert "False" not in message and "only if" not in message and "excludes" not in message
+
+
+@pytest.mark.parametrize(
+    ("claims", "fragment"),
+    [("Z", "A to E"), (42, "set of letters")],
+)
+def test_malformed_claims_get_feedback_not_a_traceback(ms_ratios, claims, fragment):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims=claims, verdict_changes=False)
+    assert not feedback.passed and fragment in str(feedback)
+
+
+def test_a_verdict_that_is_not_true_or_false_is_named(ms_ratios):
+    answer = hk(ms_ratios, hartung_knapp=True)
+    feedback = check_hk(ms_ratios, hk_pool=answer, claims={"B", "C", "D"}, verdict_changes="no")
+    assert not feedback.passed and "True or False" in str(feedback)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mscbook import stats
+from mscbook import data, stats
 
 BCG = pd.DataFrame(
     {
@@ -335,7 +335,8 @@ def test_every_published_benchmark_is_reproduced_to_its_decimals():
 
     benchmarks = data.load("meta_analysis_benchmarks")
     table = stats.reproduce_published(benchmarks, data.load("bcg_trials"))
-    assert table["benchmark_id"].tolist() == benchmarks["benchmark_id"].tolist()
+    bcg_rows = benchmarks[benchmarks["dataset"] == "bcg_trials"]
+    assert table["benchmark_id"].tolist() == bcg_rows["benchmark_id"].tolist()
     assert table["agrees"].all(), table[~table["agrees"]]
     dl = table.set_index("benchmark_id").loc["bcg_rr_dl"]
     assert (dl["ours_estimate"], dl["ours_tau2"], dl["ours_i2_percent"]) == (
@@ -481,3 +482,23 @@ def test_power_rejects_impossible_inputs_by_name(arguments, says):
 def test_equal_proportions_have_no_sample_size():
     with pytest.raises(ValueError, match="equal"):
         stats.patients_per_arm_for_power(0.3, 0.3)
+
+
+def test_egger_ninv_predictor_matches_peters_style_check_on_magnesium():
+    # The reviewer's independent check with metafor regtest(model="lm", predictor="ninv"):
+    # t = -2.32, P = 0.037 for the 15 small magnesium trials (fixed-effect log ORs).
+    import warnings
+
+    magnesium = data.load("magnesium_trials")
+    small = magnesium[~magnesium["mega_trial"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pooled = stats.pool_odds_ratios(
+            small["deaths_magnesium"], small["n_magnesium"], small["deaths_control"],
+            small["n_control"], method="fixed",
+        )  # fmt: skip
+    peters = stats.egger_test(pooled, predictor="ninv")
+    assert round(peters.t, 2) == -2.32
+    assert round(peters.p_value, 3) == 0.037
+    with pytest.raises(stats.MetaAnalysisError, match="predictor"):
+        stats.egger_test(pooled, predictor="n")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from mscbook import stats
-from mscbook.checkers import WAITING, Feedback, checker, combine, not_answered
+from mscbook.checkers import WAITING, Feedback, as_bool, checker, combine, not_answered
 
 BCG_COLUMNS = {"study", "events_vaccinated", "n_vaccinated", "events_control", "n_control"}
 ZERO_COLUMNS = {"study", "events_treat", "n_treat", "events_control", "n_control"}
@@ -158,5 +158,112 @@ def check_zero_event_pooling(namespace: Mapping[str, object]) -> Feedback:
         praise=(
             f"The risk ratio pools {rr.k} studies (the double-zero study is left out); the risk "
             f"difference keeps all {rd.k}."
+        ),
+    )
+
+
+# ------------------------------------------------- two MS trials: does Hartung-Knapp change it?
+
+RATIO_COLUMNS = {"study", "estimate", "ci_low", "ci_high", "p_value"}
+#: The claims offered in `ex-meta-hk-judgement`, and whether each is true of these two trials.
+HK_CLAIMS = {"A": False, "B": True, "C": True, "D": True, "E": False}
+#: What to inspect when the claims are not right yet: the same list whatever is wrong, so the
+#: feedback never points at a letter.
+HK_EVIDENCE = (
+    "`hk_pool.value` beside the DerSimonian-Laird pool of the same trials; "
+    "`hk_pool.k - 1` and `scipy.stats.t.ppf(0.975, hk_pool.k - 1)`; "
+    "`scipy.stats.chi2.sf(hk_pool.q, hk_pool.k - 1)`; "
+    "both intervals' limits beside 1; and what an interval that includes 1 may and may not say."
+)
+
+
+def _claims(value: object) -> set[str] | str:
+    if value is ...:
+        return WAITING
+    if isinstance(value, str):
+        value = list(value.replace(",", " ").split()) if len(value) > 1 else [value]
+    if not isinstance(value, list | tuple | set | frozenset):
+        return '`claims` should be a set of letters, for example `{"A", "C"}`.'
+    letters = {str(item).strip().upper() for item in value}
+    unknown = sorted(letters - set(HK_CLAIMS))
+    if unknown:
+        return f"`claims` holds {', '.join(unknown)}; the claims are A to E."
+    return letters
+
+
+def _excludes_one(result: stats.Pooled) -> bool:
+    return result.ci_high < 1 or result.ci_low > 1
+
+
+@checker("ex-meta-hk-judgement")
+def check_hk_judgement(namespace: Mapping[str, object]) -> Feedback:
+    """`ex-meta-hk-judgement`: `hk_pool` (the two trials in `ms_ratios` pooled with
+    `hartung_knapp=True`), `claims` (the letters of the true claims) and `verdict_changes`
+    (whether Hartung-Knapp changes what may be concluded about benefit). The feedback gives only
+    how many letters are false and how many true ones are missing, with the same list of
+    quantities to inspect whatever is wrong; it never names a letter or states the verdict."""
+    table = _table(namespace, "ms_ratios", RATIO_COLUMNS)
+    if table is None:
+        return _missing("ms_ratios", "`stats.reported_ratios(...)` of the chapter")
+    expected = stats.pool_generic(
+        table["estimate"], table["ci_low"], table["ci_high"], p_values=table["p_value"],
+        hartung_knapp=True,
+    )  # fmt: skip
+    dl = stats.pool_generic(
+        table["estimate"], table["ci_low"], table["ci_high"], p_values=table["p_value"]
+    )
+    pool = namespace.get("hk_pool", ...)
+    verdicts: dict[str, str | None] = {}
+    if pool is ...:
+        verdicts["hk_pool"] = WAITING
+    elif not isinstance(pool, stats.Pooled):
+        verdicts["hk_pool"] = _not_pooled("hk_pool", pool, "pool_generic")
+    elif not pool.hartung_knapp:
+        verdicts["hk_pool"] = "`hk_pool` was pooled without `hartung_knapp=True`."
+    elif pool.k != expected.k or not math.isclose(pool.estimate, expected.estimate, abs_tol=1e-6):
+        verdicts["hk_pool"] = (
+            "`hk_pool` has another estimate: pass the estimates, both CI columns and the P values "
+            "of `ms_ratios`, so that each trial's SE comes from what it reported."
+        )
+    else:
+        verdicts["hk_pool"] = None
+    letters = _claims(namespace.get("claims", ...))
+    if isinstance(letters, str):
+        verdicts["claims"] = letters
+    else:
+        wrong = sum(1 for letter in letters if not HK_CLAIMS[letter])
+        missing = sum(1 for letter, true in HK_CLAIMS.items() if true and letter not in letters)
+        if wrong or missing:
+            counts = []
+            if wrong:
+                counts.append(f"{wrong} of your letters {'is' if wrong == 1 else 'are'} false")
+            if missing:
+                counts.append(
+                    f"{missing} true statement{'' if missing == 1 else 's'} "
+                    f"{'is' if missing == 1 else 'are'} missing"
+                )
+            verdicts["claims"] = (
+                f"{'; '.join(counts).capitalize()}. Inspect, for each statement: {HK_EVIDENCE}"
+            )
+        else:
+            verdicts["claims"] = None
+    changes = namespace.get("verdict_changes", ...)
+    if changes is ...:
+        verdicts["verdict_changes"] = WAITING
+    elif as_bool(changes) is None:
+        verdicts["verdict_changes"] = "`verdict_changes` should be True or False."
+    elif as_bool(changes) != (_excludes_one(dl) != _excludes_one(expected)):
+        verdicts["verdict_changes"] = (
+            "Look again at `verdict_changes`: compare each interval, DerSimonian-Laird and "
+            "Hartung-Knapp, with a rate ratio of 1, and ask what each allows you to conclude "
+            "about benefit."
+        )
+    else:
+        verdicts["verdict_changes"] = None
+    return combine(
+        verdicts,
+        praise=(
+            "Your pool, claims and verdict are consistent with the two intervals. Now write the "
+            "defence in two or three sentences, in your own words."
         ),
     )

@@ -21,7 +21,8 @@ RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 
 
 def _axis_label(result: Pooled) -> str:
-    name = MEASURE_NAMES[result.measure]
+    # generic inverse-variance results keep their long name for `describe`, not for an axis
+    name = MEASURE_NAMES[result.measure].removesuffix(" (generic inverse variance)")
     name = name[:1].upper() + name[1:]
     if result.measure in RATIO_MEASURES:
         return f"{name}, treatment vs control (log scale)"
@@ -36,8 +37,9 @@ def forest_rows(result: Pooled) -> list[dict]:
         for row in result.studies.itertuples()
     ]  # fmt: skip
     heterogeneity = f"I² {100 * result.i2:.0f}%, tau² {result.tau2:.2f}"
+    method = METHOD_NAMES[result.method] + (", Hartung-Knapp" if result.hartung_knapp else "")
     rows.append(
-        {"label": f"Pooled ({METHOD_NAMES[result.method]})\n{heterogeneity}", "value": result.value,
+        {"label": f"Pooled ({method})\n{heterogeneity}", "value": result.value,
          "low": result.ci_low, "high": result.ci_high, "weight": 1.0, "pooled": True}
     )  # fmt: skip
     return rows
@@ -109,4 +111,54 @@ def plot_funnel(result: Pooled) -> Figure:
     axes.set_xlabel(_axis_label(result))
     axes.set_ylabel("Standard error (smaller = more precise)")
     figure.legend(loc="outside lower center", ncols=3, fontsize=SMALL_TEXT_PT)  # never over a study
+    return figure
+
+
+#: Contour bands of a contour-enhanced funnel: two-sided P value, its z, and the band's shade.
+CONTOURS = ((0.10, 1.645, "#e0e0e0"), (0.05, 1.960, "#bdbdbd"), (0.01, 2.576, "#969696"))
+
+
+def contour_limits(result: Pooled, steps: int = 60) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """For each P value in `CONTOURS`: the effects (on the pooling scale) beyond which a study
+    of each standard error would be 'significant' against no effect, as (se, z × se)."""
+    se = np.linspace(0, float(result.studies["se"].max()) * 1.1, steps)
+    return {p: (se, z * se) for p, z, _ in CONTOURS}
+
+
+def plot_contour_funnel(result: Pooled) -> Figure:
+    """A contour-enhanced funnel plot (Peters et al. 2008): the bands are centred on NO effect,
+    not on the pooled one, and shade where a study's own result would reach P < 0.10, 0.05 and
+    0.01. Missing studies in the unshaded (non-significant) zone suggest publication bias;
+    missing studies inside the shaded zones point to another cause.
+
+    Uses `result.studies` columns `study`, `effect`, `se`.
+    """
+    figure, axes = new_figure(result.studies, width=5.5, height=4.2)
+    ratio = result.measure in RATIO_MEASURES
+    to_axis = np.exp if ratio else (lambda values: values)
+    limits = contour_limits(result)
+    se_max = float(result.studies["se"].max()) * 1.1
+    reach = float(np.abs(result.studies["effect"]).max()) * 1.25 + 0.1
+    # Each band runs from its contour to well beyond the axis limits (clipped there): filling only
+    # to `reach` drew a band backwards, as a dark strip at the edges, where the contour passed it.
+    far = min(2 * max(reach, max(float(edge.max()) for _, edge in limits.values())), 50.0)
+    for p, _, shade in CONTOURS:  # P < 0.10 covers the most; each stricter band is drawn over it
+        se, edge = limits[p]
+        outer = np.full_like(se, far)
+        axes.fill_betweenx(se, to_axis(edge), to_axis(outer), color=shade,
+                           linewidth=0, label=f"P < {p:g}")  # fmt: skip
+        axes.fill_betweenx(se, to_axis(-outer), to_axis(-edge), color=shade,
+                           linewidth=0)  # fmt: skip
+    axes.axvline(to_axis(0.0), color=PALETTE["black"], linewidth=1, label="no effect")
+    axes.axvline(result.value, color=PALETTE["vermillion"], linestyle="--", label="pooled effect")
+    axes.scatter(to_axis(result.studies["effect"]), result.studies["se"],
+                 color=PALETTE["blue"], zorder=3, label="study")  # fmt: skip
+    if ratio:
+        _ratio_axis(axes, [float(to_axis(-reach)), float(to_axis(reach))])
+    else:
+        axes.set_xlim(-reach, reach)
+    axes.set_ylim(se_max, 0)
+    axes.set_xlabel(_axis_label(result))
+    axes.set_ylabel("Standard error (smaller = more precise)")
+    figure.legend(loc="outside lower center", ncols=3, fontsize=SMALL_TEXT_PT)
     return figure
