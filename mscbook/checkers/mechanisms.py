@@ -13,7 +13,7 @@ from numbers import Real
 
 import pandas as pd
 
-from mscbook.checkers import WAITING, Feedback, checker, combine, quoted, trial_names
+from mscbook.checkers import WAITING, Feedback, as_bool, checker, combine, quoted, trial_names
 from mscbook.widgets import ido
 
 MSC_PRODUCTS = ("msc", "msc_like", "msc_derived")
@@ -41,85 +41,6 @@ def _as_number(value: object, name: str) -> tuple[float | None, str | None]:
     if math.isnan(number):
         return None, f"`{name}` is NaN (not a number): check the filter you used."
     return number, None
-
-
-# --- Angiogenesis -------------------------------------------------------------------------
-
-
-@checker("ex-angio-evidence-code")
-def check_angiogenesis_evidence(namespace: Mapping[str, object]) -> Feedback:
-    """`counts` (angiogenesis rows per evidence kind) and `share_in_vitro` (a fraction)."""
-    secretome = namespace.get("secretome")
-    if not isinstance(secretome, pd.DataFrame) or "evidence_kind" not in secretome:
-        return _lost("secretome")
-    angio = secretome[secretome["mechanism"] == "angiogenesis"]
-    expected = angio["evidence_kind"].value_counts().to_dict()
-    whole = secretome["evidence_kind"].value_counts().to_dict()
-    share = expected.get("in_vitro", 0) / len(angio)
-    whole_share = whole.get("in_vitro", 0) / len(secretome)
-    counts, fraction = namespace.get("counts", ...), namespace.get("share_in_vitro", ...)
-    return combine(
-        {
-            "counts": _judge_counts(counts, expected, whole, secretome),
-            "share_in_vitro": _judge_share(fraction, share, whole_share, expected),
-        },
-        "both answers match the angiogenesis rows of the table.",
-    )
-
-
-def _judge_counts(value, expected: dict, whole: dict, secretome: pd.DataFrame) -> str | None:
-    if value is ...:
-        return WAITING
-    if isinstance(value, pd.DataFrame):
-        return (
-            "`counts` is a whole table; count one column, `evidence_kind`, for example with "
-            "`.value_counts()`."
-        )
-    if isinstance(value, pd.Series):
-        value = value.to_dict()
-    if not isinstance(value, Mapping):
-        return (
-            "`counts` should map each kind of evidence to a number of rows, "
-            f"not {type(value).__name__}."
-        )
-    got = {str(key): value[key] for key in value}
-    if set(got) & (set(secretome["factor_id"]) | set(secretome["factor_label"])):
-        return "`counts` is keyed by factor; count rows per kind of evidence (`evidence_kind`)."
-    if set(got) & set(secretome["mechanism"]):
-        return (
-            "`counts` is keyed by mechanism; keep the angiogenesis rows and count `evidence_kind`."
-        )
-    try:
-        got = {key: int(number) for key, number in got.items() if int(number) != 0}
-    except (TypeError, ValueError):
-        return "every value of `counts` should be a whole number of rows."
-    if got == expected:
-        return None
-    if got == whole:
-        return (
-            "you counted every mechanism; keep only the rows whose `mechanism` is 'angiogenesis'."
-        )
-    unknown = sorted(set(got) - {"in_vitro", "animal", "human", "review"})
-    if unknown:
-        return f"Not kinds of evidence: {quoted(unknown, 60)}; use the values of `evidence_kind`."
-    return "some counts differ from the angiogenesis rows of the table: check your filter."
-
-
-def _judge_share(value, share: float, whole_share: float, expected: dict) -> str | None:
-    number, problem = _as_number(value, "share_in_vitro")
-    if problem:
-        return problem
-    if math.isclose(number, share, abs_tol=1e-9):
-        return None
-    if math.isclose(number, 100 * share, abs_tol=1e-6):
-        return "`share_in_vitro` should be a fraction between 0 and 1, not a percentage."
-    if math.isclose(number, expected.get("in_vitro", 0)):
-        return "`share_in_vitro` is a count; divide it by the number of angiogenesis rows."
-    if math.isclose(number, whole_share, abs_tol=1e-9):
-        return "`share_in_vitro` uses the whole table; use the angiogenesis rows only."
-    if not 0 <= number <= 1:
-        return f"{number:g} is not a fraction between 0 and 1."
-    return "`share_in_vitro` does not match: in vitro angiogenesis rows / all angiogenesis rows."
 
 
 # --- Immunomodulation ---------------------------------------------------------------------
@@ -166,6 +87,87 @@ def check_ido_model(namespace: Mapping[str, object]) -> Feedback:
                 f"`{name}` does not match the model at 72 hours with its default parameters."
             )
     return combine(parts, "both fold expansions match the teaching model.")
+
+
+#: Coaching for a wrong verdict on a design, by the design's kind (never names the design).
+XENOGRAFT_HINTS = {
+    "host_only": (
+        "at least one design you marked True gives human MSCs only IFN-gamma made by mice (or "
+        "mouse protein): can human cells answer mouse IFN-gamma?"
+    ),
+    "human_effectors": (
+        "a design you marked False puts human immune cells into the mouse: which species' "
+        "IFN-gamma do those cells make, and who meets it?"
+    ),
+    "prelicensed": (
+        "licensing can happen before the injection: read again how the cells of each design "
+        "were prepared."
+    ),
+    "same_species": (
+        "a design you marked False has MSCs and host of the same species: nothing stops the "
+        "host's IFN-gamma from acting there."
+    ),
+}
+
+
+def _judge_licensable(value: object) -> str | None:
+    if value is ...:
+        return WAITING
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        return (
+            "`licensable` should map each design letter to True or False, for example "
+            f"{{'A': True, ...}}, not {type(value).__name__}."
+        )
+    got = {str(key).strip().upper(): answer for key, answer in value.items()}
+    missing = sorted(set(ido.XENOGRAFT_DESIGNS) - set(got))
+    unknown = sorted(set(got) - set(ido.XENOGRAFT_DESIGNS))
+    if unknown:
+        return f"Not designs of the table: {quoted(unknown)}; use the letters A to F."
+    if missing:
+        return f"`licensable` has no answer yet for design(s) {', '.join(missing)}."
+    verdicts = {}
+    for key, answer in got.items():
+        verdict = as_bool(answer)
+        if verdict is None:
+            return f"each answer should be True or False; {key} holds {quoted(answer)}."
+        verdicts[key] = verdict
+    wrong_kinds = [
+        ido.XENOGRAFT_DESIGNS[key][3]
+        for key, verdict in verdicts.items()
+        if verdict != ido.licensing_possible(key)
+    ]
+    if not wrong_kinds:
+        return None
+    hints = [XENOGRAFT_HINTS[kind] for kind in dict.fromkeys(wrong_kinds)]
+    return f"{_count_designs(len(wrong_kinds))} not right yet. Hint: " + " Also, ".join(hints)
+
+
+def _count_designs(number: int) -> str:
+    return "One design is" if number == 1 else f"{number} designs are"
+
+
+@checker("ex-immuno-xenograft-code")
+def check_xenograft_trap(namespace: Mapping[str, object]) -> Feedback:
+    """`licensable` (design letter -> True/False) and `conclusion_supported` (True/False)."""
+    parts: dict[str, str | None] = {"licensable": _judge_licensable(namespace.get("licensable", ...))}
+    value = namespace.get("conclusion_supported", ...)
+    if value is ...:
+        parts["conclusion_supported"] = WAITING
+    elif as_bool(value) is None:
+        parts["conclusion_supported"] = (
+            f"`conclusion_supported` should be True or False, not {quoted(value)}."
+        )
+    elif as_bool(value):
+        parts["conclusion_supported"] = (
+            "`conclusion_supported`: could the IDO pathway of human MSCs have been switched on "
+            "in a wild-type mouse at all? A test that cannot switch a pathway on cannot show it "
+            "is not needed."
+        )
+    else:
+        parts["conclusion_supported"] = None
+    return combine(parts, "both answers are right: you avoided the xenograft trap.")
 
 
 # --- Homing and routes --------------------------------------------------------------------

@@ -55,6 +55,8 @@ TARGET_ORDER = (
     "t_cells",
     "nk_cells",
     "macrophages",
+    "dendritic_cells",
+    "msc",
     "heart",
     "patient_serum",
 )
@@ -62,6 +64,8 @@ TARGET_LABELS = {
     "t_cells": "T cells",
     "nk_cells": "NK cells",
     "macrophages": "Macro-\nphages",
+    "dendritic_cells": "Dendritic\ncells",
+    "msc": "The MSCs\n(their\nown HLA)",
     "heart": "Infarcted\nheart\n(mouse)",
     "patient_serum": "Patients'\nserum",
 }
