@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from mscbook import checkers
@@ -37,47 +38,6 @@ def assert_reference_and_untouched(label: str, namespace: dict, right: dict) -> 
     assert not partial.passed and partial.answered and "still `...`" in partial.message
 
 
-# --- angiogenesis -----------------------------------------------------------------------------
-
-
-def angio_answer():
-    rows = [row for row in raw_table("secretome") if row["mechanism"] == "angiogenesis"]
-    counts = {}
-    for row in rows:
-        counts[row["evidence_kind"]] = counts.get(row["evidence_kind"], 0) + 1
-    return counts, counts.get("in_vitro", 0) / len(rows)
-
-
-def test_angiogenesis_checker(secretome):
-    counts, share = angio_answer()
-    assert counts == {"in_vitro": 2, "animal": 1, "human": 1}  # hand count of the table
-    namespace = {"secretome": secretome}
-    right = {"counts": counts, "share_in_vitro": share}
-    assert_reference_and_untouched("ex-angio-evidence-code", namespace, right)
-    as_series = {"counts": pd.Series(counts), "share_in_vitro": share}
-    assert checkers.check("ex-angio-evidence-code", namespace | as_series).passed
-    whole = secretome["evidence_kind"].value_counts().to_dict()
-    assert_distinct_failures(
-        "ex-angio-evidence-code",
-        namespace,
-        right,
-        {
-            "whole table counted": {"counts": whole},
-            "counted per factor": {"counts": {"vegf_fgf2": 1, "hypoxia_induction": 1}},
-            "a whole DataFrame": {"counts": secretome},
-            "percentage": {"share_in_vitro": 100 * share},
-            "a count, not a share": {"share_in_vitro": counts["in_vitro"]},
-            "share of the whole table": {"share_in_vitro": whole["in_vitro"] / len(secretome)},
-            "text": {"share_in_vitro": "0.5"},
-        },
-    )
-
-
-def test_angiogenesis_checker_reports_lost_data():
-    feedback = checkers.check("ex-angio-evidence-code", {"counts": {}, "share_in_vitro": 0.5})
-    assert not feedback.passed and "run the cells above" in feedback.message
-
-
 # --- immunomodulation -------------------------------------------------------------------------
 
 FOLD_WITHOUT = math.exp(0.03 * 1 / 1.2 * 72)  # k = 0: exp(r W0 / (W0 + K) t)
@@ -101,6 +61,60 @@ def test_ido_checker():
             "unrelated number": {"fold_without_ido": 3.3},
         },
     )
+
+
+# IFN-gamma acts only within a species (Hemmi 1989): by hand, the MSCs meet IFN-gamma of their own
+# species in B (human T cells in the mouse), C (mouse MSCs in mice) and D (human IFN-gamma in
+# culture before injection), and only mouse IFN-gamma in A, E and F.
+XENO_RIGHT = {
+    "licensable": {"A": False, "B": True, "C": True, "D": True, "E": False, "F": False},
+    "conclusion_supported": False,
+}
+
+
+def flipped(*designs: str) -> dict:
+    answer = dict(XENO_RIGHT["licensable"])
+    for design in designs:
+        answer[design] = not answer[design]
+    return {"licensable": answer}
+
+
+def test_xenograft_checker():
+    assert_reference_and_untouched("ex-immuno-xenograft-code", {}, XENO_RIGHT)
+    lower_numpy = {key.lower(): np.bool_(v) for key, v in XENO_RIGHT["licensable"].items()}
+    as_series = pd.Series(XENO_RIGHT["licensable"])
+    for licensable in (lower_numpy, as_series):
+        feedback = checkers.check(
+            "ex-immuno-xenograft-code", XENO_RIGHT | {"licensable": licensable}
+        )
+        assert feedback.passed, feedback
+    missing_f = {key: v for key, v in XENO_RIGHT["licensable"].items() if key != "F"}
+    assert_distinct_failures(
+        "ex-immuno-xenograft-code",
+        {},
+        XENO_RIGHT,
+        {
+            "mouse IFN-gamma taken to license human cells": flipped("A"),
+            "human effector cells overlooked": flipped("B"),
+            "same species marked impossible": flipped("C"),
+            "licensing in culture overlooked": flipped("D"),
+            "two kinds wrong": flipped("A", "D"),
+            "every answer True": {"licensable": dict.fromkeys("ABCDEF", True)},
+            "a design missing": {"licensable": missing_f},
+            "an unknown design": {"licensable": XENO_RIGHT["licensable"] | {"G": True}},
+            "text instead of True/False": {"licensable": XENO_RIGHT["licensable"] | {"A": "no"}},
+            "a list": {"licensable": [False, True, True, True, False, False]},
+            "negative result read as proof": {"conclusion_supported": True},
+            "conclusion as text": {"conclusion_supported": "False"},
+        },
+    )
+
+
+def test_xenograft_feedback_never_names_a_design_or_its_answer():
+    for design in "ABCDEF":
+        message = str(checkers.check("ex-immuno-xenograft-code", XENO_RIGHT | flipped(design)))
+        assert not any(f"{letter} " in message or f"{letter}:" in message for letter in "ABCDEF")
+        assert "True" not in message.replace("marked True", "")
 
 
 # --- homing -----------------------------------------------------------------------------------
@@ -185,8 +199,9 @@ def test_ssc_checker(trials):
 def test_mechanism_checkers_are_registered_with_the_names_in_the_exercise_table():
     table = {row["label"]: row["checker"] for row in raw_table("exercises") if row["checker"]}
     registered = checkers.registered()
+    assert "ex-angio-evidence-code" not in registered  # the counting drill became an appraisal
     for label in (
-        "ex-angio-evidence-code",
+        "ex-immuno-xenograft-code",
         "ex-immuno-ido-code",
         "ex-homing-routes-code",
         "ex-fibrosis-rct-code",

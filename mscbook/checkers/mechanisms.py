@@ -151,7 +151,9 @@ def _count_designs(number: int) -> str:
 @checker("ex-immuno-xenograft-code")
 def check_xenograft_trap(namespace: Mapping[str, object]) -> Feedback:
     """`licensable` (design letter -> True/False) and `conclusion_supported` (True/False)."""
-    parts: dict[str, str | None] = {"licensable": _judge_licensable(namespace.get("licensable", ...))}
+    parts: dict[str, str | None] = {
+        "licensable": _judge_licensable(namespace.get("licensable", ...))
+    }
     value = namespace.get("conclusion_supported", ...)
     if value is ...:
         parts["conclusion_supported"] = WAITING

@@ -65,7 +65,7 @@ TARGET_LABELS = {
     "nk_cells": "NK cells",
     "macrophages": "Macro-\nphages",
     "dendritic_cells": "Dendritic\ncells",
-    "msc": "The MSCs\n(their\nown HLA)",
+    "msc": "MSCs\n(own\nHLA)",
     "heart": "Infarcted\nheart\n(mouse)",
     "patient_serum": "Patients'\nserum",
 }
