@@ -38,6 +38,47 @@ def assert_reference_and_untouched(label: str, namespace: dict, right: dict) -> 
     assert not partial.passed and partial.answered and "still `...`" in partial.message
 
 
+# --- angiogenesis -----------------------------------------------------------------------------
+
+
+def angio_answer():
+    rows = [row for row in raw_table("secretome") if row["mechanism"] == "angiogenesis"]
+    counts = {}
+    for row in rows:
+        counts[row["evidence_kind"]] = counts.get(row["evidence_kind"], 0) + 1
+    return counts, counts.get("in_vitro", 0) / len(rows)
+
+
+def test_angiogenesis_checker(secretome):
+    counts, share = angio_answer()
+    assert counts == {"in_vitro": 2, "animal": 1, "human": 1}  # hand count of the table
+    namespace = {"secretome": secretome}
+    right = {"counts": counts, "share_in_vitro": share}
+    assert_reference_and_untouched("ex-angio-evidence-code", namespace, right)
+    as_series = {"counts": pd.Series(counts), "share_in_vitro": share}
+    assert checkers.check("ex-angio-evidence-code", namespace | as_series).passed
+    whole = secretome["evidence_kind"].value_counts().to_dict()
+    assert_distinct_failures(
+        "ex-angio-evidence-code",
+        namespace,
+        right,
+        {
+            "whole table counted": {"counts": whole},
+            "counted per factor": {"counts": {"vegf_fgf2": 1, "hypoxia_induction": 1}},
+            "a whole DataFrame": {"counts": secretome},
+            "percentage": {"share_in_vitro": 100 * share},
+            "a count, not a share": {"share_in_vitro": counts["in_vitro"]},
+            "share of the whole table": {"share_in_vitro": whole["in_vitro"] / len(secretome)},
+            "text": {"share_in_vitro": "0.5"},
+        },
+    )
+
+
+def test_angiogenesis_checker_reports_lost_data():
+    feedback = checkers.check("ex-angio-evidence-code", {"counts": {}, "share_in_vitro": 0.5})
+    assert not feedback.passed and "run the cells above" in feedback.message
+
+
 # --- immunomodulation -------------------------------------------------------------------------
 
 FOLD_WITHOUT = math.exp(0.03 * 1 / 1.2 * 72)  # k = 0: exp(r W0 / (W0 + K) t)
@@ -199,8 +240,8 @@ def test_ssc_checker(trials):
 def test_mechanism_checkers_are_registered_with_the_names_in_the_exercise_table():
     table = {row["label"]: row["checker"] for row in raw_table("exercises") if row["checker"]}
     registered = checkers.registered()
-    assert "ex-angio-evidence-code" not in registered  # the counting drill became an appraisal
     for label in (
+        "ex-angio-evidence-code",
         "ex-immuno-xenograft-code",
         "ex-immuno-ido-code",
         "ex-homing-routes-code",

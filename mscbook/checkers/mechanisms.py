@@ -43,6 +43,85 @@ def _as_number(value: object, name: str) -> tuple[float | None, str | None]:
     return number, None
 
 
+# --- Angiogenesis -------------------------------------------------------------------------
+
+
+@checker("ex-angio-evidence-code")
+def check_angiogenesis_evidence(namespace: Mapping[str, object]) -> Feedback:
+    """`counts` (angiogenesis rows per evidence kind) and `share_in_vitro` (a fraction)."""
+    secretome = namespace.get("secretome")
+    if not isinstance(secretome, pd.DataFrame) or "evidence_kind" not in secretome:
+        return _lost("secretome")
+    angio = secretome[secretome["mechanism"] == "angiogenesis"]
+    expected = angio["evidence_kind"].value_counts().to_dict()
+    whole = secretome["evidence_kind"].value_counts().to_dict()
+    share = expected.get("in_vitro", 0) / len(angio)
+    whole_share = whole.get("in_vitro", 0) / len(secretome)
+    counts, fraction = namespace.get("counts", ...), namespace.get("share_in_vitro", ...)
+    return combine(
+        {
+            "counts": _judge_counts(counts, expected, whole, secretome),
+            "share_in_vitro": _judge_share(fraction, share, whole_share, expected),
+        },
+        "both answers match the angiogenesis rows of the table.",
+    )
+
+
+def _judge_counts(value, expected: dict, whole: dict, secretome: pd.DataFrame) -> str | None:
+    if value is ...:
+        return WAITING
+    if isinstance(value, pd.DataFrame):
+        return (
+            "`counts` is a whole table; count one column, `evidence_kind`, for example with "
+            "`.value_counts()`."
+        )
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        return (
+            "`counts` should map each kind of evidence to a number of rows, "
+            f"not {type(value).__name__}."
+        )
+    got = {str(key): value[key] for key in value}
+    if set(got) & (set(secretome["factor_id"]) | set(secretome["factor_label"])):
+        return "`counts` is keyed by factor; count rows per kind of evidence (`evidence_kind`)."
+    if set(got) & set(secretome["mechanism"]):
+        return (
+            "`counts` is keyed by mechanism; keep the angiogenesis rows and count `evidence_kind`."
+        )
+    try:
+        got = {key: int(number) for key, number in got.items() if int(number) != 0}
+    except (TypeError, ValueError):
+        return "every value of `counts` should be a whole number of rows."
+    if got == expected:
+        return None
+    if got == whole:
+        return (
+            "you counted every mechanism; keep only the rows whose `mechanism` is 'angiogenesis'."
+        )
+    unknown = sorted(set(got) - {"in_vitro", "animal", "human", "review"})
+    if unknown:
+        return f"Not kinds of evidence: {quoted(unknown, 60)}; use the values of `evidence_kind`."
+    return "some counts differ from the angiogenesis rows of the table: check your filter."
+
+
+def _judge_share(value, share: float, whole_share: float, expected: dict) -> str | None:
+    number, problem = _as_number(value, "share_in_vitro")
+    if problem:
+        return problem
+    if math.isclose(number, share, abs_tol=1e-9):
+        return None
+    if math.isclose(number, 100 * share, abs_tol=1e-6):
+        return "`share_in_vitro` should be a fraction between 0 and 1, not a percentage."
+    if math.isclose(number, expected.get("in_vitro", 0)):
+        return "`share_in_vitro` is a count; divide it by the number of angiogenesis rows."
+    if math.isclose(number, whole_share, abs_tol=1e-9):
+        return "`share_in_vitro` uses the whole table; use the angiogenesis rows only."
+    if not 0 <= number <= 1:
+        return f"{number:g} is not a fraction between 0 and 1."
+    return "`share_in_vitro` does not match: in vitro angiogenesis rows / all angiogenesis rows."
+
+
 # --- Immunomodulation ---------------------------------------------------------------------
 
 IDO_HOURS = 72
@@ -122,7 +201,7 @@ def _judge_licensable(value: object) -> str | None:
         )
     got = {str(key).strip().upper(): answer for key, answer in value.items()}
     missing = sorted(set(ido.XENOGRAFT_DESIGNS) - set(got))
-    unknown = sorted(set(got) - set(ido.XENOGRAFT_DESIGNS))
+    unknown = [key for key in value if str(key).strip().upper() not in ido.XENOGRAFT_DESIGNS]
     if unknown:
         return f"Not designs of the table: {quoted(unknown)}; use the letters A to F."
     if missing:
