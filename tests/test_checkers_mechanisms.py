@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from mscbook import checkers
@@ -34,47 +35,106 @@ def assert_reference_and_untouched(label: str, namespace: dict, right: dict) -> 
     assert not untouched.passed and not untouched.answered
     half = dict.fromkeys(right, ...) | dict([next(iter(right.items()))])
     partial = checkers.check(label, namespace | half)
-    assert not partial.passed and partial.answered and "still `...`" in partial.message
+    said = (partial.message, *partial.points)
+    assert not partial.passed and partial.answered and any("still `...`" in t for t in said)
 
 
 # --- angiogenesis -----------------------------------------------------------------------------
 
 
 def angio_answer():
+    """The claim exercise's answer from the raw CSV: rung and MSC-specificity per row, the human
+    rows and the human rows with a control group."""
     rows = [row for row in raw_table("secretome") if row["mechanism"] == "angiogenesis"]
-    counts = {}
-    for row in rows:
-        counts[row["evidence_kind"]] = counts.get(row["evidence_kind"], 0) + 1
-    return counts, counts.get("in_vitro", 0) / len(rows)
+    rung = {
+        r["factor_id"]: {"in_vitro": 1, "animal": 2, "human": 3}[r["evidence_kind"]] for r in rows
+    }
+    specific = {r["factor_id"]: "mechanism not separated" not in r["factor"] for r in rows}
+    human = [r for r in rows if r["evidence_kind"] == "human"]
+    controlled = [r["factor_id"] for r in human if "no control group" not in r["value_meaning"]]
+    return {
+        "rung": rung,
+        "msc_specific": specific,
+        "human_rows": [r["factor_id"] for r in human],
+        "controlled_human_rows": controlled,
+        "human_row_supports_new_vessels": False,
+        "weakest_link": "negative human finding",
+    }
 
 
-def test_angiogenesis_checker(secretome):
-    counts, share = angio_answer()
-    assert counts == {"in_vitro": 2, "animal": 1, "human": 1}  # hand count of the table
+def test_angiogenesis_claim_answer_matches_the_rows_read_by_hand():
+    right = angio_answer()
+    # read by hand from data/secretome.csv: two culture rows, one pooled animal review, and one
+    # uncontrolled human study that saw no new vessels on angiography
+    assert right["rung"] == {
+        "vegf_fgf2": 1,
+        "hypoxia_induction": 1,
+        "hindlimb_perfusion": 2,
+        "angiography_cli": 3,
+    }
+    assert [key for key, value in right["msc_specific"].items() if not value] == [
+        "hindlimb_perfusion"
+    ]
+    assert right["human_rows"] == ["angiography_cli"]
+    assert right["controlled_human_rows"] == []
+
+
+def test_angiogenesis_claim_checker(secretome):
     namespace = {"secretome": secretome}
-    right = {"counts": counts, "share_in_vitro": share}
-    assert_reference_and_untouched("ex-angio-evidence-code", namespace, right)
-    as_series = {"counts": pd.Series(counts), "share_in_vitro": share}
-    assert checkers.check("ex-angio-evidence-code", namespace | as_series).passed
-    whole = secretome["evidence_kind"].value_counts().to_dict()
+    right = angio_answer()
+    assert_reference_and_untouched("ex-angio-claim-code", namespace, right)
+    as_pandas = right | {
+        "rung": pd.Series(right["rung"]),
+        "msc_specific": {k: np.bool_(v) for k, v in right["msc_specific"].items()},
+        "human_rows": pd.Index(right["human_rows"]),
+        "controlled_human_rows": set(),
+        "weakest_link": " Negative human finding",
+    }
+    assert checkers.check("ex-angio-claim-code", namespace | as_pandas).passed
+    upside_down = {k: 4 - v for k, v in right["rung"].items()}
+    with_other = right["rung"] | {"ido": 1}
     assert_distinct_failures(
-        "ex-angio-evidence-code",
+        "ex-angio-claim-code",
         namespace,
         right,
         {
-            "whole table counted": {"counts": whole},
-            "counted per factor": {"counts": {"vegf_fgf2": 1, "hypoxia_induction": 1}},
-            "a whole DataFrame": {"counts": secretome},
-            "percentage": {"share_in_vitro": 100 * share},
-            "a count, not a share": {"share_in_vitro": counts["in_vitro"]},
-            "share of the whole table": {"share_in_vitro": whole["in_vitro"] / len(secretome)},
-            "text": {"share_in_vitro": "0.5"},
+            "rungs upside down": {"rung": upside_down},
+            "rows of another mechanism": {"rung": with_other},
+            "a row missing": {"rung": dict(list(right["rung"].items())[:3])},
+            "rung as text": {"rung": dict.fromkeys(right["rung"], "in_vitro")},
+            "every row MSC-specific": {"msc_specific": dict.fromkeys(right["rung"], True)},
+            "an MSC row marked not specific": {
+                "msc_specific": right["msc_specific"] | {"vegf_fgf2": False}
+            },
+            "uncontrolled study taken as controlled": {
+                "controlled_human_rows": ["angiography_cli"]
+            },
+            "an animal row counted as human": {
+                "human_rows": ["angiography_cli", "hindlimb_perfusion"]
+            },
+            "counting taken for reading": {"human_row_supports_new_vessels": True},
+            "an absence chosen": {"weakest_link": "no controlled human study"},
+            "a lower rung chosen": {"weakest_link": "antibodies only partly block"},
+            "not on the menu": {"weakest_link": "small sample"},
         },
     )
 
 
+def test_angiogenesis_claim_feedback_never_gives_the_judgements(secretome):
+    right = angio_answer()
+    for wrong in (
+        {"human_row_supports_new_vessels": True},
+        {"weakest_link": "no controlled human study"},
+        {"weakest_link": "mechanism not separated in animals"},
+    ):
+        feedback = checkers.check("ex-angio-claim-code", {"secretome": secretome} | right | wrong)
+        assert not feedback.passed
+        assert "negative human finding" not in feedback.message
+        assert "False" not in feedback.message
+
+
 def test_angiogenesis_checker_reports_lost_data():
-    feedback = checkers.check("ex-angio-evidence-code", {"counts": {}, "share_in_vitro": 0.5})
+    feedback = checkers.check("ex-angio-claim-code", angio_answer())
     assert not feedback.passed and "run the cells above" in feedback.message
 
 
@@ -101,6 +161,67 @@ def test_ido_checker():
             "unrelated number": {"fold_without_ido": 3.3},
         },
     )
+
+
+# IFN-gamma acts only within a species (Hemmi 1989): by hand, the MSCs meet IFN-gamma of their own
+# species in B (human T cells in the mouse), C (mouse MSCs in mice) and D (human IFN-gamma in
+# culture before injection), and only mouse IFN-gamma in A, E and F.
+XENO_RIGHT = {
+    "licensable": {"A": False, "B": True, "C": True, "D": True, "E": False, "F": False},
+    "conclusion_supported": False,
+}
+
+
+def flipped(*designs: str) -> dict:
+    answer = dict(XENO_RIGHT["licensable"])
+    for design in designs:
+        answer[design] = not answer[design]
+    return {"licensable": answer}
+
+
+def test_xenograft_checker():
+    assert_reference_and_untouched("ex-immuno-xenograft-code", {}, XENO_RIGHT)
+    lower_numpy = {key.lower(): np.bool_(v) for key, v in XENO_RIGHT["licensable"].items()}
+    as_series = pd.Series(XENO_RIGHT["licensable"])
+    for licensable in (lower_numpy, as_series):
+        feedback = checkers.check(
+            "ex-immuno-xenograft-code", XENO_RIGHT | {"licensable": licensable}
+        )
+        assert feedback.passed, feedback
+    missing_f = {key: v for key, v in XENO_RIGHT["licensable"].items() if key != "F"}
+    assert_distinct_failures(
+        "ex-immuno-xenograft-code",
+        {},
+        XENO_RIGHT,
+        {
+            "mouse IFN-gamma taken to license human cells": flipped("A"),
+            "human effector cells overlooked": flipped("B"),
+            "same species marked impossible": flipped("C"),
+            "licensing in culture overlooked": flipped("D"),
+            "two kinds wrong": flipped("A", "D"),
+            "every answer True": {"licensable": dict.fromkeys("ABCDEF", True)},
+            "a design missing": {"licensable": missing_f},
+            "an unknown design": {"licensable": XENO_RIGHT["licensable"] | {"G": True}},
+            "text instead of True/False": {"licensable": XENO_RIGHT["licensable"] | {"A": "no"}},
+            "a list": {"licensable": [False, True, True, True, False, False]},
+            "a design given twice": {"licensable": XENO_RIGHT["licensable"] | {"a": True}},
+            "negative result read as proof": {"conclusion_supported": True},
+            "conclusion as text": {"conclusion_supported": "False"},
+        },
+    )
+
+
+def test_xenograft_checker_names_a_design_given_twice():
+    twice = XENO_RIGHT["licensable"] | {"b": True}
+    feedback = checkers.check("ex-immuno-xenograft-code", XENO_RIGHT | {"licensable": twice})
+    assert not feedback.passed and "Duplicate design: B" in feedback.message
+
+
+def test_xenograft_feedback_never_names_a_design_or_its_answer():
+    for design in "ABCDEF":
+        message = str(checkers.check("ex-immuno-xenograft-code", XENO_RIGHT | flipped(design)))
+        assert not any(f"{letter} " in message or f"{letter}:" in message for letter in "ABCDEF")
+        assert "True" not in message.replace("marked True", "")
 
 
 # --- homing -----------------------------------------------------------------------------------
@@ -187,7 +308,8 @@ def test_mechanism_checkers_are_registered_with_the_names_in_the_exercise_table(
     table = {row["label"]: row["checker"] for row in raw_table("exercises") if row["checker"]}
     registered = checkers.registered()
     for label in (
-        "ex-angio-evidence-code",
+        "ex-angio-claim-code",
+        "ex-immuno-xenograft-code",
         "ex-immuno-ido-code",
         "ex-homing-routes-code",
         "ex-fibrosis-rct-code",

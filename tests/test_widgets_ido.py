@@ -82,3 +82,16 @@ def test_bad_inputs_name_the_parameter(kwargs, named):
     hours = kwargs.pop("hours")
     with pytest.raises(ido.ModelInputError, match=named.replace("[", r"\[").replace("]", r"\]")):
         ido.t_cell_expansion(hours, **kwargs)
+
+
+def test_xenograft_designs_hide_the_answer_and_follow_the_species_rule():
+    table = ido.xenograft_designs()
+    assert list(table.index) == list("ABCDEF")
+    assert list(table.columns) == ["msc_species", "ifng_made_by"]  # no answer column
+    # by hand: licensing needs IFN-gamma of the MSCs' own species (Hemmi 1989)
+    assert [ido.licensing_possible(d) for d in "ABCDEF"] == [False, True, True, True, False, False]
+
+
+def test_an_unknown_design_is_named_in_the_error():
+    with pytest.raises(ido.ModelInputError, match="'G' is not one of A, B, C, D, E, F"):
+        ido.licensing_possible("G")

@@ -13,7 +13,7 @@ from numbers import Real
 
 import pandas as pd
 
-from mscbook.checkers import WAITING, Feedback, checker, combine, quoted, trial_names
+from mscbook.checkers import WAITING, Feedback, as_bool, checker, combine, quoted, trial_names
 from mscbook.widgets import ido
 
 MSC_PRODUCTS = ("msc", "msc_like", "msc_derived")
@@ -46,80 +46,160 @@ def _as_number(value: object, name: str) -> tuple[float | None, str | None]:
 # --- Angiogenesis -------------------------------------------------------------------------
 
 
-@checker("ex-angio-evidence-code")
-def check_angiogenesis_evidence(namespace: Mapping[str, object]) -> Feedback:
-    """`counts` (angiogenesis rows per evidence kind) and `share_in_vitro` (a fraction)."""
-    secretome = namespace.get("secretome")
-    if not isinstance(secretome, pd.DataFrame) or "evidence_kind" not in secretome:
-        return _lost("secretome")
-    angio = secretome[secretome["mechanism"] == "angiogenesis"]
-    expected = angio["evidence_kind"].value_counts().to_dict()
-    whole = secretome["evidence_kind"].value_counts().to_dict()
-    share = expected.get("in_vitro", 0) / len(angio)
-    whole_share = whole.get("in_vitro", 0) / len(secretome)
-    counts, fraction = namespace.get("counts", ...), namespace.get("share_in_vitro", ...)
-    return combine(
-        {
-            "counts": _judge_counts(counts, expected, whole, secretome),
-            "share_in_vitro": _judge_share(fraction, share, whole_share, expected),
-        },
-        "both answers match the angiogenesis rows of the table.",
-    )
+#: Rungs of the evidence ladder, lowest first.
+RUNGS = {"in_vitro": 1, "animal": 2, "human": 3}
+#: What a row's `factor` says when the cells were a mix and no MSC effect was separated.
+NOT_SEPARATED = "mechanism not separated"
+#: What a human row's `value_meaning` says when the study had no control group.
+NO_CONTROL = "no control group"
+#: The menu for `weakest_link`.
+WEAKEST_LINKS = (
+    "no controlled human study",
+    "negative human finding",
+    "mechanism not separated in animals",
+    "antibodies only partly block",
+)
+WEAKEST_LINK = "negative human finding"
 
 
-def _judge_counts(value, expected: dict, whole: dict, secretome: pd.DataFrame) -> str | None:
+def angiogenesis_claim_facts(secretome: pd.DataFrame) -> dict[str, object]:
+    """What the table says about the claim 'MSCs grow vessels in patients': the rung and the
+    MSC-specificity of each angiogenesis row (by factor_id), its human rows and the human rows
+    with a control group."""
+    angio = secretome[secretome["mechanism"] == "angiogenesis"].set_index("factor_id")
+    human = angio[angio["evidence_kind"] == "human"]
+    meaning = human["value_meaning"].fillna("").str.lower()
+    return {
+        "rung": angio["evidence_kind"].map(RUNGS).astype(int).to_dict(),
+        "msc_specific": (~angio["factor"].str.lower().str.contains(NOT_SEPARATED)).to_dict(),
+        "human_rows": set(human.index),
+        "controlled_human_rows": set(human.index[~meaning.str.contains(NO_CONTROL)]),
+    }
+
+
+def _as_mapping(value: object, name: str, example: str) -> tuple[dict | None, str | None]:
     if value is ...:
-        return WAITING
-    if isinstance(value, pd.DataFrame):
-        return (
-            "`counts` is a whole table; count one column, `evidence_kind`, for example with "
-            "`.value_counts()`."
-        )
+        return None, WAITING
     if isinstance(value, pd.Series):
         value = value.to_dict()
     if not isinstance(value, Mapping):
-        return (
-            "`counts` should map each kind of evidence to a number of rows, "
+        return None, (
+            f"`{name}` should map each angiogenesis `factor_id` to {example}, "
             f"not {type(value).__name__}."
         )
-    got = {str(key): value[key] for key in value}
-    if set(got) & (set(secretome["factor_id"]) | set(secretome["factor_label"])):
-        return "`counts` is keyed by factor; count rows per kind of evidence (`evidence_kind`)."
-    if set(got) & set(secretome["mechanism"]):
-        return (
-            "`counts` is keyed by mechanism; keep the angiogenesis rows and count `evidence_kind`."
-        )
-    try:
-        got = {key: int(number) for key, number in got.items() if int(number) != 0}
-    except (TypeError, ValueError):
-        return "every value of `counts` should be a whole number of rows."
-    if got == expected:
-        return None
-    if got == whole:
-        return (
-            "you counted every mechanism; keep only the rows whose `mechanism` is 'angiogenesis'."
-        )
-    unknown = sorted(set(got) - {"in_vitro", "animal", "human", "review"})
-    if unknown:
-        return f"Not kinds of evidence: {quoted(unknown, 60)}; use the values of `evidence_kind`."
-    return "some counts differ from the angiogenesis rows of the table: check your filter."
+    return {str(key): answer for key, answer in value.items()}, None
 
 
-def _judge_share(value, share: float, whole_share: float, expected: dict) -> str | None:
-    number, problem = _as_number(value, "share_in_vitro")
+def _judge_rung(value: object, expected: dict[str, int], secretome: pd.DataFrame) -> str | None:
+    got, problem = _as_mapping(value, "rung", "1, 2 or 3")
     if problem:
         return problem
-    if math.isclose(number, share, abs_tol=1e-9):
+    extra = sorted(set(got) - set(expected))
+    if set(extra) & set(secretome["factor_id"]):
+        return "`rung` includes rows of other mechanisms; keep the angiogenesis rows."
+    if extra:
+        return f"Not angiogenesis factor ids: {quoted(extra, 60)}; use the `factor_id` column."
+    if set(expected) - set(got):
+        return "`rung` misses some angiogenesis rows."
+    if any(isinstance(v, bool) or not isinstance(v, Real) for v in got.values()):
+        return "every value of `rung` should be a number: 1 (in vitro), 2 (animal), 3 (human)."
+    if {k: int(v) for k, v in got.items()} == expected:
         return None
-    if math.isclose(number, 100 * share, abs_tol=1e-6):
-        return "`share_in_vitro` should be a fraction between 0 and 1, not a percentage."
-    if math.isclose(number, expected.get("in_vitro", 0)):
-        return "`share_in_vitro` is a count; divide it by the number of angiogenesis rows."
-    if math.isclose(number, whole_share, abs_tol=1e-9):
-        return "`share_in_vitro` uses the whole table; use the angiogenesis rows only."
-    if not 0 <= number <= 1:
-        return f"{number:g} is not a fraction between 0 and 1."
-    return "`share_in_vitro` does not match: in vitro angiogenesis rows / all angiogenesis rows."
+    if {k: 4 - int(v) for k, v in got.items()} == expected:
+        return "`rung` is upside down: cells in culture are the lowest rung (1), patients the top."
+    return "some rungs do not match `evidence_kind`: in_vitro is 1, animal 2, human 3."
+
+
+def _judge_msc_specific(value: object, expected: dict[str, bool]) -> str | None:
+    got, problem = _as_mapping(value, "msc_specific", "True or False")
+    if problem:
+        return problem
+    if set(got) != set(expected):
+        return "`msc_specific` should have one answer for each angiogenesis row, no more."
+    verdicts = {key: as_bool(answer) for key, answer in got.items()}
+    if any(verdict is None for verdict in verdicts.values()):
+        return "each value of `msc_specific` should be True or False."
+    if verdicts == expected:
+        return None
+    if all(verdicts.values()):
+        return (
+            "read the `factor` column of every row: was each result obtained with MSCs alone, "
+            "or with a mix of marrow cells?"
+        )
+    return (
+        "a row you marked False used MSCs: only a row whose cells were a mix, with the "
+        "mechanism not separated, is not MSC-specific."
+    )
+
+
+def _judge_rows(value: object, name: str, expected: set, angio_ids: set) -> str | None:
+    if value is ...:
+        return WAITING
+    if isinstance(value, str) or not isinstance(value, list | tuple | set | pd.Series | pd.Index):
+        return f"`{name}` should be a list of `factor_id` values, not {type(value).__name__}."
+    got = {str(item) for item in value}
+    if got == expected:
+        return None
+    if got - angio_ids:
+        others = quoted(sorted(got - angio_ids), 60)
+        return f"`{name}` holds ids that are not angiogenesis rows: {others}."
+    if name == "controlled_human_rows":
+        return "read `value_meaning` of each human row: does it say the study had a control group?"
+    return "`human_rows` should hold every angiogenesis row whose `evidence_kind` is 'human'."
+
+
+@checker("ex-angio-claim-code")
+def check_angiogenesis_claim(namespace: Mapping[str, object]) -> Feedback:
+    """Does the table support 'MSCs grow vessels in patients'? Rungs and MSC-specificity (from
+    the data), human and controlled human rows (from the data), and two judgements."""
+    secretome = namespace.get("secretome")
+    if not isinstance(secretome, pd.DataFrame) or "evidence_kind" not in secretome:
+        return _lost("secretome")
+    facts = angiogenesis_claim_facts(secretome)
+    angio_ids = set(facts["rung"])
+    parts: dict[str, str | None] = {
+        "rung": _judge_rung(namespace.get("rung", ...), facts["rung"], secretome),
+        "msc_specific": _judge_msc_specific(
+            namespace.get("msc_specific", ...), facts["msc_specific"]
+        ),
+    }
+    for name in ("human_rows", "controlled_human_rows"):
+        parts[name] = _judge_rows(namespace.get(name, ...), name, facts[name], angio_ids)
+    value = namespace.get("human_row_supports_new_vessels", ...)
+    if value is ...:
+        parts["human_row_supports_new_vessels"] = WAITING
+    elif as_bool(value) is None:
+        parts["human_row_supports_new_vessels"] = (
+            f"`human_row_supports_new_vessels` should be True or False, not {quoted(value)}."
+        )
+    elif as_bool(value):
+        parts["human_row_supports_new_vessels"] = (
+            "does counting a human row tell you what that row found? Read its `effect`."
+        )
+    else:
+        parts["human_row_supports_new_vessels"] = None
+    parts["weakest_link"] = _judge_weakest_link(namespace.get("weakest_link", ...))
+    return combine(parts, "every answer matches the table: the claim does not reach patients.")
+
+
+def _judge_weakest_link(value: object) -> str | None:
+    if value is ...:
+        return WAITING
+    if not isinstance(value, str) or value.strip().lower() not in WEAKEST_LINKS:
+        menu = "; ".join(f"'{phrase}'" for phrase in WEAKEST_LINKS)
+        return f"`weakest_link` should be one of the menu's phrases: {menu}."
+    choice = value.strip().lower()
+    if choice == WEAKEST_LINK:
+        return None
+    if choice == "no controlled human study":
+        return (
+            "`weakest_link`: true of the table, but it describes something missing. Is there a "
+            "human row whose own finding speaks to the claim?"
+        )
+    return (
+        "`weakest_link`: that weakness sits on a lower rung. The claim is about patients: which "
+        "weakness sits on the rung the claim is about?"
+    )
 
 
 # --- Immunomodulation ---------------------------------------------------------------------
@@ -166,6 +246,96 @@ def check_ido_model(namespace: Mapping[str, object]) -> Feedback:
                 f"`{name}` does not match the model at 72 hours with its default parameters."
             )
     return combine(parts, "both fold expansions match the teaching model.")
+
+
+#: Coaching for a wrong verdict on a design, by the design's kind (never names the design).
+XENOGRAFT_HINTS = {
+    "host_only": (
+        "at least one design you marked True gives human MSCs only IFN-gamma made by mice (or "
+        "mouse protein): can human cells answer mouse IFN-gamma?"
+    ),
+    "human_effectors": (
+        "a design you marked False puts human immune cells into the mouse: which species' "
+        "IFN-gamma do those cells make, and who meets it?"
+    ),
+    "prelicensed": (
+        "licensing can happen before the injection: read again how the cells of each design "
+        "were prepared."
+    ),
+    "same_species": (
+        "a design you marked False has MSCs and host of the same species: nothing stops the "
+        "host's IFN-gamma from acting there."
+    ),
+}
+
+
+def _judge_licensable(value: object) -> str | None:
+    if value is ...:
+        return WAITING
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        return (
+            "`licensable` should map each design letter to True or False, for example "
+            f"{{'A': True, ...}}, not {type(value).__name__}."
+        )
+    folded = [str(key).strip().upper() for key in value]
+    repeated = sorted({key for key in folded if folded.count(key) > 1})
+    if repeated:
+        return (
+            f"duplicate design: {', '.join(repeated)} appears more than once (upper and lower "
+            "case count as the same letter); keep one answer per design."
+        )
+    got = {str(key).strip().upper(): answer for key, answer in value.items()}
+    missing = sorted(set(ido.XENOGRAFT_DESIGNS) - set(got))
+    unknown = [key for key in value if str(key).strip().upper() not in ido.XENOGRAFT_DESIGNS]
+    if unknown:
+        return f"Not designs of the table: {quoted(unknown)}; use the letters A to F."
+    if missing:
+        return f"`licensable` has no answer yet for design(s) {', '.join(missing)}."
+    verdicts = {}
+    for key, answer in got.items():
+        verdict = as_bool(answer)
+        if verdict is None:
+            return f"each answer should be True or False; {key} holds {quoted(answer)}."
+        verdicts[key] = verdict
+    wrong_kinds = [
+        ido.XENOGRAFT_DESIGNS[key][3]
+        for key, verdict in verdicts.items()
+        if verdict != ido.licensing_possible(key)
+    ]
+    if not wrong_kinds:
+        return None
+    hints = [XENOGRAFT_HINTS[kind] for kind in dict.fromkeys(wrong_kinds)]
+    return f"{_count_designs(len(wrong_kinds))} not right yet. Hint: " + " Also, ".join(hints)
+
+
+def _count_designs(number: int) -> str:
+    return "One design is" if number == 1 else f"{number} designs are"
+
+
+@checker("ex-immuno-xenograft-code")
+def check_xenograft_trap(namespace: Mapping[str, object]) -> Feedback:
+    """`licensable` (design letter -> True/False) and `conclusion_supported` (True/False)."""
+    parts: dict[str, str | None] = {
+        "licensable": _judge_licensable(namespace.get("licensable", ...))
+    }
+    value = namespace.get("conclusion_supported", ...)
+    if value is ...:
+        parts["conclusion_supported"] = WAITING
+    elif as_bool(value) is None:
+        parts["conclusion_supported"] = (
+            f"`conclusion_supported` should be True or False, not {quoted(value)}."
+        )
+    elif as_bool(value):
+        parts["conclusion_supported"] = (
+            "`conclusion_supported`: could the IDO pathway of human MSCs have been switched on "
+            "in a wild-type mouse at all? If not, the benefit came by another route; would the "
+            "same hold in a patient, whose IFN-gamma is human?"
+        )
+    else:
+        parts["conclusion_supported"] = None
+    return combine(parts, "both answers are right: you avoided the xenograft trap.")
 
 
 # --- Homing and routes --------------------------------------------------------------------

@@ -55,6 +55,9 @@ TARGET_ORDER = (
     "t_cells",
     "nk_cells",
     "macrophages",
+    "phagocytes",
+    "dendritic_cells",
+    "msc",
     "heart",
     "patient_serum",
 )
@@ -62,6 +65,9 @@ TARGET_LABELS = {
     "t_cells": "T cells",
     "nk_cells": "NK cells",
     "macrophages": "Macro-\nphages",
+    "phagocytes": "Phago-\ncytes\n(CD11b+,\nCD11c+)",
+    "dendritic_cells": "Dendritic\ncells",
+    "msc": "MSCs\n(own\nHLA)",
     "heart": "Infarcted\nheart\n(mouse)",
     "patient_serum": "Patients'\nserum",
 }

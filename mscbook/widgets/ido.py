@@ -115,3 +115,73 @@ def parameter_table() -> pd.DataFrame:
             for name, (value, unit, meaning) in PARAMETERS.items()
         ]
     ).set_index("parameter")
+
+
+# --- The xenograft trap -----------------------------------------------------------------------
+# IFN-gamma is species-specific: human cells do not bind or respond to mouse IFN-gamma (Hemmi et
+# al. 1989, references.bib `hemmi1989`). Human MSCs put into a mouse therefore meet no IFN-gamma
+# they can answer unless human cells or human IFN-gamma come with them. The designs below are
+# written for the exercise (no single paper); `ifng_species` is the species of the IFN-gamma the
+# MSCs meet, and `kind` names the reasoning a checker coaches on.
+
+#: design -> (MSC species, what makes the IFN-gamma the cells meet, its species, kind of design)
+XENOGRAFT_DESIGNS = {
+    "A": (
+        "human",
+        "the host's own immune cells (wild-type mice with lung injury)",
+        "mouse",
+        "host_only",
+    ),
+    "B": (
+        "human",
+        "human T cells injected into immunodeficient mice to cause graft-versus-host disease",
+        "human",
+        "human_effectors",
+    ),
+    "C": (
+        "mouse",
+        "the host's own immune cells (wild-type mice with colitis)",
+        "mouse",
+        "same_species",
+    ),
+    "D": (
+        "human",
+        "human IFN-gamma added to the culture for two days before injection into wild-type mice",
+        "human",
+        "prelicensed",
+    ),
+    "E": (
+        "human",
+        "recombinant mouse IFN-gamma injected together with the cells into wild-type mice",
+        "mouse",
+        "host_only",
+    ),
+    "F": (
+        "human",
+        "the host's own immune cells (wild-type mice with skin fibrosis after bleomycin)",
+        "mouse",
+        "host_only",
+    ),
+}
+
+
+def xenograft_designs() -> pd.DataFrame:
+    """The exercise's study designs as the student sees them (no answer column)."""
+    return pd.DataFrame(
+        [
+            {"design": key, "msc_species": msc, "ifng_made_by": source}
+            for key, (msc, source, _species, _kind) in XENOGRAFT_DESIGNS.items()
+        ]
+    ).set_index("design")
+
+
+def licensing_possible(design: str) -> bool:
+    """Whether the MSCs of `design` meet IFN-gamma of their own species (before or after injection).
+
+    Raises ModelInputError for an unknown design.
+    """
+    if design not in XENOGRAFT_DESIGNS:
+        known = ", ".join(XENOGRAFT_DESIGNS)
+        raise ModelInputError(f"design: {design!r} is not one of {known}.")
+    msc_species, _source, ifng_species, _kind = XENOGRAFT_DESIGNS[design]
+    return msc_species == ifng_species
