@@ -113,3 +113,49 @@ def test_every_wrong_answer_gets_its_own_feedback(tables):
 def test_lost_data_is_reported_first(tables):
     assert "Run the cells above" in sources_answer(tables, sources=None, ratio=RATIO).message
     assert "Run the cells above" in dose_answer(tables, arms="x", days=DAYS).message
+
+
+# --- Integrative exercise: from one aspirate to ten patients (issue 29) ---
+# From the abstracts: 3.33x10^7 nucleated cells/mL (Muschler 1997: 1200 colonies per mL at 36
+# per 10^6), 32.3 CFU-F per 10^5 (Kuznetsov 2009 adults), 38 doublings (Bruder 1997).
+PER_ML = 1200 / 36e-6
+FOUNDERS = 30 * PER_ML * 32.3e-5
+TOTAL = 2e6 * 70 * 2 * 10
+DOUBLINGS = math.log2(TOTAL / FOUNDERS)
+
+
+def aspirate_answer(tables, **names) -> checkers.Feedback:
+    namespace = {"sources": tables["sources"], "founders": ..., "doublings": ...}
+    return checkers.check("ex-dose-aspirate-code", namespace | {"within_lifespan": ...} | names)
+
+
+def test_aspirate_reference_answer_passes(tables):
+    feedback = aspirate_answer(tables, founders=FOUNDERS, doublings=DOUBLINGS, within_lifespan=True)
+    assert feedback.correct, feedback.message
+    assert 13.07 < DOUBLINGS < 13.09
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ({"founders": FOUNDERS * 100}, "percentage"),
+        ({"founders": 30 * PER_ML * 36e-6}, "Muschler"),
+        ({"founders": PER_ML * 32.3e-5}, "volume"),
+        ({"doublings": math.log2(TOTAL / 10 / FOUNDERS)}, "one patient"),
+        ({"doublings": math.log2(TOTAL / 1e7)}, "10^7"),
+        ({"doublings": TOTAL / FOUNDERS}, "logarithm"),
+        ({"within_lifespan": False}, "Sung 2010"),
+        ({"within_lifespan": "yes"}, "True or False"),
+    ],
+)
+def test_aspirate_wrong_answers_get_their_own_feedback(tables, names, expected):
+    answer = {"founders": FOUNDERS, "doublings": DOUBLINGS, "within_lifespan": True} | names
+    feedback = aspirate_answer(tables, **answer)
+    assert not feedback.correct
+    assert expected in feedback.message
+    assert f"{DOUBLINGS:.1f}" not in feedback.message and f"{FOUNDERS:.0f}" not in feedback.message
+
+
+def test_aspirate_checker_needs_the_table(tables):
+    feedback = checkers.check("ex-dose-aspirate-code", {"founders": 1, "doublings": 1})
+    assert not feedback.correct and "`sources`" in feedback.message

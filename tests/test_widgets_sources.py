@@ -80,3 +80,31 @@ def test_the_form_shows_the_example_and_a_message_for_the_same_tissue(sources):
     second.value = "bone_marrow"
     assert 'role="alert"' in report.value and "different tissue" in report.value
     assert all(menu.description for menu in menus)
+
+
+# --- "No finding" says why and what is known elsewhere (issue 29) ---
+
+
+def test_a_gap_names_the_studies_that_compared_the_tissue(sources):
+    # Kern 2006 and Heo 2016 compared adipose tissue with marrow on growth and colonies.
+    note = widget.gap_note(sources, "adipose", "cumulative_population_doublings")
+    assert note.startswith(widget.NO_VALUE)
+    assert "Kern 2006" in note and "Heo 2016" in note
+    # Hoang 2024 compared tissue factor in dental pulp, adipose, cord and marrow MSCs.
+    assert "Hoang 2024" in widget.gap_note(sources, "dental_pulp", "tissue_factor_and_ibmir")
+
+
+def test_a_gap_with_no_comparison_says_so(sources):
+    note = widget.gap_note(sources, "ipsc_derived", "recovery_after_thaw")
+    assert note.startswith(widget.NO_VALUE) and "no study in it compared" in note
+
+
+def test_the_comparison_never_prints_a_bare_no_finding(sources):
+    for first, second in [("bone_marrow", "adipose"), ("placenta", "dental_pulp")]:
+        table = widget.compare_sources(sources, first, second)
+        cells = " ".join(" ".join(table[column]) for column in table.columns[1:])
+        assert "no finding in the data" not in cells
+
+
+def test_new_tissues_can_be_chosen(sources):
+    assert {"dental_pulp", "ipsc_derived"} <= set(widget.tissues_with_findings(sources))

@@ -95,6 +95,8 @@ TISSUE_LABELS = {
     "cord_blood": "Cord blood",
     "placenta": "Placenta",
     "peripheral_blood": "Peripheral blood",
+    "dental_pulp": "Dental pulp",
+    "ipsc_derived": "Made from iPS cells",
     "not_stated": "Not stated",
     "several": "Several tissues compared",
 }

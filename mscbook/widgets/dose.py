@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mscbook.widgets import inputs
 
@@ -34,8 +34,19 @@ BOUNDS = {
     "doubling_time_hours": (1.0, 2000.0, "doubling time", "hours"),
     "max_doublings": (1.0, 100.0, "maximum population doublings", ""),
     "split_ratio": (1.5, 20.0, "split ratio", ""),
+    "aspirate_ml": (0.5, 1000.0, "aspirate volume", "mL"),
+    "nucleated_cells_per_ml": (1e5, 1e9, "nucleated cells per mL of aspirate", "cells/mL"),
+    "colony_percent": (1e-6, 10.0, "colony-forming cells", "% of nucleated cells"),
 }
 INTEGER_INPUTS = {"injections", "patients"}
+
+
+#: The finding in data/msc_sources.csv that gives the planner its default doubling limit: adult
+#: marrow MSCs grown until they stopped dividing (Bruder 1997, 38 +/- 4 doublings). It is a
+#: replicative lifespan, the end of the road, not a safe release limit; products are released
+#: well before it. tests/test_widgets_dose.py checks that DEFAULT_MAX_DOUBLINGS equals the data.
+LIFESPAN_FINDING = "bruder1997_lifespan_bm"
+DEFAULT_MAX_DOUBLINGS = 38.0
 
 
 class DoseInputError(ValueError):
@@ -55,6 +66,8 @@ class DosePlan:
     culture_days: float
     max_doublings: float
     warnings: tuple[str, ...] = field(default=())
+    starting_cells: float | None = None
+    starting_note: str = ""
 
     @property
     def exceeds_doubling_limit(self) -> bool:
@@ -97,7 +110,7 @@ def plan_dose(
     patients: object = 1,
     starting_cells: object = 1e7,
     doubling_time_hours: object = 48,
-    max_doublings: object = 20,
+    max_doublings: object = DEFAULT_MAX_DOUBLINGS,
     split_ratio: object = 3,
 ) -> DosePlan:
     """Cells needed for a dosing plan, and the culture needed to grow them from `starting_cells`.
@@ -158,8 +171,8 @@ def plan_dose(
     if doublings > values["max_doublings"]:
         warnings.append(
             f"The plan needs {doublings:.1f} population doublings, more than the "
-            f"{values['max_doublings']:g} these cells tolerate: start from more cells, "
-            "treat fewer patients per batch, or lower the dose."
+            f"{values['max_doublings']:g} these cells manage before they stop dividing: start "
+            "from more cells, treat fewer patients per batch, or lower the dose."
         )
     if fold <= 1:
         warnings.append(
@@ -167,6 +180,7 @@ def plan_dose(
             "would still be cultured to select and test the cells)."
         )
     return DosePlan(
+        starting_cells=values["starting_cells"],
         cells_per_injection=per_injection,
         cells_per_patient=per_patient,
         total_cells=total,
@@ -177,6 +191,94 @@ def plan_dose(
         max_doublings=values["max_doublings"],
         warnings=tuple(warnings),
     )
+
+
+def colony_forming_cells(
+    aspirate_ml: object, nucleated_cells_per_ml: object, colony_percent: object
+) -> float:
+    """Colony-forming cells in a marrow aspirate: volume × nucleated cells per mL × frequency.
+
+    `colony_percent` is the colony-forming cells as a % of nucleated cells (the unit of
+    `msc_sources`: 0.0323 means 32.3 per 10^5). Each colony grows from one cell, so this is the
+    number of cells the culture really starts from. Raises DoseInputError naming bad inputs.
+    """
+    raw = {
+        "aspirate_ml": aspirate_ml,
+        "nucleated_cells_per_ml": nucleated_cells_per_ml,
+        "colony_percent": colony_percent,
+    }
+    values: dict[str, float] = {}
+    problems: list[str] = []
+    for name, value in raw.items():
+        try:
+            values[name] = _checked(value, name)
+        except DoseInputError as error:
+            problems.append(str(error))
+    if problems:
+        raise DoseInputError("\n".join(problems))
+    return values["aspirate_ml"] * values["nucleated_cells_per_ml"] * values["colony_percent"] / 100
+
+
+def plan_from_aspirate(
+    dose: object,
+    dose_unit: str = "cells/kg",
+    aspirate_ml: object = 20,
+    nucleated_cells_per_ml: object = 3e7,
+    colony_percent: object = 0.0323,
+    **plan: object,
+) -> DosePlan:
+    """`plan_dose` starting from a marrow aspirate instead of a count of cultured cells.
+
+    The starting cells are the aspirate's colony-forming cells (`colony_forming_cells`), so the
+    doublings counted are those from the founding cells, the count a lifespan such as Bruder
+    1997's refers to. Other keyword arguments go to `plan_dose` (weight_kg, injections, ...).
+    Raises DoseInputError naming every unusable input.
+    """
+    if "starting_cells" in plan:
+        raise DoseInputError(
+            "starting cells: not an input here; the aspirate's colony-forming cells are the start."
+        )
+    problems: list[str] = []
+    start = None
+    try:
+        start = colony_forming_cells(aspirate_ml, nucleated_cells_per_ml, colony_percent)
+    except DoseInputError as error:
+        problems.append(str(error))
+    if start is not None and start < BOUNDS["starting_cells"][0]:
+        problems.append(
+            f"aspirate: it holds {start:.2g} colony-forming cells, fewer than one; "
+            "check the volume, the cell count and the colony frequency."
+        )
+    result = None
+    try:
+        result = plan_dose(dose, dose_unit, starting_cells=start or 1.0, **plan)
+    except DoseInputError as error:
+        problems.append(str(error))
+    if problems:
+        raise DoseInputError("\n".join(problems))
+    note = (
+        f"{float(aspirate_ml):g} mL × {float(nucleated_cells_per_ml):.3g} nucleated cells/mL × "
+        f"{float(colony_percent):g}% colony-forming"
+    )
+    return replace(result, starting_note=note)
+
+
+def nucleated_cells_per_ml(sources) -> float:
+    """Nucleated cells per mL of marrow aspirate implied by Muschler 1997 (`msc_sources` rows
+    `muschler1997_colonies_per_aspirate` and `muschler1997_alp_cfu_frequency`).
+
+    The paper's abstract gives colonies per 2-mL aspirate and colonies per nucleated cell, not the
+    cell count itself; dividing one by the other recovers the count (an estimate from two means).
+    """
+    values = sources.set_index("finding_id")["value_low"]
+    colonies_per_ml = float(values["muschler1997_colonies_per_aspirate"]) / 2  # per 2 mL
+    fraction = float(values["muschler1997_alp_cfu_frequency"]) / 100
+    return colonies_per_ml / fraction
+
+
+def doubling_limit(sources) -> float:
+    """Replicative lifespan of adult marrow MSCs, in population doublings (`LIFESPAN_FINDING`)."""
+    return float(sources.set_index("finding_id").loc[LIFESPAN_FINDING, "value_low"])
 
 
 def scientific(number: float) -> str:
@@ -191,7 +293,12 @@ def scientific(number: float) -> str:
 
 def plan_rows(plan: DosePlan) -> list[tuple[str, str]]:
     """The plan as (quantity, value) rows in plain words."""
+    start = []
+    if plan.starting_cells is not None:
+        detail = f" ({plan.starting_note})" if plan.starting_note else ""
+        start = [("Starting cells" + detail, scientific(plan.starting_cells))]
     return [
+        *start,
         ("Cells per injection", scientific(plan.cells_per_injection)),
         ("Cells per patient", scientific(plan.cells_per_patient)),
         ("Cells for the whole plan", scientific(plan.total_cells)),
@@ -239,8 +346,12 @@ EXAMPLE = {
     "patients": "1",
     "starting_cells": "1e7",
     "doubling_time_hours": "48",
-    "max_doublings": "20",
+    "max_doublings": f"{DEFAULT_MAX_DOUBLINGS:g}",
     "split_ratio": "3",
+    "start": "cells",
+    "aspirate_ml": "20",
+    "nucleated_cells_per_ml": "3e7",
+    "colony_percent": "0.0323",
 }
 
 LABELS = {
@@ -252,7 +363,11 @@ LABELS = {
     "doubling_time_hours": "Doubling time (h)",
     "max_doublings": "Doubling limit",
     "split_ratio": "Split ratio (1:N)",
+    "aspirate_ml": "Aspirate (mL)",
+    "nucleated_cells_per_ml": "Nucleated cells/mL",
+    "colony_percent": "Colony-forming (%)",
 }
+ASPIRATE_INPUTS = ("aspirate_ml", "nucleated_cells_per_ml", "colony_percent")
 
 
 def make_widget(example: dict[str, object] | None = None):
@@ -270,17 +385,34 @@ def make_widget(example: dict[str, object] | None = None):
     )
     report = widgets.HTML()
 
+    start = layout.dropdown(
+        [("a number of cells", "cells"), ("a marrow aspirate", "aspirate")],
+        values["start"],
+        "Start from",
+    )
+
     def update(_change=None) -> None:
+        given = {name: box.value for name, box in inputs.items()}
+        aspirate = {name: given.pop(name) for name in ASPIRATE_INPUTS}
         try:
-            plan = plan_dose(
-                dose_unit=unit.value, **{name: box.value for name, box in inputs.items()}
-            )
+            if start.value == "aspirate":
+                given.pop("starting_cells")
+                plan = plan_from_aspirate(dose_unit=unit.value, **aspirate, **given)
+            else:
+                plan = plan_dose(dose_unit=unit.value, **given)
             report.value = render_plan(plan)
         except DoseInputError as error:
             report.value = render_error(error)
 
-    for control in [*inputs.values(), unit]:
+    for control in [*inputs.values(), unit, start]:
         control.observe(update, names="value")
     update()
-    box = layout.form([("The plan", [inputs["dose"], unit, *list(inputs.values())[1:]])], report)
+    plan_boxes = [inputs[name] for name in LABELS if name not in ASPIRATE_INPUTS]
+    box = layout.form(
+        [
+            ("The plan", [plan_boxes[0], unit, *plan_boxes[1:]]),
+            ("Or start from an aspirate", [start, *(inputs[name] for name in ASPIRATE_INPUTS)]),
+        ],
+        report,
+    )
     return layout.LiveWidget(box, report.value)

@@ -22,7 +22,28 @@ PARAMETER_LABELS = {
     "growth_and_colony_comparison": "Growth and colonies compared",
     "ageing_in_culture": "Ageing in culture",
     "cumulative_population_doublings": "Cumulative population doublings",
+    "replicative_lifespan_doublings": "Doublings before senescence (lifespan)",
+    "alp_positive_colony_frequency": "Osteoprogenitor colonies",
+    "colonies_per_aspirate": "Colonies per aspirate",
+    "recovery_after_thaw": "Recovery after thawing",
+    "hla_class_ii_after_ifn_gamma": "HLA class II after IFN-γ",
+    "tissue_factor_and_ibmir": "Tissue factor and blood reaction (IBMIR)",
+    "in_vivo_tissue_formation": "Tissue formed in animals",
+    "first_clinical_use": "First use in patients",
 }
+
+#: Findings that compare several tissues and bear on a property: where a tissue has no value of
+#: its own, the comparison says what is known (the `tissues_compared` column says whom it covers).
+RELATED_PARAMETERS = {
+    "colony_forming_cell_frequency": {"colony_forming_efficiency", "growth_and_colony_comparison"},
+    "colony_forming_efficiency": {"colony_forming_efficiency", "growth_and_colony_comparison"},
+    "doubling_time": {"proliferation", "growth_and_colony_comparison"},
+    "proliferation": {"proliferation", "growth_and_colony_comparison"},
+    "cumulative_population_doublings": {"proliferation", "growth_and_colony_comparison"},
+    "replicative_lifespan_doublings": {"proliferation"},
+    "tissue_factor_and_ibmir": {"tissue_factor_and_ibmir"},
+}
+NO_VALUE = "No checked value for this tissue in the book's data"
 
 
 class SourceInputError(ValueError):
@@ -51,7 +72,9 @@ def compare_sources(sources: pd.DataFrame, first: str, second: str) -> pd.DataFr
     """Side-by-side findings for tissues `first` and `second` (codes such as 'bone_marrow').
 
     One row per property that either tissue has a finding for; a cell lists every finding for
-    that tissue and property (studies that disagree both appear), or "no finding in the data".
+    that tissue and property (studies that disagree both appear). Where a tissue has none, the
+    cell says so and names any study in the data that compared this tissue with others on a
+    related property (`gap_note`): a gap in the book's data is not a gap in the evidence.
     Findings that compare several tissues at once are returned by `shared_findings`.
     Raises SourceInputError for an unknown tissue or the same tissue twice.
     """
@@ -74,8 +97,33 @@ def compare_sources(sources: pd.DataFrame, first: str, second: str) -> pd.DataFr
             found = sources[(sources["tissue"] == tissue) & (sources["parameter"] == parameter)]
             cells.append("; ".join(describe(row) for row in found.itertuples()))
         if any(cells):
-            rows.append([label, *(cell or "no finding in the data" for cell in cells)])
+            notes = [gap_note(sources, tissue, parameter) for tissue in (first, second)]
+            rows.append([label, *(cell or note for cell, note in zip(cells, notes, strict=True))])
     return pd.DataFrame(rows, columns=["Property", TISSUE_LABELS[first], TISSUE_LABELS[second]])
+
+
+def gap_note(sources: pd.DataFrame, tissue: str, parameter: str) -> str:
+    """What a comparison cell says when `tissue` has no finding of its own for `parameter`.
+
+    It names the studies in the data that compared this tissue with others on a related
+    property (listed in full under the table), or says that none in the data did.
+    """
+    related = RELATED_PARAMETERS.get(parameter, set())
+    compared = sources[
+        (sources["tissue"] == "several")
+        & sources["parameter"].isin(related)
+        & sources["tissues_compared"].fillna("").str.split(";").map(lambda codes: tissue in codes)
+    ]
+    if compared.empty:
+        return (
+            f"{NO_VALUE}, and no study in it compared this tissue with others on this; "
+            "ask for a head-to-head study before believing a claim."
+        )
+    studies = sorted({study_label(key) for key in compared["source"]})
+    return (
+        f"{NO_VALUE}; compared with other tissues in {' and '.join(studies)} "
+        "(see the list below the table)."
+    )
 
 
 def shared_findings(sources: pd.DataFrame) -> list[str]:
