@@ -104,7 +104,7 @@ def test_widget_shows_errors_as_messages_not_tracebacks(criteria):
 def test_every_widget_control_has_an_accessible_name(criteria):
     widget = isct.make_widget(criteria, passing_report(), ALL_LINEAGES)
     controls = layout.controls(widget.widget)
-    assert len(controls) == len(criteria)  # one per criterion
+    assert len(controls) == len(criteria) + 1  # one per criterion, and "licensed with IFN-γ"
     assert all(control.description.strip() for control in controls)  # each labelled
 
 
