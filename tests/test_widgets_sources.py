@@ -98,7 +98,9 @@ def test_a_gap_names_the_studies_that_compared_the_tissue(sources):
 
 def test_a_gap_with_no_comparison_says_so(sources):
     note = widget.gap_note(sources, "ipsc_derived", "recovery_after_thaw")
-    assert note.startswith(widget.NO_VALUE) and "no study in it compared" in note
+    assert note.startswith(widget.NO_VALUE) and "no study in it compares" in note
+    # A marrow-aspirate measure is not "missing" for placenta: it does not apply.
+    assert "marrow-aspirate" in widget.gap_note(sources, "placenta", "colonies_per_aspirate")
 
 
 def test_the_comparison_never_prints_a_bare_no_finding(sources):

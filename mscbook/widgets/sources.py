@@ -44,6 +44,11 @@ RELATED_PARAMETERS = {
     "tissue_factor_and_ibmir": {"tissue_factor_and_ibmir"},
 }
 NO_VALUE = "No checked value for this tissue in the book's data"
+#: Properties measured on one kind of sample only: other tissues are not missing a value.
+SAMPLE_SPECIFIC = {
+    "colonies_per_aspirate": "a marrow-aspirate measure",
+    "alp_positive_colony_frequency": "a marrow-aspirate measure",
+}
 
 
 class SourceInputError(ValueError):
@@ -108,6 +113,8 @@ def gap_note(sources: pd.DataFrame, tissue: str, parameter: str) -> str:
     It names the studies in the data that compared this tissue with others on a related
     property (listed in full under the table), or says that none in the data did.
     """
+    if parameter in SAMPLE_SPECIFIC:
+        return f"Not measured this way: {SAMPLE_SPECIFIC[parameter]}."
     related = RELATED_PARAMETERS.get(parameter, set())
     compared = sources[
         (sources["tissue"] == "several")
@@ -115,10 +122,7 @@ def gap_note(sources: pd.DataFrame, tissue: str, parameter: str) -> str:
         & sources["tissues_compared"].fillna("").str.split(";").map(lambda codes: tissue in codes)
     ]
     if compared.empty:
-        return (
-            f"{NO_VALUE}, and no study in it compared this tissue with others on this; "
-            "ask for a head-to-head study before believing a claim."
-        )
+        return f"{NO_VALUE}, and no study in it compares this tissue with others on this point."
     studies = sorted({study_label(key) for key in compared["source"]})
     return (
         f"{NO_VALUE}; compared with other tissues in {' and '.join(studies)} "
