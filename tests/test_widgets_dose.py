@@ -258,3 +258,46 @@ def test_the_form_can_start_from_an_aspirate():
     assert start, "the form has no 'Start from' menu"
     start[0].value = "aspirate"
     assert "Starting cells (20 mL" in layout.output_of(box).value
+
+
+# --- Review fixes: dilution, share of lifespan, release limit, example from data ---
+
+
+def test_blood_dilution_divides_the_founders_and_adds_log2_of_it_in_doublings():
+    # 30 mL x 3.33x10^7/mL x 0.0323% = 3.23x10^5 founders undiluted; a 3-fold dilution leaves a
+    # third, and log2(3) = 1.585 more doublings.
+    undiluted = dose.colony_forming_cells(30, MUSCHLER_PER_ML, 0.0323)
+    assert undiluted == pytest.approx(3.23e5, rel=1e-3)
+    assert dose.colony_forming_cells(30, MUSCHLER_PER_ML, 0.0323, 3) == pytest.approx(undiluted / 3)
+    common = dict(aspirate_ml=30, nucleated_cells_per_ml=MUSCHLER_PER_ML, colony_percent=0.0323)
+    common |= dict(weight_kg=70, injections=2, patients=10)
+    plain = dose.plan_from_aspirate(2e6, **common)
+    diluted = dose.plan_from_aspirate(2e6, blood_dilution=3, **common)
+    assert diluted.doublings - plain.doublings == pytest.approx(1.585, abs=1e-3)
+    assert "upper bound" in plain.starting_note and "÷ 3" in diluted.starting_note
+    with pytest.raises(dose.DoseInputError, match="blood dilution of the aspirate"):
+        dose.plan_from_aspirate(2e6, blood_dilution=0.5, **common)
+
+
+def test_share_of_lifespan_and_release_limit_are_reported():
+    # 2.8x10^8 cells from 10^7: log2(28) = 4.807 doublings, 13% of 38.
+    plan = dose.plan_dose(2e6, weight_kg=70, injections=2, starting_cells=1e7)
+    assert plan.lifespan_used == pytest.approx(4.807 / 38, abs=1e-3)
+    rows = dict(dose.plan_rows(plan))
+    assert rows["Share of the lifespan used"].startswith("13% of 38")
+    assert rows["Release limit (doublings)"] == "no checked value"
+    capped = dose.plan_dose(2e6, weight_kg=70, injections=2, starting_cells=1e7, release_limit=4)
+    assert dict(dose.plan_rows(capped))["Release limit (doublings)"] == "4"
+    assert any("release limit of 4" in text for text in capped.warnings)
+    assert dose.plan_dose(2e6, weight_kg=70, release_limit="  ").release_limit is None
+    with pytest.raises(dose.DoseInputError, match="release limit"):
+        dose.plan_dose(2e6, weight_kg=70, release_limit="ten")
+
+
+def test_the_form_takes_its_aspirate_numbers_from_the_data():
+    from mscbook import data
+
+    example = dose.aspirate_example(data.load("msc_sources"))
+    assert float(example["nucleated_cells_per_ml"]) == pytest.approx(MUSCHLER_PER_ML, rel=1e-3)
+    assert example["colony_percent"] == "0.0323"
+    assert "nucleated_cells_per_ml" not in dose.EXAMPLE

@@ -37,6 +37,8 @@ BOUNDS = {
     "aspirate_ml": (0.5, 1000.0, "aspirate volume", "mL"),
     "nucleated_cells_per_ml": (1e5, 1e9, "nucleated cells per mL of aspirate", "cells/mL"),
     "colony_percent": (1e-6, 10.0, "colony-forming cells", "% of nucleated cells"),
+    "blood_dilution": (1.0, 100.0, "blood dilution of the aspirate", "-fold"),
+    "release_limit": (1.0, 100.0, "release limit", "doublings"),
 }
 INTEGER_INPUTS = {"injections", "patients"}
 
@@ -68,10 +70,18 @@ class DosePlan:
     warnings: tuple[str, ...] = field(default=())
     starting_cells: float | None = None
     starting_note: str = ""
+    release_limit: float | None = None
 
     @property
     def exceeds_doubling_limit(self) -> bool:
         return self.doublings > self.max_doublings
+
+    @property
+    def lifespan_used(self) -> float:
+        """Share of the lifespan (`max_doublings`) the plan spends, 0.34 for 34%. Senescence is
+        the end of the road: colony-forming and differentiation capacity and blood compatibility
+        fall long before it, so a small share does not make a plan safe."""
+        return self.doublings / self.max_doublings
 
 
 def parse_number(value: object, name: str) -> float:
@@ -112,14 +122,17 @@ def plan_dose(
     doubling_time_hours: object = 48,
     max_doublings: object = DEFAULT_MAX_DOUBLINGS,
     split_ratio: object = 3,
+    release_limit: object = None,
 ) -> DosePlan:
     """Cells needed for a dosing plan, and the culture needed to grow them from `starting_cells`.
 
     Inputs: `dose` in cells (not millions) per kg or per injection (`dose_unit` "cells/kg" or
     "cells"); `weight_kg` (used only for cells/kg); `injections` per patient; `patients`;
     `starting_cells` at the start of expansion; `doubling_time_hours`; `max_doublings`, the
-    population doublings the cells tolerate before they should not be used; `split_ratio` N for a
-    1:N split at each passage. Numbers may be given as text ('2e6').
+    replicative lifespan (doublings until the cells stop dividing); `split_ratio` N for a 1:N
+    split at each passage; `release_limit`, optional, a cap on doublings at release (None or blank
+    when there is no checked value, the default: this book has none). Numbers may be given as
+    text ('2e6').
 
     Model (a teaching model, not a manufacturing protocol):
     - total cells = dose × (weight, for cells/kg) × injections × patients, all from **one batch**
@@ -132,7 +145,7 @@ def plan_dose(
       retained samples, and no batch fails release (real plans add an overage for these).
 
     Raises DoseInputError naming every unusable input. The result's `warnings` say when the plan
-    needs more doublings than `max_doublings` or needs no expansion at all.
+    needs more doublings than `max_doublings` or `release_limit`, or needs no expansion at all.
     """
     if dose_unit not in DOSE_UNITS:
         raise DoseInputError(
@@ -150,6 +163,8 @@ def plan_dose(
     }
     if per_kg:
         raw["weight_kg"] = weight_kg
+    if not _blank(release_limit):
+        raw["release_limit"] = release_limit
     values: dict[str, float] = {}
     problems: list[str] = []
     for name, value in raw.items():
@@ -174,6 +189,12 @@ def plan_dose(
             f"{values['max_doublings']:g} these cells manage before they stop dividing: start "
             "from more cells, treat fewer patients per batch, or lower the dose."
         )
+    release = values.get("release_limit")
+    if release is not None and doublings > release:
+        warnings.append(
+            f"The plan needs {doublings:.1f} population doublings, more than the release limit "
+            f"of {release:g} you entered: the cells would be older than the product allows."
+        )
     if fold <= 1:
         warnings.append(
             "The starting cells already cover the plan: no expansion is needed (a real product "
@@ -190,22 +211,36 @@ def plan_dose(
         culture_days=days,
         max_doublings=values["max_doublings"],
         warnings=tuple(warnings),
+        release_limit=release,
     )
 
 
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def colony_forming_cells(
-    aspirate_ml: object, nucleated_cells_per_ml: object, colony_percent: object
+    aspirate_ml: object,
+    nucleated_cells_per_ml: object,
+    colony_percent: object,
+    blood_dilution: object = 1,
 ) -> float:
-    """Colony-forming cells in a marrow aspirate: volume × nucleated cells per mL × frequency.
+    """Colony-forming cells in a marrow aspirate: volume × nucleated cells per mL × frequency
+    ÷ `blood_dilution`.
 
     `colony_percent` is the colony-forming cells as a % of nucleated cells (the unit of
     `msc_sources`: 0.0323 means 32.3 per 10^5). Each colony grows from one cell, so this is the
-    number of cells the culture really starts from. Raises DoseInputError naming bad inputs.
+    number of cells the culture really starts from. The book's cell count per mL comes from 1-4
+    mL draws (Muschler 1997); large draws are diluted with peripheral blood, which lowers both the
+    count per mL and the colony-forming share of nucleated cells, so with `blood_dilution` 1 the
+    result is an UPPER BOUND, fair only for many small (<= 2 mL) draws from several sites.
+    `blood_dilution` (>= 1) divides the result. Raises DoseInputError naming bad inputs.
     """
     raw = {
         "aspirate_ml": aspirate_ml,
         "nucleated_cells_per_ml": nucleated_cells_per_ml,
         "colony_percent": colony_percent,
+        "blood_dilution": blood_dilution,
     }
     values: dict[str, float] = {}
     problems: list[str] = []
@@ -216,23 +251,27 @@ def colony_forming_cells(
             problems.append(str(error))
     if problems:
         raise DoseInputError("\n".join(problems))
-    return values["aspirate_ml"] * values["nucleated_cells_per_ml"] * values["colony_percent"] / 100
+    founders = values["aspirate_ml"] * values["nucleated_cells_per_ml"] * values["colony_percent"]
+    return founders / 100 / values["blood_dilution"]
 
 
 def plan_from_aspirate(
     dose: object,
     dose_unit: str = "cells/kg",
-    aspirate_ml: object = 20,
-    nucleated_cells_per_ml: object = 3e7,
-    colony_percent: object = 0.0323,
+    aspirate_ml: object = None,
+    nucleated_cells_per_ml: object = None,
+    colony_percent: object = None,
+    blood_dilution: object = 1,
     **plan: object,
 ) -> DosePlan:
     """`plan_dose` starting from a marrow aspirate instead of a count of cultured cells.
 
-    The starting cells are the aspirate's colony-forming cells (`colony_forming_cells`), so the
-    doublings counted are those from the founding cells, the count a lifespan such as Bruder
-    1997's refers to. Other keyword arguments go to `plan_dose` (weight_kg, injections, ...).
-    Raises DoseInputError naming every unusable input.
+    The starting cells are the aspirate's colony-forming cells (`colony_forming_cells`, an upper
+    bound unless `blood_dilution` is set), so the doublings counted run from the founding cells.
+    Whether a published lifespan (Bruder 1997's 38) also counts the doublings of primary colony
+    growth is not stated in its abstract; if it does not, the true margin is smaller. Other
+    keyword arguments go to `plan_dose` (weight_kg, injections, ...). Raises DoseInputError
+    naming every unusable input.
     """
     if "starting_cells" in plan:
         raise DoseInputError(
@@ -241,7 +280,9 @@ def plan_from_aspirate(
     problems: list[str] = []
     start = None
     try:
-        start = colony_forming_cells(aspirate_ml, nucleated_cells_per_ml, colony_percent)
+        start = colony_forming_cells(
+            aspirate_ml, nucleated_cells_per_ml, colony_percent, blood_dilution
+        )
     except DoseInputError as error:
         problems.append(str(error))
     if start is not None and start < BOUNDS["starting_cells"][0]:
@@ -256,9 +297,12 @@ def plan_from_aspirate(
         problems.append(str(error))
     if problems:
         raise DoseInputError("\n".join(problems))
+    diluted = parse_number(blood_dilution, "blood_dilution")
     note = (
-        f"{float(aspirate_ml):g} mL × {float(nucleated_cells_per_ml):.3g} nucleated cells/mL × "
-        f"{float(colony_percent):g}% colony-forming"
+        f"{parse_number(aspirate_ml, 'aspirate_ml'):g} mL × "
+        f"{parse_number(nucleated_cells_per_ml, 'nucleated_cells_per_ml'):.3g} nucleated cells/mL"
+        f" × {parse_number(colony_percent, 'colony_percent'):g}% colony-forming"
+        + (f" ÷ {diluted:g} for blood dilution" if diluted != 1 else ", an upper bound")
     )
     return replace(result, starting_note=note)
 
@@ -303,7 +347,16 @@ def plan_rows(plan: DosePlan) -> list[tuple[str, str]]:
         ("Cells per patient", scientific(plan.cells_per_patient)),
         ("Cells for the whole plan", scientific(plan.total_cells)),
         ("Expansion needed", f"{plan.expansion_fold:,.1f}-fold"),
-        ("Population doublings", f"{plan.doublings:.1f} (limit {plan.max_doublings:g})"),
+        ("Population doublings", f"{plan.doublings:.1f}"),
+        (
+            "Share of the lifespan used",
+            f"{plan.lifespan_used:.0%} of {plan.max_doublings:g} doublings (senescence, not a "
+            "safe limit)",
+        ),
+        (
+            "Release limit (doublings)",
+            "no checked value" if plan.release_limit is None else f"{plan.release_limit:g}",
+        ),
         ("Passages at the split ratio", str(plan.passages)),
         ("Days of growth (exponential model)", f"{plan.culture_days:.1f}"),
     ]
@@ -348,11 +401,13 @@ EXAMPLE = {
     "doubling_time_hours": "48",
     "max_doublings": f"{DEFAULT_MAX_DOUBLINGS:g}",
     "split_ratio": "3",
+    "release_limit": "",
     "start": "cells",
     "aspirate_ml": "20",
-    "nucleated_cells_per_ml": "3e7",
-    "colony_percent": "0.0323",
+    "blood_dilution": "1",
 }
+#: Filled from data/msc_sources.csv when the form is made (`aspirate_example`), not typed here.
+DATA_INPUTS = ("nucleated_cells_per_ml", "colony_percent")
 
 LABELS = {
     "dose": "Dose (cells)",
@@ -361,13 +416,29 @@ LABELS = {
     "patients": "Patients per batch",
     "starting_cells": "Starting cells",
     "doubling_time_hours": "Doubling time (h)",
-    "max_doublings": "Doubling limit",
+    "max_doublings": "Lifespan (doublings)",
     "split_ratio": "Split ratio (1:N)",
+    "release_limit": "Release limit (doublings; blank: no checked value)",
     "aspirate_ml": "Aspirate (mL)",
     "nucleated_cells_per_ml": "Nucleated cells/mL",
     "colony_percent": "Colony-forming (%)",
+    "blood_dilution": "Blood dilution (×)",
 }
-ASPIRATE_INPUTS = ("aspirate_ml", "nucleated_cells_per_ml", "colony_percent")
+ASPIRATE_INPUTS = ("aspirate_ml", "nucleated_cells_per_ml", "colony_percent", "blood_dilution")
+
+
+def aspirate_example(sources=None) -> dict[str, str]:
+    """The aspirate inputs of the form, from the data: cells per mL (Muschler 1997, derived by
+    `nucleated_cells_per_ml`) and the adult colony-forming frequency (Kuznetsov 2009)."""
+    if sources is None:
+        from mscbook import data
+
+        sources = data.load("msc_sources")
+    adult = sources.set_index("finding_id").loc["kuznetsov2009_cfe_adult", "value_low"]
+    return {
+        "nucleated_cells_per_ml": f"{nucleated_cells_per_ml(sources):.3g}",
+        "colony_percent": f"{float(adult):g}",
+    }
 
 
 def make_widget(example: dict[str, object] | None = None):
@@ -376,7 +447,7 @@ def make_widget(example: dict[str, object] | None = None):
 
     from mscbook.widgets import layout
 
-    values = EXAMPLE | (example or {})
+    values = EXAMPLE | aspirate_example() | (example or {})
     inputs = {name: layout.text_input(values[name], label) for name, label in LABELS.items()}
     unit = layout.dropdown(
         [("cells per kg", "cells/kg"), ("cells (fixed dose)", "cells")],
