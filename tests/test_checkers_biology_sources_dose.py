@@ -122,17 +122,18 @@ PER_ML = 1200 / 36e-6
 FOUNDERS = 30 * PER_ML * 32.3e-5
 TOTAL = 2e6 * 70 * 2 * 10
 DOUBLINGS = math.log2(TOTAL / FOUNDERS)
+USED = DOUBLINGS / 38  # Bruder 1997's lifespan; 13.08 / 38 = 0.344
 
 
 def aspirate_answer(tables, **names) -> checkers.Feedback:
     namespace = {"sources": tables["sources"], "founders": ..., "doublings": ...}
-    return checkers.check("ex-dose-aspirate-code", namespace | {"within_lifespan": ...} | names)
+    return checkers.check("ex-dose-aspirate-code", namespace | {"lifespan_used": ...} | names)
 
 
 def test_aspirate_reference_answer_passes(tables):
-    feedback = aspirate_answer(tables, founders=FOUNDERS, doublings=DOUBLINGS, within_lifespan=True)
+    feedback = aspirate_answer(tables, founders=FOUNDERS, doublings=DOUBLINGS, lifespan_used=USED)
     assert feedback.passed, feedback.message
-    assert 13.07 < DOUBLINGS < 13.09
+    assert 13.07 < DOUBLINGS < 13.09 and 0.343 < USED < 0.345
 
 
 @pytest.mark.parametrize(
@@ -144,17 +145,21 @@ def test_aspirate_reference_answer_passes(tables):
         ({"doublings": math.log2(TOTAL / 10 / FOUNDERS)}, "one patient"),
         ({"doublings": math.log2(TOTAL / 1e7)}, "10^7"),
         ({"doublings": TOTAL / FOUNDERS}, "logarithm"),
-        ({"within_lifespan": False}, "Sung 2010"),
-        ({"within_lifespan": "yes"}, "True or False"),
+        ({"founders": 30 * PER_ML * 52.2e-5}, "child donors"),
+        ({"lifespan_used": DOUBLINGS / 9.2}, "Sung 2010"),
+        ({"lifespan_used": 100 * USED}, "percentage"),
+        ({"lifespan_used": 38 / DOUBLINGS}, "upside down"),
+        ({"lifespan_used": True}, "lifespan_used"),
     ],
 )
 def test_aspirate_wrong_answers_get_their_own_feedback(tables, names, expected):
-    answer = {"founders": FOUNDERS, "doublings": DOUBLINGS, "within_lifespan": True} | names
+    answer = {"founders": FOUNDERS, "doublings": DOUBLINGS, "lifespan_used": USED} | names
     feedback = aspirate_answer(tables, **answer)
     assert not feedback.passed
     text = " ".join([feedback.message, *feedback.points])
     assert expected in text
     assert f"{DOUBLINGS:.1f}" not in text and f"{FOUNDERS:.0f}" not in text
+    assert f"{USED:.2f}" not in text
 
 
 def test_aspirate_checker_needs_the_table(tables):

@@ -133,6 +133,7 @@ def test_a_licensed_batch_still_fails_hla_dr_and_is_told_why():
     assert plain.failed == licensed.failed == ["hla_dr"]
     reason = {c.criterion_id: c.reason for c in licensed.checks}["hla_dr"]
     assert "licensed with IFN-γ" in reason and "HLA class II" in reason
+    assert "unlicensed clinical batches" in reason and "Grau-Vorster 2019" in reason
     assert "licensed" not in {c.criterion_id: c.reason for c in plain.checks}["hla_dr"]
     # A licensed batch that fails for another reason gets no licensing excuse for it.
     other = isct.evaluate_sample(

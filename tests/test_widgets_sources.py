@@ -112,3 +112,14 @@ def test_the_comparison_never_prints_a_bare_no_finding(sources):
 
 def test_new_tissues_can_be_chosen(sources):
     assert {"dental_pulp", "ipsc_derived"} <= set(widget.tissues_with_findings(sources))
+
+
+def test_a_gap_note_gives_the_rank_a_study_reported(sources):
+    # Hoang 2024: adipose = umbilical cord > dental pulp > bone marrow in tissue factor;
+    # Oeller 2018: adipose = cord > marrow.
+    note = widget.gap_note(sources, "adipose", "tissue_factor_and_ibmir")
+    assert "highest of 4 tissues" in note and "Hoang 2024" in note
+    assert "highest of 3 tissues" in note
+    assert widget.rank_phrase("a=b>c>d", "c") == "third of 4 tissues"
+    assert widget.rank_phrase("a=b>c>d", "d") == "lowest of 4 tissues"
+    assert widget.rank_phrase("a>b", "x") == "" and widget.rank_phrase(float("nan"), "a") == ""

@@ -15,7 +15,6 @@ import pandas as pd
 from mscbook.checkers import (
     WAITING,
     Feedback,
-    as_bool,
     checker,
     combine,
     count,
@@ -387,8 +386,8 @@ ASPIRATE_CASE = {
 @checker("ex-dose-aspirate-code")
 def check_dose_from_aspirate(namespace: Mapping[str, object]) -> Feedback:
     """`ex-dose-aspirate-code`: `founders` (colony-forming cells in the aspirate), `doublings`
-    (from the founders to the whole plan) and `within_lifespan` (True/False against the marrow
-    lifespan in `sources`), with the adult CFU-F frequency and the estimated cells per mL."""
+    (from the founders to the whole plan) and `lifespan_used` (doublings / the marrow lifespan in
+    `sources`, a fraction), with the adult CFU-F frequency and the estimated cells per mL."""
     sources = _sources_frame(namespace)
     if sources is None:
         return Feedback(
@@ -396,16 +395,17 @@ def check_dose_from_aspirate(namespace: Mapping[str, object]) -> Feedback:
             "The table `sources` is missing or was changed. Run the cells above from the top "
             "and keep the name `sources` for the msc_sources table.",
         )
-    names = ("founders", "doublings", "within_lifespan")
+    names = ("founders", "doublings", "lifespan_used")
     answers = {name: namespace.get(name, ...) for name in names}
     if all(value is ... for value in answers.values()):
         return not_answered()
     by_id = sources.set_index("finding_id")["value_low"]
     case = ASPIRATE_CASE
     per_ml = dose.nucleated_cells_per_ml(sources)
-    adult, alp = (
+    adult, alp, child = (
         float(by_id["kuznetsov2009_cfe_adult"]),
         float(by_id["muschler1997_alp_cfu_frequency"]),
+        float(by_id["kuznetsov2009_cfe_child"]),
     )
     founders = case["aspirate_ml"] * per_ml * adult / 100
     one_patient = case["dose_per_kg"] * case["weight_kg"] * case["injections"]
@@ -429,6 +429,11 @@ def check_dose_from_aspirate(namespace: Mapping[str, object]) -> Feedback:
         verdicts["founders"] = (
             "`founders` uses the osteoprogenitor (alkaline phosphatase) colonies of Muschler "
             "1997; the exercise asks for the adult CFU-F frequency of Kuznetsov 2009."
+        )
+    elif _close(value, case["aspirate_ml"] * per_ml * child / 100):
+        verdicts["founders"] = (
+            "`founders` uses the colony frequency of child donors; the donor here is an adult, "
+            "and the table has a separate row for adult marrow."
         )
     elif _close(value, per_ml * adult / 100):
         verdicts["founders"] = "`founders` is for one millilitre: multiply by the aspirate volume."
@@ -456,20 +461,24 @@ def check_dose_from_aspirate(namespace: Mapping[str, object]) -> Feedback:
         verdicts["doublings"] = (
             "`doublings` does not match: log2(cells for the whole plan / founders)."
         )
-    verdict = as_bool(answers["within_lifespan"])
-    if answers["within_lifespan"] is ...:
-        verdicts["within_lifespan"] = WAITING
-    elif verdict is None:
-        verdicts["within_lifespan"] = "`within_lifespan` should be True or False."
-    elif verdict == (doublings <= lifespan):
-        verdicts["within_lifespan"] = None
-    elif verdict == (doublings <= sung):
-        verdicts["within_lifespan"] = (
-            "`within_lifespan` compares with Sung 2010's marrow count, a count over one study's "
-            "culture period; compare with the lifespan row (Bruder 1997)."
+    value, problem = _number(answers["lifespan_used"], "lifespan_used")
+    if problem:
+        verdicts["lifespan_used"] = problem
+    elif _close(value, doublings / lifespan):
+        verdicts["lifespan_used"] = None
+    elif _close(value, 100 * doublings / lifespan):
+        verdicts["lifespan_used"] = (
+            "`lifespan_used` looks like a percentage; give it as a fraction (0.5 for half)."
         )
+    elif _close(value, doublings / sung):
+        verdicts["lifespan_used"] = (
+            "`lifespan_used` divides by Sung 2010's marrow count, a tally over one study's "
+            "culture period, not an end point; divide by the lifespan row (Bruder 1997)."
+        )
+    elif _close(value, lifespan / doublings):
+        verdicts["lifespan_used"] = "`lifespan_used` is upside down: doublings over the lifespan."
     else:
-        verdicts["within_lifespan"] = (
-            "`within_lifespan` does not follow from your doublings and the lifespan in the table."
+        verdicts["lifespan_used"] = (
+            "`lifespan_used` does not follow from your doublings and the lifespan in the table."
         )
     return combine(verdicts, praise="All three answers match the data.")

@@ -76,7 +76,9 @@ LICENSED_NOTE = (
     "This batch was licensed with IFN-γ before testing. IFN-γ makes MSCs express HLA class II "
     "(HLA-DR), so a licensed batch exceeds this limit even when it contains no other cell type: "
     "the 2006 criteria describe unstimulated cells. Test identity before licensing, or report "
-    "the licensed phenotype as a separate, stated attribute."
+    "the licensed phenotype as a separate, stated attribute. HLA-DR also varies in unlicensed "
+    "clinical batches without loss of function (Grau-Vorster 2019), so it is better read as "
+    "information than as a verdict."
 )
 LICENSED_CRITERIA = {"hla_dr"}
 

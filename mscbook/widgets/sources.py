@@ -25,6 +25,7 @@ PARAMETER_LABELS = {
     "replicative_lifespan_doublings": "Doublings before senescence (lifespan)",
     "alp_positive_colony_frequency": "Osteoprogenitor colonies",
     "colonies_per_aspirate": "Colonies per aspirate",
+    "aspirate_syringe_effect": "Aspirate syringe size",
     "recovery_after_thaw": "Recovery after thawing",
     "hla_class_ii_after_ifn_gamma": "HLA class II after IFN-γ",
     "tissue_factor_and_ibmir": "Tissue factor and blood reaction (IBMIR)",
@@ -47,6 +48,7 @@ NO_VALUE = "No checked value for this tissue in the book's data"
 #: Properties measured on one kind of sample only: other tissues are not missing a value.
 SAMPLE_SPECIFIC = {
     "colonies_per_aspirate": "a marrow-aspirate measure",
+    "aspirate_syringe_effect": "a marrow-aspirate measure",
     "alp_positive_colony_frequency": "a marrow-aspirate measure",
 }
 
@@ -124,10 +126,38 @@ def gap_note(sources: pd.DataFrame, tissue: str, parameter: str) -> str:
     if compared.empty:
         return f"{NO_VALUE}, and no study in it compares this tissue with others on this point."
     studies = sorted({study_label(key) for key in compared["source"]})
+    ranks = [
+        f"{phrase} ({study_label(row.source)})"
+        for row in compared.itertuples()
+        if (phrase := rank_phrase(row.tissue_ranking, tissue))
+    ]
+    ranked = f": {'; '.join(ranks)}" if ranks else ""
     return (
-        f"{NO_VALUE}; compared with other tissues in {' and '.join(studies)} "
+        f"{NO_VALUE}; compared with other tissues in {' and '.join(studies)}{ranked} "
         "(see the list below the table)."
     )
+
+
+_ORDINALS = ["highest", "second", "third", "fourth", "fifth", "sixth"]
+
+
+def rank_phrase(ranking: object, tissue: str) -> str:
+    """Where `tissue` stands in a study's `tissue_ranking` ('a=b>c>d', highest first), in words:
+    'highest of 4 tissues, tied with umbilical cord'. Empty if the study did not rank it."""
+    if not isinstance(ranking, str) or not ranking:
+        return ""
+    groups = [group.split("=") for group in ranking.split(">")]
+    total = sum(len(group) for group in groups)
+    ahead = 0  # tissues ranked above: ties share a place, as in a sports table
+    for place, group in enumerate(groups):
+        if tissue not in group:
+            ahead += len(group)
+            continue
+        word = "lowest" if place == len(groups) - 1 else _ORDINALS[ahead]
+        phrase = f"{word} of {total} tissues"
+        others = [TISSUE_LABELS.get(code, code) for code in group if code != tissue]
+        return phrase + (f", tied with {' and '.join(others)}" if others else "")
+    return ""
 
 
 def shared_findings(sources: pd.DataFrame) -> list[str]:
