@@ -113,3 +113,55 @@ def test_every_wrong_answer_gets_its_own_feedback(tables):
 def test_lost_data_is_reported_first(tables):
     assert "Run the cells above" in sources_answer(tables, sources=None, ratio=RATIO).message
     assert "Run the cells above" in dose_answer(tables, arms="x", days=DAYS).message
+
+
+# --- Integrative exercise: from one aspirate to ten patients (issue 29) ---
+# From the abstracts: 3.33x10^7 nucleated cells/mL (Muschler 1997: 1200 colonies per mL at 36
+# per 10^6), 32.3 CFU-F per 10^5 (Kuznetsov 2009 adults), 38 doublings (Bruder 1997).
+PER_ML = 1200 / 36e-6
+FOUNDERS = 30 * PER_ML * 32.3e-5
+TOTAL = 2e6 * 70 * 2 * 10
+DOUBLINGS = math.log2(TOTAL / FOUNDERS)
+USED = DOUBLINGS / 38  # Bruder 1997's lifespan; 13.08 / 38 = 0.344
+
+
+def aspirate_answer(tables, **names) -> checkers.Feedback:
+    namespace = {"sources": tables["sources"], "founders": ..., "doublings": ...}
+    return checkers.check("ex-dose-aspirate-code", namespace | {"lifespan_used": ...} | names)
+
+
+def test_aspirate_reference_answer_passes(tables):
+    feedback = aspirate_answer(tables, founders=FOUNDERS, doublings=DOUBLINGS, lifespan_used=USED)
+    assert feedback.passed, feedback.message
+    assert 13.07 < DOUBLINGS < 13.09 and 0.343 < USED < 0.345
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ({"founders": FOUNDERS * 100}, "percentage"),
+        ({"founders": 30 * PER_ML * 36e-6}, "Muschler"),
+        ({"founders": PER_ML * 32.3e-5}, "volume"),
+        ({"doublings": math.log2(TOTAL / 10 / FOUNDERS)}, "one patient"),
+        ({"doublings": math.log2(TOTAL / 1e7)}, "10^7"),
+        ({"doublings": TOTAL / FOUNDERS}, "logarithm"),
+        ({"founders": 30 * PER_ML * 52.2e-5}, "child donors"),
+        ({"lifespan_used": DOUBLINGS / 9.2}, "Sung 2010"),
+        ({"lifespan_used": 100 * USED}, "percentage"),
+        ({"lifespan_used": 38 / DOUBLINGS}, "upside down"),
+        ({"lifespan_used": True}, "lifespan_used"),
+    ],
+)
+def test_aspirate_wrong_answers_get_their_own_feedback(tables, names, expected):
+    answer = {"founders": FOUNDERS, "doublings": DOUBLINGS, "lifespan_used": USED} | names
+    feedback = aspirate_answer(tables, **answer)
+    assert not feedback.passed
+    text = " ".join([feedback.message, *feedback.points])
+    assert expected in text
+    assert f"{DOUBLINGS:.1f}" not in text and f"{FOUNDERS:.0f}" not in text
+    assert f"{USED:.2f}" not in text
+
+
+def test_aspirate_checker_needs_the_table(tables):
+    feedback = checkers.check("ex-dose-aspirate-code", {"founders": 1, "doublings": 1})
+    assert not feedback.passed and "`sources`" in feedback.message

@@ -43,6 +43,8 @@ def plotted_points(axes) -> list[tuple[float, float]]:
     """Every (x, y) vertex of the lines and markers drawn on `axes`."""
     points = []
     for line in axes.get_lines():
+        if line.get_gid() == "lifespan-marker":  # a reference line, checked on its own below
+            continue
         points += list(zip(line.get_xdata(), line.get_ydata(), strict=True))
     return [(float(x), float(y)) for x, y in points]
 
@@ -174,3 +176,15 @@ def test_figures_have_no_title_and_record_their_data(tables, make):
     assert all(axes.get_title() == "" for axes in figure.axes)
     assert style.data_files(figure)
     assert style.png_bytes(figure) == style.png_bytes(make(tables))
+
+
+def test_the_doublings_panel_marks_the_marrow_lifespan_from_the_data(tables):
+    # Bruder 1997: 38 doublings before senescence; Sung 2010's counts sit well below it.
+    figure = biology.plot_source_measurements(tables["msc_sources"])
+    panel = next(ax for ax in figure.axes if ax.get_xlabel() == "Cumulative population doublings")
+    markers = [line for line in panel.get_lines() if line.get_gid() == "lifespan-marker"]
+    assert len(markers) == 1 and list(markers[0].get_xdata()) == [38, 38]
+    assert any("Bruder 1997" in text.get_text() and "38" in text.get_text() for text in panel.texts)
+    assert panel.get_xlim()[1] >= 38
+    others = [ax for ax in figure.axes if ax is not panel]
+    assert not any(line.get_gid() == "lifespan-marker" for ax in others for line in ax.get_lines())

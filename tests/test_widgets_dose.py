@@ -169,3 +169,135 @@ def test_the_form_shows_the_example_plan_and_messages_not_tracebacks():
     dose_box.value = "2e6"
     assert "2.8 × 10⁸" in report.value
     assert all(child.description for child in inputs)  # screen readers need a name
+
+
+# --- Starting from an aspirate, against a lifespan (issue 29) ---
+# Hand arithmetic from the abstracts: Muschler 1997, 2400 colonies per 2 mL and 36 colonies per
+# 10^6 nucleated cells -> 1200 / 36e-6 = 3.33x10^7 nucleated cells per mL; Kuznetsov 2009, 32.3
+# CFU-F per 10^5 adult nucleated cells; Bruder 1997, 38 doublings before senescence.
+MUSCHLER_PER_ML = 1200 / 36e-6
+
+
+def test_the_default_limit_is_the_marrow_lifespan_in_the_data():
+    from mscbook import data
+
+    sources = data.load("msc_sources")
+    assert dose.doubling_limit(sources) == 38 == dose.DEFAULT_MAX_DOUBLINGS
+    assert dose.EXAMPLE["max_doublings"] == "38"
+
+
+def test_nucleated_cells_per_ml_follow_from_the_aspirate_study():
+    from mscbook import data
+
+    assert dose.nucleated_cells_per_ml(data.load("msc_sources")) == pytest.approx(MUSCHLER_PER_ML)
+
+
+def test_colony_forming_cells_are_volume_times_count_times_frequency():
+    # 20 mL x 3x10^7 cells/mL x 0.0323% = 1.938x10^5 founding cells.
+    assert dose.colony_forming_cells(20, 3e7, 0.0323) == pytest.approx(1.938e5)
+
+
+def test_a_plan_from_an_aspirate_counts_doublings_from_the_founders():
+    plan = dose.plan_from_aspirate(
+        2e6,
+        "cells/kg",
+        aspirate_ml=30,
+        nucleated_cells_per_ml=MUSCHLER_PER_ML,
+        colony_percent=0.0323,
+        weight_kg=70,
+        injections=2,
+        patients=10,
+    )
+    founders = 30 * MUSCHLER_PER_ML * 0.000323
+    assert plan.starting_cells == pytest.approx(founders)
+    assert (
+        plan.doublings
+        == pytest.approx(math.log2(2.8e9 / founders))
+        == pytest.approx(13.08, abs=0.01)
+    )
+    assert plan.warnings == ()
+    assert any(name.startswith("Starting cells (30 mL") for name, _ in dose.plan_rows(plan))
+    # The same plan judged against Sung 2010's within-study marrow count (9.2) would warn.
+    judged = dose.plan_from_aspirate(
+        2e6,
+        "cells/kg",
+        aspirate_ml=30,
+        nucleated_cells_per_ml=MUSCHLER_PER_ML,
+        colony_percent=0.0323,
+        weight_kg=70,
+        injections=2,
+        patients=10,
+        max_doublings=9.2,
+    )
+    assert judged.exceeds_doubling_limit and "stop dividing" in judged.warnings[0]
+
+
+def test_bad_aspirate_inputs_are_each_named():
+    with pytest.raises(dose.DoseInputError) as caught:
+        dose.plan_from_aspirate(
+            2e6, aspirate_ml=0, nucleated_cells_per_ml="lots", colony_percent=50
+        )
+    message = str(caught.value)
+    assert "aspirate volume: must be more than zero" in message
+    assert "nucleated cells per mL of aspirate" in message and "'lots'" in message
+    assert "colony-forming cells: 50" in message
+    with pytest.raises(dose.DoseInputError, match="starting cells: not an input here"):
+        dose.plan_from_aspirate(2e6, starting_cells=1e7)
+
+
+def test_an_aspirate_with_no_colony_forming_cell_is_refused():
+    with pytest.raises(dose.DoseInputError, match="fewer than one"):
+        dose.plan_from_aspirate(
+            2e6, aspirate_ml=0.5, nucleated_cells_per_ml=1e5, colony_percent=1e-5
+        )
+
+
+def test_the_form_can_start_from_an_aspirate():
+    box = dose.make_widget().widget
+    start = [c for c in layout.controls(box) if getattr(c, "description", "") == "Start from"]
+    assert start, "the form has no 'Start from' menu"
+    start[0].value = "aspirate"
+    assert "Starting cells (20 mL" in layout.output_of(box).value
+
+
+# --- Review fixes: dilution, share of lifespan, release limit, example from data ---
+
+
+def test_blood_dilution_divides_the_founders_and_adds_log2_of_it_in_doublings():
+    # 30 mL x 3.33x10^7/mL x 0.0323% = 3.23x10^5 founders undiluted; a 3-fold dilution leaves a
+    # third, and log2(3) = 1.585 more doublings.
+    undiluted = dose.colony_forming_cells(30, MUSCHLER_PER_ML, 0.0323)
+    assert undiluted == pytest.approx(3.23e5, rel=1e-3)
+    assert dose.colony_forming_cells(30, MUSCHLER_PER_ML, 0.0323, 3) == pytest.approx(undiluted / 3)
+    common = dict(aspirate_ml=30, nucleated_cells_per_ml=MUSCHLER_PER_ML, colony_percent=0.0323)
+    common |= dict(weight_kg=70, injections=2, patients=10)
+    plain = dose.plan_from_aspirate(2e6, **common)
+    diluted = dose.plan_from_aspirate(2e6, blood_dilution=3, **common)
+    assert diluted.doublings - plain.doublings == pytest.approx(1.585, abs=1e-3)
+    assert "upper bound" in plain.starting_note and "÷ 3" in diluted.starting_note
+    with pytest.raises(dose.DoseInputError, match="blood dilution of the aspirate"):
+        dose.plan_from_aspirate(2e6, blood_dilution=0.5, **common)
+
+
+def test_share_of_lifespan_and_release_limit_are_reported():
+    # 2.8x10^8 cells from 10^7: log2(28) = 4.807 doublings, 13% of 38.
+    plan = dose.plan_dose(2e6, weight_kg=70, injections=2, starting_cells=1e7)
+    assert plan.lifespan_used == pytest.approx(4.807 / 38, abs=1e-3)
+    rows = dict(dose.plan_rows(plan))
+    assert rows["Share of the lifespan used"].startswith("13% of 38")
+    assert rows["Release limit (doublings)"] == "no checked value"
+    capped = dose.plan_dose(2e6, weight_kg=70, injections=2, starting_cells=1e7, release_limit=4)
+    assert dict(dose.plan_rows(capped))["Release limit (doublings)"] == "4"
+    assert any("release limit of 4" in text for text in capped.warnings)
+    assert dose.plan_dose(2e6, weight_kg=70, release_limit="  ").release_limit is None
+    with pytest.raises(dose.DoseInputError, match="release limit"):
+        dose.plan_dose(2e6, weight_kg=70, release_limit="ten")
+
+
+def test_the_form_takes_its_aspirate_numbers_from_the_data():
+    from mscbook import data
+
+    example = dose.aspirate_example(data.load("msc_sources"))
+    assert float(example["nucleated_cells_per_ml"]) == pytest.approx(MUSCHLER_PER_ML, rel=1e-3)
+    assert example["colony_percent"] == "0.0323"
+    assert "nucleated_cells_per_ml" not in dose.EXAMPLE

@@ -104,7 +104,7 @@ def test_widget_shows_errors_as_messages_not_tracebacks(criteria):
 def test_every_widget_control_has_an_accessible_name(criteria):
     widget = isct.make_widget(criteria, passing_report(), ALL_LINEAGES)
     controls = layout.controls(widget.widget)
-    assert len(controls) == len(criteria)  # one per criterion
+    assert len(controls) == len(criteria) + 1  # one per criterion, and "licensed with IFN-γ"
     assert all(control.description.strip() for control in controls)  # each labelled
 
 
@@ -115,3 +115,47 @@ def test_simulated_report_is_seeded_and_puts_chosen_markers_out_of_range(criteri
     assert set(result.failed) == {"cd73", "cd45"}
     with pytest.raises(ValueError, match="unknown marker criteria: cd000"):
         isct.simulate_flow_report(criteria, seed=3, out_of_range=["cd000"])
+
+
+# --- A licensed batch (issue 29): same verdict, and the reason says why ---
+
+
+def licensed_report() -> dict[str, object]:
+    return passing_report() | {"hla_dr": 90}
+
+
+def test_a_licensed_batch_still_fails_hla_dr_and_is_told_why():
+    from mscbook import data
+
+    criteria = data.load("isct_criteria")
+    plain = isct.evaluate_sample(criteria, licensed_report(), ALL_LINEAGES, True)
+    licensed = isct.evaluate_sample(criteria, licensed_report(), ALL_LINEAGES, True, licensed=True)
+    assert plain.failed == licensed.failed == ["hla_dr"]
+    reason = {c.criterion_id: c.reason for c in licensed.checks}["hla_dr"]
+    assert "licensed with IFN-γ" in reason and "HLA class II" in reason
+    assert "unlicensed clinical batches" in reason and "Grau-Vorster 2019" in reason
+    assert "licensed" not in {c.criterion_id: c.reason for c in plain.checks}["hla_dr"]
+    # A licensed batch that fails for another reason gets no licensing excuse for it.
+    other = isct.evaluate_sample(
+        criteria, passing_report() | {"cd45": 5}, ALL_LINEAGES, True, licensed=True
+    )
+    assert "IFN" not in {c.criterion_id: c.reason for c in other.checks}["cd45"]
+
+
+def test_the_licensed_flag_must_be_true_or_false():
+    from mscbook import data
+
+    with pytest.raises(isct.IsctInputError, match="licensed must be True or False"):
+        isct.evaluate_sample(
+            data.load("isct_criteria"), passing_report(), ALL_LINEAGES, True, "yes"
+        )
+
+
+def test_the_simulated_licensed_batch_takes_hla_dr_from_le_blanc_2003():
+    from mscbook import data
+
+    criteria, sources = data.load("isct_criteria"), data.load("msc_sources")
+    report = isct.licensed_batch_report(criteria, sources, seed=48)
+    assert report["hla_dr"] == 90  # "more than 90%" of cells after 48 h of IFN-gamma
+    result = isct.evaluate_sample(criteria, report, ALL_LINEAGES, True, licensed=True)
+    assert result.failed == ["hla_dr"]

@@ -40,7 +40,9 @@ def test_conflicting_findings_are_both_kept(sources):
     table = widget.compare_sources(sources, "bone_marrow", "placenta").set_index("Property")
     cell = table.loc["Colony-forming cells", "Bone marrow"]
     assert "Friedenstein 1970, guinea pig" in cell and "Kuznetsov 2009" in cell
-    assert table.loc["Colony-forming cells", "Placenta"] == "no finding in the data"
+    # Placenta has no value of its own; the cell says so and points to Heo 2016's comparison.
+    placenta = table.loc["Colony-forming cells", "Placenta"]
+    assert placenta.startswith(widget.NO_VALUE) and "Heo 2016" in placenta
     placenta = table.loc["Cumulative population doublings", "Placenta"]
     assert "31.7" in placenta and "15.7" in placenta
 
@@ -80,3 +82,44 @@ def test_the_form_shows_the_example_and_a_message_for_the_same_tissue(sources):
     second.value = "bone_marrow"
     assert 'role="alert"' in report.value and "different tissue" in report.value
     assert all(menu.description for menu in menus)
+
+
+# --- "No finding" says why and what is known elsewhere (issue 29) ---
+
+
+def test_a_gap_names_the_studies_that_compared_the_tissue(sources):
+    # Kern 2006 and Heo 2016 compared adipose tissue with marrow on growth and colonies.
+    note = widget.gap_note(sources, "adipose", "cumulative_population_doublings")
+    assert note.startswith(widget.NO_VALUE)
+    assert "Kern 2006" in note and "Heo 2016" in note
+    # Hoang 2024 compared tissue factor in dental pulp, adipose, cord and marrow MSCs.
+    assert "Hoang 2024" in widget.gap_note(sources, "dental_pulp", "tissue_factor_and_ibmir")
+
+
+def test_a_gap_with_no_comparison_says_so(sources):
+    note = widget.gap_note(sources, "ipsc_derived", "recovery_after_thaw")
+    assert note.startswith(widget.NO_VALUE) and "no study in it compares" in note
+    # A marrow-aspirate measure is not "missing" for placenta: it does not apply.
+    assert "marrow-aspirate" in widget.gap_note(sources, "placenta", "colonies_per_aspirate")
+
+
+def test_the_comparison_never_prints_a_bare_no_finding(sources):
+    for first, second in [("bone_marrow", "adipose"), ("placenta", "dental_pulp")]:
+        table = widget.compare_sources(sources, first, second)
+        cells = " ".join(" ".join(table[column]) for column in table.columns[1:])
+        assert "no finding in the data" not in cells
+
+
+def test_new_tissues_can_be_chosen(sources):
+    assert {"dental_pulp", "ipsc_derived"} <= set(widget.tissues_with_findings(sources))
+
+
+def test_a_gap_note_gives_the_rank_a_study_reported(sources):
+    # Hoang 2024: adipose = umbilical cord > dental pulp > bone marrow in tissue factor;
+    # Oeller 2018: adipose = cord > marrow.
+    note = widget.gap_note(sources, "adipose", "tissue_factor_and_ibmir")
+    assert "highest of 4 tissues" in note and "Hoang 2024" in note
+    assert "highest of 3 tissues" in note
+    assert widget.rank_phrase("a=b>c>d", "c") == "third of 4 tissues"
+    assert widget.rank_phrase("a=b>c>d", "d") == "lowest of 4 tissues"
+    assert widget.rank_phrase("a>b", "x") == "" and widget.rank_phrase(float("nan"), "a") == ""

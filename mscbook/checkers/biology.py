@@ -22,7 +22,7 @@ from mscbook.checkers import (
     quoted,
     shown,
 )
-from mscbook.widgets import isct
+from mscbook.widgets import dose, isct
 
 #: How the feedback names each category of `isct_criteria`, and where to look for it.
 CATEGORY_HINTS = {
@@ -370,3 +370,115 @@ def check_dose_plan(namespace: Mapping[str, object]) -> Feedback:
             "stated inputs."
         )
     return combine(verdicts, praise="Both answers match the data.")
+
+
+#: The case of the integrative exercise ex-dose-aspirate-code (a hypothetical plan, stated in
+#: the chapter): one adult donor's aspirate supplies a small allogeneic bank.
+ASPIRATE_CASE = {
+    "aspirate_ml": 30,
+    "patients": 10,
+    "weight_kg": 70,
+    "injections": 2,
+    "dose_per_kg": 2e6,
+}
+
+
+@checker("ex-dose-aspirate-code")
+def check_dose_from_aspirate(namespace: Mapping[str, object]) -> Feedback:
+    """`ex-dose-aspirate-code`: `founders` (colony-forming cells in the aspirate), `doublings`
+    (from the founders to the whole plan) and `lifespan_used` (doublings / the marrow lifespan in
+    `sources`, a fraction), with the adult CFU-F frequency and the estimated cells per mL."""
+    sources = _sources_frame(namespace)
+    if sources is None:
+        return Feedback(
+            False,
+            "The table `sources` is missing or was changed. Run the cells above from the top "
+            "and keep the name `sources` for the msc_sources table.",
+        )
+    names = ("founders", "doublings", "lifespan_used")
+    answers = {name: namespace.get(name, ...) for name in names}
+    if all(value is ... for value in answers.values()):
+        return not_answered()
+    by_id = sources.set_index("finding_id")["value_low"]
+    case = ASPIRATE_CASE
+    per_ml = dose.nucleated_cells_per_ml(sources)
+    adult, alp, child = (
+        float(by_id["kuznetsov2009_cfe_adult"]),
+        float(by_id["muschler1997_alp_cfu_frequency"]),
+        float(by_id["kuznetsov2009_cfe_child"]),
+    )
+    founders = case["aspirate_ml"] * per_ml * adult / 100
+    one_patient = case["dose_per_kg"] * case["weight_kg"] * case["injections"]
+    total = one_patient * case["patients"]
+    doublings = math.log2(total / founders)
+    lifespan = dose.doubling_limit(sources)
+    sung = float(by_id["sung2010_cpd_bm"])
+
+    verdicts: dict[str, str | None] = {}
+    value, problem = _number(answers["founders"], "founders")
+    if problem:
+        verdicts["founders"] = problem
+    elif _close(value, founders):
+        verdicts["founders"] = None
+    elif _close(value, founders * 100):
+        verdicts["founders"] = (
+            "`founders` is a hundred times too large: the table gives colony-forming cells as a "
+            "percentage of nucleated cells (see `unit`); divide by 100."
+        )
+    elif _close(value, case["aspirate_ml"] * per_ml * alp / 100):
+        verdicts["founders"] = (
+            "`founders` uses the osteoprogenitor (alkaline phosphatase) colonies of Muschler "
+            "1997; the exercise asks for the adult CFU-F frequency of Kuznetsov 2009."
+        )
+    elif _close(value, case["aspirate_ml"] * per_ml * child / 100):
+        verdicts["founders"] = (
+            "`founders` uses the colony frequency of child donors; the donor here is an adult, "
+            "and the table has a separate row for adult marrow."
+        )
+    elif _close(value, per_ml * adult / 100):
+        verdicts["founders"] = "`founders` is for one millilitre: multiply by the aspirate volume."
+    else:
+        verdicts["founders"] = (
+            "`founders` does not match: volume (mL) × nucleated cells per mL × colony-forming "
+            "fraction of nucleated cells."
+        )
+    value, problem = _number(answers["doublings"], "doublings")
+    if problem:
+        verdicts["doublings"] = problem
+    elif _close(value, doublings):
+        verdicts["doublings"] = None
+    elif _close(value, math.log2(one_patient / founders)):
+        verdicts["doublings"] = "`doublings` plans one patient; the bank supplies all of them."
+    elif _close(value, math.log2(total / 1e7)):
+        verdicts["doublings"] = (
+            "`doublings` starts from 10^7 cultured cells; start from the aspirate's founders."
+        )
+    elif _close(value, total / founders):
+        verdicts["doublings"] = (
+            "`doublings` is the fold expansion; a doubling count is its base-2 logarithm."
+        )
+    else:
+        verdicts["doublings"] = (
+            "`doublings` does not match: log2(cells for the whole plan / founders)."
+        )
+    value, problem = _number(answers["lifespan_used"], "lifespan_used")
+    if problem:
+        verdicts["lifespan_used"] = problem
+    elif _close(value, doublings / lifespan):
+        verdicts["lifespan_used"] = None
+    elif _close(value, 100 * doublings / lifespan):
+        verdicts["lifespan_used"] = (
+            "`lifespan_used` looks like a percentage; give it as a fraction (0.5 for half)."
+        )
+    elif _close(value, doublings / sung):
+        verdicts["lifespan_used"] = (
+            "`lifespan_used` divides by Sung 2010's marrow count, a tally over one study's "
+            "culture period, not an end point; divide by the lifespan row (Bruder 1997)."
+        )
+    elif _close(value, lifespan / doublings):
+        verdicts["lifespan_used"] = "`lifespan_used` is upside down: doublings over the lifespan."
+    else:
+        verdicts["lifespan_used"] = (
+            "`lifespan_used` does not follow from your doublings and the lifespan in the table."
+        )
+    return combine(verdicts, praise="All three answers match the data.")

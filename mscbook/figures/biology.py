@@ -95,6 +95,8 @@ TISSUE_LABELS = {
     "cord_blood": "Cord blood",
     "placenta": "Placenta",
     "peripheral_blood": "Peripheral blood",
+    "dental_pulp": "Dental pulp",
+    "ipsc_derived": "Made from iPS cells",
     "not_stated": "Not stated",
     "several": "Several tissues compared",
 }
@@ -237,7 +239,31 @@ def plot_source_measurements(sources: pd.DataFrame) -> Figure:
             log_axis(ax, block["value_low"].min(), block["value_high"].max())
         else:
             ax.set_xlim(0, None)
+        if name == "cumulative_population_doublings":
+            _mark_lifespan(ax, sources)
     return figure
+
+
+#: Marked on the doublings panel: a lifespan (cells grown until they stopped), not a count over
+#: one study's culture period, so the reader sees the two measures side by side.
+LIFESPAN_MARKER = "bruder1997_lifespan_bm"
+
+
+def _mark_lifespan(ax, sources: pd.DataFrame) -> None:
+    row = sources.set_index("finding_id").loc[LIFESPAN_MARKER]
+    lifespan = float(row["value_low"])
+    ax.axvline(lifespan, color=PALETTE["black"], ls="--", lw=1, gid="lifespan-marker")
+    ax.set_xlim(0, max(ax.get_xlim()[1], lifespan * 1.05))
+    ax.text(
+        lifespan,
+        1.0,
+        f" {TISSUE_LABELS[row['tissue']].lower()} lifespan,\n {study_label(row['source'])}"
+        f" ({lifespan:g})",
+        transform=ax.get_xaxis_transform(),
+        ha="right",
+        va="top",
+        fontsize=9,
+    )
 
 
 TISSUE_COLOURS = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mscbook.widgets import inputs
 
@@ -34,8 +34,21 @@ BOUNDS = {
     "doubling_time_hours": (1.0, 2000.0, "doubling time", "hours"),
     "max_doublings": (1.0, 100.0, "maximum population doublings", ""),
     "split_ratio": (1.5, 20.0, "split ratio", ""),
+    "aspirate_ml": (0.5, 1000.0, "aspirate volume", "mL"),
+    "nucleated_cells_per_ml": (1e5, 1e9, "nucleated cells per mL of aspirate", "cells/mL"),
+    "colony_percent": (1e-6, 10.0, "colony-forming cells", "% of nucleated cells"),
+    "blood_dilution": (1.0, 100.0, "blood dilution of the aspirate", "-fold"),
+    "release_limit": (1.0, 100.0, "release limit", "doublings"),
 }
 INTEGER_INPUTS = {"injections", "patients"}
+
+
+#: The finding in data/msc_sources.csv that gives the planner its default doubling limit: adult
+#: marrow MSCs grown until they stopped dividing (Bruder 1997, 38 +/- 4 doublings). It is a
+#: replicative lifespan, the end of the road, not a safe release limit; products are released
+#: well before it. tests/test_widgets_dose.py checks that DEFAULT_MAX_DOUBLINGS equals the data.
+LIFESPAN_FINDING = "bruder1997_lifespan_bm"
+DEFAULT_MAX_DOUBLINGS = 38.0
 
 
 class DoseInputError(ValueError):
@@ -55,10 +68,20 @@ class DosePlan:
     culture_days: float
     max_doublings: float
     warnings: tuple[str, ...] = field(default=())
+    starting_cells: float | None = None
+    starting_note: str = ""
+    release_limit: float | None = None
 
     @property
     def exceeds_doubling_limit(self) -> bool:
         return self.doublings > self.max_doublings
+
+    @property
+    def lifespan_used(self) -> float:
+        """Share of the lifespan (`max_doublings`) the plan spends, 0.34 for 34%. Senescence is
+        the end of the road: colony-forming and differentiation capacity and blood compatibility
+        fall long before it, so a small share does not make a plan safe."""
+        return self.doublings / self.max_doublings
 
 
 def parse_number(value: object, name: str) -> float:
@@ -97,16 +120,19 @@ def plan_dose(
     patients: object = 1,
     starting_cells: object = 1e7,
     doubling_time_hours: object = 48,
-    max_doublings: object = 20,
+    max_doublings: object = DEFAULT_MAX_DOUBLINGS,
     split_ratio: object = 3,
+    release_limit: object = None,
 ) -> DosePlan:
     """Cells needed for a dosing plan, and the culture needed to grow them from `starting_cells`.
 
     Inputs: `dose` in cells (not millions) per kg or per injection (`dose_unit` "cells/kg" or
     "cells"); `weight_kg` (used only for cells/kg); `injections` per patient; `patients`;
     `starting_cells` at the start of expansion; `doubling_time_hours`; `max_doublings`, the
-    population doublings the cells tolerate before they should not be used; `split_ratio` N for a
-    1:N split at each passage. Numbers may be given as text ('2e6').
+    replicative lifespan (doublings until the cells stop dividing); `split_ratio` N for a 1:N
+    split at each passage; `release_limit`, optional, a cap on doublings at release (None or blank
+    when there is no checked value, the default: this book has none). Numbers may be given as
+    text ('2e6').
 
     Model (a teaching model, not a manufacturing protocol):
     - total cells = dose × (weight, for cells/kg) × injections × patients, all from **one batch**
@@ -119,7 +145,7 @@ def plan_dose(
       retained samples, and no batch fails release (real plans add an overage for these).
 
     Raises DoseInputError naming every unusable input. The result's `warnings` say when the plan
-    needs more doublings than `max_doublings` or needs no expansion at all.
+    needs more doublings than `max_doublings` or `release_limit`, or needs no expansion at all.
     """
     if dose_unit not in DOSE_UNITS:
         raise DoseInputError(
@@ -137,6 +163,8 @@ def plan_dose(
     }
     if per_kg:
         raw["weight_kg"] = weight_kg
+    if not _blank(release_limit):
+        raw["release_limit"] = release_limit
     values: dict[str, float] = {}
     problems: list[str] = []
     for name, value in raw.items():
@@ -158,8 +186,14 @@ def plan_dose(
     if doublings > values["max_doublings"]:
         warnings.append(
             f"The plan needs {doublings:.1f} population doublings, more than the "
-            f"{values['max_doublings']:g} these cells tolerate: start from more cells, "
-            "treat fewer patients per batch, or lower the dose."
+            f"{values['max_doublings']:g} these cells manage before they stop dividing: start "
+            "from more cells, treat fewer patients per batch, or lower the dose."
+        )
+    release = values.get("release_limit")
+    if release is not None and doublings > release:
+        warnings.append(
+            f"The plan needs {doublings:.1f} population doublings, more than the release limit "
+            f"of {release:g} you entered: the cells would be older than the product allows."
         )
     if fold <= 1:
         warnings.append(
@@ -167,6 +201,7 @@ def plan_dose(
             "would still be cultured to select and test the cells)."
         )
     return DosePlan(
+        starting_cells=values["starting_cells"],
         cells_per_injection=per_injection,
         cells_per_patient=per_patient,
         total_cells=total,
@@ -176,7 +211,118 @@ def plan_dose(
         culture_days=days,
         max_doublings=values["max_doublings"],
         warnings=tuple(warnings),
+        release_limit=release,
     )
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def colony_forming_cells(
+    aspirate_ml: object,
+    nucleated_cells_per_ml: object,
+    colony_percent: object,
+    blood_dilution: object = 1,
+) -> float:
+    """Colony-forming cells in a marrow aspirate: volume × nucleated cells per mL × frequency
+    ÷ `blood_dilution`.
+
+    `colony_percent` is the colony-forming cells as a % of nucleated cells (the unit of
+    `msc_sources`: 0.0323 means 32.3 per 10^5). Each colony grows from one cell, so this is the
+    number of cells the culture really starts from. The book's cell count per mL comes from 1-4
+    mL draws (Muschler 1997); large draws are diluted with peripheral blood, which lowers both the
+    count per mL and the colony-forming share of nucleated cells, so with `blood_dilution` 1 the
+    result is an UPPER BOUND, fair only for many small (<= 2 mL) draws from several sites.
+    `blood_dilution` (>= 1) divides the result. Raises DoseInputError naming bad inputs.
+    """
+    raw = {
+        "aspirate_ml": aspirate_ml,
+        "nucleated_cells_per_ml": nucleated_cells_per_ml,
+        "colony_percent": colony_percent,
+        "blood_dilution": blood_dilution,
+    }
+    values: dict[str, float] = {}
+    problems: list[str] = []
+    for name, value in raw.items():
+        try:
+            values[name] = _checked(value, name)
+        except DoseInputError as error:
+            problems.append(str(error))
+    if problems:
+        raise DoseInputError("\n".join(problems))
+    founders = values["aspirate_ml"] * values["nucleated_cells_per_ml"] * values["colony_percent"]
+    return founders / 100 / values["blood_dilution"]
+
+
+def plan_from_aspirate(
+    dose: object,
+    dose_unit: str = "cells/kg",
+    aspirate_ml: object = None,
+    nucleated_cells_per_ml: object = None,
+    colony_percent: object = None,
+    blood_dilution: object = 1,
+    **plan: object,
+) -> DosePlan:
+    """`plan_dose` starting from a marrow aspirate instead of a count of cultured cells.
+
+    The starting cells are the aspirate's colony-forming cells (`colony_forming_cells`, an upper
+    bound unless `blood_dilution` is set), so the doublings counted run from the founding cells.
+    Whether a published lifespan (Bruder 1997's 38) also counts the doublings of primary colony
+    growth is not stated in its abstract; if it does not, the true margin is smaller. Other
+    keyword arguments go to `plan_dose` (weight_kg, injections, ...). Raises DoseInputError
+    naming every unusable input.
+    """
+    if "starting_cells" in plan:
+        raise DoseInputError(
+            "starting cells: not an input here; the aspirate's colony-forming cells are the start."
+        )
+    problems: list[str] = []
+    start = None
+    try:
+        start = colony_forming_cells(
+            aspirate_ml, nucleated_cells_per_ml, colony_percent, blood_dilution
+        )
+    except DoseInputError as error:
+        problems.append(str(error))
+    if start is not None and start < BOUNDS["starting_cells"][0]:
+        problems.append(
+            f"aspirate: it holds {start:.2g} colony-forming cells, fewer than one; "
+            "check the volume, the cell count and the colony frequency."
+        )
+    result = None
+    try:
+        result = plan_dose(dose, dose_unit, starting_cells=start or 1.0, **plan)
+    except DoseInputError as error:
+        problems.append(str(error))
+    if problems:
+        raise DoseInputError("\n".join(problems))
+    diluted = parse_number(blood_dilution, "blood_dilution")
+    note = (
+        f"{parse_number(aspirate_ml, 'aspirate_ml'):g} mL × "
+        f"{parse_number(nucleated_cells_per_ml, 'nucleated_cells_per_ml'):.3g} nucleated cells/mL"
+        f" × {parse_number(colony_percent, 'colony_percent'):g}% colony-forming"
+        + (f" ÷ {diluted:g} for blood dilution" if diluted != 1 else ", an upper bound")
+    )
+    return replace(result, starting_note=note)
+
+
+def nucleated_cells_per_ml(sources) -> float:
+    """Nucleated cells per mL of marrow aspirate implied by Muschler 1997 (`msc_sources` rows
+    `muschler1997_colonies_per_aspirate` and `muschler1997_alp_cfu_frequency`).
+
+    The paper's abstract gives colonies per 2-mL aspirate and colonies per nucleated cell, not the
+    cell count itself; dividing one by the other recovers the count (an estimate from two means).
+    """
+    values = sources.set_index("finding_id")["value_low"]
+    colonies_per_ml = float(values["muschler1997_colonies_per_aspirate"]) / 2  # per 2 mL
+    fraction = float(values["muschler1997_alp_cfu_frequency"]) / 100
+    return colonies_per_ml / fraction
+
+
+def doubling_limit(sources) -> float:
+    """Replicative lifespan of adult marrow MSCs, in population doublings (`LIFESPAN_FINDING`)."""
+    return float(sources.set_index("finding_id").loc[LIFESPAN_FINDING, "value_low"])
 
 
 def scientific(number: float) -> str:
@@ -191,12 +337,26 @@ def scientific(number: float) -> str:
 
 def plan_rows(plan: DosePlan) -> list[tuple[str, str]]:
     """The plan as (quantity, value) rows in plain words."""
+    start = []
+    if plan.starting_cells is not None:
+        detail = f" ({plan.starting_note})" if plan.starting_note else ""
+        start = [("Starting cells" + detail, scientific(plan.starting_cells))]
     return [
+        *start,
         ("Cells per injection", scientific(plan.cells_per_injection)),
         ("Cells per patient", scientific(plan.cells_per_patient)),
         ("Cells for the whole plan", scientific(plan.total_cells)),
         ("Expansion needed", f"{plan.expansion_fold:,.1f}-fold"),
-        ("Population doublings", f"{plan.doublings:.1f} (limit {plan.max_doublings:g})"),
+        ("Population doublings", f"{plan.doublings:.1f}"),
+        (
+            "Share of the lifespan used",
+            f"{plan.lifespan_used:.0%} of {plan.max_doublings:g} doublings (senescence, not a "
+            "safe limit)",
+        ),
+        (
+            "Release limit (doublings)",
+            "no checked value" if plan.release_limit is None else f"{plan.release_limit:g}",
+        ),
         ("Passages at the split ratio", str(plan.passages)),
         ("Days of growth (exponential model)", f"{plan.culture_days:.1f}"),
     ]
@@ -239,9 +399,15 @@ EXAMPLE = {
     "patients": "1",
     "starting_cells": "1e7",
     "doubling_time_hours": "48",
-    "max_doublings": "20",
+    "max_doublings": f"{DEFAULT_MAX_DOUBLINGS:g}",
     "split_ratio": "3",
+    "release_limit": "",
+    "start": "cells",
+    "aspirate_ml": "20",
+    "blood_dilution": "1",
 }
+#: Filled from data/msc_sources.csv when the form is made (`aspirate_example`), not typed here.
+DATA_INPUTS = ("nucleated_cells_per_ml", "colony_percent")
 
 LABELS = {
     "dose": "Dose (cells)",
@@ -250,9 +416,29 @@ LABELS = {
     "patients": "Patients per batch",
     "starting_cells": "Starting cells",
     "doubling_time_hours": "Doubling time (h)",
-    "max_doublings": "Doubling limit",
+    "max_doublings": "Lifespan (doublings)",
     "split_ratio": "Split ratio (1:N)",
+    "release_limit": "Release limit (doublings; blank: no checked value)",
+    "aspirate_ml": "Aspirate (mL)",
+    "nucleated_cells_per_ml": "Nucleated cells/mL",
+    "colony_percent": "Colony-forming (%)",
+    "blood_dilution": "Blood dilution (×)",
 }
+ASPIRATE_INPUTS = ("aspirate_ml", "nucleated_cells_per_ml", "colony_percent", "blood_dilution")
+
+
+def aspirate_example(sources=None) -> dict[str, str]:
+    """The aspirate inputs of the form, from the data: cells per mL (Muschler 1997, derived by
+    `nucleated_cells_per_ml`) and the adult colony-forming frequency (Kuznetsov 2009)."""
+    if sources is None:
+        from mscbook import data
+
+        sources = data.load("msc_sources")
+    adult = sources.set_index("finding_id").loc["kuznetsov2009_cfe_adult", "value_low"]
+    return {
+        "nucleated_cells_per_ml": f"{nucleated_cells_per_ml(sources):.3g}",
+        "colony_percent": f"{float(adult):g}",
+    }
 
 
 def make_widget(example: dict[str, object] | None = None):
@@ -261,7 +447,7 @@ def make_widget(example: dict[str, object] | None = None):
 
     from mscbook.widgets import layout
 
-    values = EXAMPLE | (example or {})
+    values = EXAMPLE | aspirate_example() | (example or {})
     inputs = {name: layout.text_input(values[name], label) for name, label in LABELS.items()}
     unit = layout.dropdown(
         [("cells per kg", "cells/kg"), ("cells (fixed dose)", "cells")],
@@ -270,17 +456,34 @@ def make_widget(example: dict[str, object] | None = None):
     )
     report = widgets.HTML()
 
+    start = layout.dropdown(
+        [("a number of cells", "cells"), ("a marrow aspirate", "aspirate")],
+        values["start"],
+        "Start from",
+    )
+
     def update(_change=None) -> None:
+        given = {name: box.value for name, box in inputs.items()}
+        aspirate = {name: given.pop(name) for name in ASPIRATE_INPUTS}
         try:
-            plan = plan_dose(
-                dose_unit=unit.value, **{name: box.value for name, box in inputs.items()}
-            )
+            if start.value == "aspirate":
+                given.pop("starting_cells")
+                plan = plan_from_aspirate(dose_unit=unit.value, **aspirate, **given)
+            else:
+                plan = plan_dose(dose_unit=unit.value, **given)
             report.value = render_plan(plan)
         except DoseInputError as error:
             report.value = render_error(error)
 
-    for control in [*inputs.values(), unit]:
+    for control in [*inputs.values(), unit, start]:
         control.observe(update, names="value")
     update()
-    box = layout.form([("The plan", [inputs["dose"], unit, *list(inputs.values())[1:]])], report)
+    plan_boxes = [inputs[name] for name in LABELS if name not in ASPIRATE_INPUTS]
+    box = layout.form(
+        [
+            ("The plan", [plan_boxes[0], unit, *plan_boxes[1:]]),
+            ("Or start from an aspirate", [start, *(inputs[name] for name in ASPIRATE_INPUTS)]),
+        ],
+        report,
+    )
     return layout.LiveWidget(box, report.value)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -69,16 +69,33 @@ def marker_criteria(criteria: pd.DataFrame) -> pd.DataFrame:
     return criteria[criteria["category"] == "surface_marker"]
 
 
+#: Why a licensed batch fails the HLA-DR criterion (shown with the failure, not instead of it):
+#: IFN-gamma induces HLA class II on MSCs (Le Blanc 2003, data/msc_sources.csv), while the 2006
+#: thresholds describe unstimulated cells and were set to exclude contaminating immune cells.
+LICENSED_NOTE = (
+    "This batch was licensed with IFN-γ before testing. IFN-γ makes MSCs express HLA class II "
+    "(HLA-DR), so a licensed batch exceeds this limit even when it contains no other cell type: "
+    "the 2006 criteria describe unstimulated cells. Test identity before licensing, or report "
+    "the licensed phenotype as a separate, stated attribute. HLA-DR also varies in unlicensed "
+    "clinical batches without loss of function (Grau-Vorster 2019), so it is better read as "
+    "information than as a verdict."
+)
+LICENSED_CRITERIA = {"hla_dr"}
+
+
 def evaluate_sample(
     criteria: pd.DataFrame,
     percent_positive: Mapping[str, object],
     lineages_shown: Iterable[str],
     plastic_adherent: bool,
+    licensed: bool = False,
 ) -> IsctResult:
     """Judge a sample against each criterion in `criteria` (the `isct_criteria` table).
 
     `percent_positive` maps each surface-marker criterion's `criterion_id` (e.g. "cd105") to the %
-    of cells positive for it; `lineages_shown` lists the lineages differentiation was shown for.
+    of cells positive for it; `lineages_shown` lists the lineages differentiation was shown for;
+    `licensed` says the cells were exposed to IFN-γ before testing: the verdict is the same (the
+    2006 rule does not bend), but a failed HLA-DR criterion then explains why it failed.
     Raises IsctInputError naming every unusable input.
     """
     markers = marker_criteria(criteria)
@@ -103,11 +120,19 @@ def evaluate_sample(
             problems.append(str(error))
     if not isinstance(plastic_adherent, bool):
         problems.append(f"plastic adherence must be True or False, got {plastic_adherent!r}.")
+    if not isinstance(licensed, bool):
+        problems.append(f"licensed must be True or False, got {licensed!r}.")
     if problems:
         raise IsctInputError("\n".join(problems))
-    return IsctResult(
-        tuple(_check(row, values, shown, plastic_adherent) for row in criteria.itertuples())
-    )
+    checks = [_check(row, values, shown, plastic_adherent) for row in criteria.itertuples()]
+    if licensed:
+        checks = [
+            replace(check, reason=f"{check.reason} {LICENSED_NOTE}")
+            if check.criterion_id in LICENSED_CRITERIA and not check.passed
+            else check
+            for check in checks
+        ]
+    return IsctResult(tuple(checks))
 
 
 def _check(row, values: dict[str, float], shown: set[str], adherent: bool) -> CriterionCheck:
@@ -166,6 +191,7 @@ def make_widget(
     example_percent: Mapping[str, object],
     example_lineages: Iterable[str],
     example_adherent: bool = True,
+    example_licensed: bool = False,
 ) -> layout.LiveWidget:
     """A form for the checker, filled with an example; the report updates on every change.
 
@@ -187,6 +213,7 @@ def make_widget(
         for lineage in criteria["lineage"].dropna()
     }
     adherent_input = layout.checkbox(example_adherent, "Adheres to plastic")
+    licensed_input = layout.checkbox(example_licensed, "Licensed with IFN-γ before testing")
     report = widgets.HTML()
 
     def update(_change=None) -> None:
@@ -196,18 +223,27 @@ def make_widget(
                 {key: box.value for key, box in marker_inputs.items()},
                 [name for name, box in lineage_inputs.items() if box.value],
                 adherent_input.value,
+                licensed_input.value,
             )
             report.value = render_result(result)
         except IsctInputError as error:
             report.value = render_error(error)
 
-    for control in [*marker_inputs.values(), *lineage_inputs.values(), adherent_input]:
+    for control in [
+        *marker_inputs.values(),
+        *lineage_inputs.values(),
+        adherent_input,
+        licensed_input,
+    ]:
         control.observe(update, names="value")
     update()
     box = layout.form(
         [
             ("Flow cytometry: % of cells positive", list(marker_inputs.values())),
-            ("Culture and differentiation", [adherent_input, *lineage_inputs.values()]),
+            (
+                "Culture and differentiation",
+                [adherent_input, *lineage_inputs.values(), licensed_input],
+            ),
         ],
         report,
     )
@@ -247,4 +283,19 @@ def simulate_flow_report(
             )
         value = generator.uniform(max(low, 0.0), min(high, 100.0))
         report[row.criterion_id] = round(float(value), 1)
+    return report
+
+
+def licensed_batch_report(
+    criteria: pd.DataFrame, sources: pd.DataFrame, seed: int
+) -> dict[str, float]:
+    """A SIMULATED flow report of a batch licensed with IFN-γ before testing, for teaching.
+
+    Every marker is drawn inside its range (`simulate_flow_report`) except HLA-DR, set to the share
+    of MSCs that expressed HLA class II after 48 h of IFN-γ in Le Blanc 2003 (`msc_sources` row
+    `leblanc2003_hla_class_ii`, a lower bound: "more than 90%").
+    """
+    report = simulate_flow_report(criteria, seed)
+    row = sources.set_index("finding_id").loc["leblanc2003_hla_class_ii"]
+    report["hla_dr"] = float(row["value_low"])
     return report

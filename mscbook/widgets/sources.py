@@ -22,6 +22,34 @@ PARAMETER_LABELS = {
     "growth_and_colony_comparison": "Growth and colonies compared",
     "ageing_in_culture": "Ageing in culture",
     "cumulative_population_doublings": "Cumulative population doublings",
+    "replicative_lifespan_doublings": "Doublings before senescence (lifespan)",
+    "alp_positive_colony_frequency": "Osteoprogenitor colonies",
+    "colonies_per_aspirate": "Colonies per aspirate",
+    "aspirate_syringe_effect": "Aspirate syringe size",
+    "recovery_after_thaw": "Recovery after thawing",
+    "hla_class_ii_after_ifn_gamma": "HLA class II after IFN-γ",
+    "tissue_factor_and_ibmir": "Tissue factor and blood reaction (IBMIR)",
+    "in_vivo_tissue_formation": "Tissue formed in animals",
+    "first_clinical_use": "First use in patients",
+}
+
+#: Findings that compare several tissues and bear on a property: where a tissue has no value of
+#: its own, the comparison says what is known (the `tissues_compared` column says whom it covers).
+RELATED_PARAMETERS = {
+    "colony_forming_cell_frequency": {"colony_forming_efficiency", "growth_and_colony_comparison"},
+    "colony_forming_efficiency": {"colony_forming_efficiency", "growth_and_colony_comparison"},
+    "doubling_time": {"proliferation", "growth_and_colony_comparison"},
+    "proliferation": {"proliferation", "growth_and_colony_comparison"},
+    "cumulative_population_doublings": {"proliferation", "growth_and_colony_comparison"},
+    "replicative_lifespan_doublings": {"proliferation"},
+    "tissue_factor_and_ibmir": {"tissue_factor_and_ibmir"},
+}
+NO_VALUE = "No checked value for this tissue in the book's data"
+#: Properties measured on one kind of sample only: other tissues are not missing a value.
+SAMPLE_SPECIFIC = {
+    "colonies_per_aspirate": "a marrow-aspirate measure",
+    "aspirate_syringe_effect": "a marrow-aspirate measure",
+    "alp_positive_colony_frequency": "a marrow-aspirate measure",
 }
 
 
@@ -51,7 +79,9 @@ def compare_sources(sources: pd.DataFrame, first: str, second: str) -> pd.DataFr
     """Side-by-side findings for tissues `first` and `second` (codes such as 'bone_marrow').
 
     One row per property that either tissue has a finding for; a cell lists every finding for
-    that tissue and property (studies that disagree both appear), or "no finding in the data".
+    that tissue and property (studies that disagree both appear). Where a tissue has none, the
+    cell says so and names any study in the data that compared this tissue with others on a
+    related property (`gap_note`): a gap in the book's data is not a gap in the evidence.
     Findings that compare several tissues at once are returned by `shared_findings`.
     Raises SourceInputError for an unknown tissue or the same tissue twice.
     """
@@ -74,8 +104,60 @@ def compare_sources(sources: pd.DataFrame, first: str, second: str) -> pd.DataFr
             found = sources[(sources["tissue"] == tissue) & (sources["parameter"] == parameter)]
             cells.append("; ".join(describe(row) for row in found.itertuples()))
         if any(cells):
-            rows.append([label, *(cell or "no finding in the data" for cell in cells)])
+            notes = [gap_note(sources, tissue, parameter) for tissue in (first, second)]
+            rows.append([label, *(cell or note for cell, note in zip(cells, notes, strict=True))])
     return pd.DataFrame(rows, columns=["Property", TISSUE_LABELS[first], TISSUE_LABELS[second]])
+
+
+def gap_note(sources: pd.DataFrame, tissue: str, parameter: str) -> str:
+    """What a comparison cell says when `tissue` has no finding of its own for `parameter`.
+
+    It names the studies in the data that compared this tissue with others on a related
+    property (listed in full under the table), or says that none in the data did.
+    """
+    if parameter in SAMPLE_SPECIFIC:
+        return f"Not measured this way: {SAMPLE_SPECIFIC[parameter]}."
+    related = RELATED_PARAMETERS.get(parameter, set())
+    compared = sources[
+        (sources["tissue"] == "several")
+        & sources["parameter"].isin(related)
+        & sources["tissues_compared"].fillna("").str.split(";").map(lambda codes: tissue in codes)
+    ]
+    if compared.empty:
+        return f"{NO_VALUE}, and no study in it compares this tissue with others on this point."
+    studies = sorted({study_label(key) for key in compared["source"]})
+    ranks = [
+        f"{phrase} ({study_label(row.source)})"
+        for row in compared.itertuples()
+        if (phrase := rank_phrase(row.tissue_ranking, tissue))
+    ]
+    ranked = f": {'; '.join(ranks)}" if ranks else ""
+    return (
+        f"{NO_VALUE}; compared with other tissues in {' and '.join(studies)}{ranked} "
+        "(see the list below the table)."
+    )
+
+
+_ORDINALS = ["highest", "second", "third", "fourth", "fifth", "sixth"]
+
+
+def rank_phrase(ranking: object, tissue: str) -> str:
+    """Where `tissue` stands in a study's `tissue_ranking` ('a=b>c>d', highest first), in words:
+    'highest of 4 tissues, tied with umbilical cord'. Empty if the study did not rank it."""
+    if not isinstance(ranking, str) or not ranking:
+        return ""
+    groups = [group.split("=") for group in ranking.split(">")]
+    total = sum(len(group) for group in groups)
+    ahead = 0  # tissues ranked above: ties share a place, as in a sports table
+    for place, group in enumerate(groups):
+        if tissue not in group:
+            ahead += len(group)
+            continue
+        word = "lowest" if place == len(groups) - 1 else _ORDINALS[ahead]
+        phrase = f"{word} of {total} tissues"
+        others = [TISSUE_LABELS.get(code, code) for code in group if code != tissue]
+        return phrase + (f", tied with {' and '.join(others)}" if others else "")
+    return ""
 
 
 def shared_findings(sources: pd.DataFrame) -> list[str]:
