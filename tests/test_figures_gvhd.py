@@ -3,9 +3,12 @@
 Expected values are from the sources, hand-checked: MSB-GVHD001 38 of 54 at day 28 (FDA: 30%
 complete and 41% partial responses of 54 children, Kurtzberg 2020), Study 275 157 of 241, JR-031
 phase I/II 13 of 14 and phase II/III 15 of 25 (6 complete + 9 partial), Le Blanc 2008 39 of 55
-(30 complete + 9 improved), REACH1 39 of 71, REACH2 62% vs 39% without counts. Approvals for GvHD
-in data/approved_products.csv: Canada 2012-05-17, New Zealand 2012-06, Japan 2015-09-18, United
-States 2024-12-18, China 2025-01-02; decisions: ODAC 2020-08-13 (9-1), letters 2020-10, 2023-08.
+(30 complete + 9 improved), REACH1 39 of 71, REACH2 62% vs 39% without counts; randomised MSC
+trials: Jiang 2024 (PLEB001) 60% of 40 = 24 vs 50% of 38 = 19, Zhao 2022 82 vs 70 (82.8% and
+70.7%, so 99 per arm); protocol 280's post hoc grade C-D rows (58% vs 37%) are not drawn.
+Approvals for GvHD in data/approved_products.csv: Canada 2012-05-17, New Zealand 2012-06, Japan
+2015-09-18, United States 2024-12-18, China 2025-01-02; decisions: ODAC 2020-08-13 (9-1),
+letters 2020-10, 2023-08.
 Exact intervals are recomputed here from the beta distribution, not with mscbook.stats.
 """
 
@@ -34,22 +37,26 @@ def clopper_pearson(k: int, n: int) -> tuple[float, float]:
 
 
 COUNTS = {
-    "leblanc2008": (39, 55),
-    "kurtzberg2020": (38, 54),
-    "nct00759018": (157, 241),
-    "muroi2013": (13, 14),
-    "muroi2016": (15, 25),
-    "nct02953678": (39, 71),
+    ("leblanc2008", "msc"): (39, 55),
+    ("kurtzberg2020", "msc"): (38, 54),
+    ("nct00759018", "msc"): (157, 241),
+    ("muroi2013", "msc"): (13, 14),
+    ("muroi2016", "msc"): (15, 25),
+    ("chictr2000035740", "msc"): (24, 40),
+    ("chictr2000035740", "placebo"): (19, 38),
+    ("zhao2022", "msc"): (82, 99),
+    ("zhao2022", "control"): (70, 99),
+    ("nct02953678", "ruxolitinib"): (39, 71),
 }
 
 
 def test_response_rows_are_the_studies_counts_with_exact_intervals(frames):
     table = gvhd.response_data(frames["trial_outcomes"], frames["trials"])
-    assert len(table) == 8
-    counted = table.dropna(subset=["ci_low"]).set_index("trial_id")
+    assert len(table) == 12
+    counted = table.dropna(subset=["ci_low"]).set_index(["trial_id", "arm_id"])
     assert set(counted.index) == set(COUNTS)
-    for trial, (k, n) in COUNTS.items():
-        row = counted.loc[trial]
+    for arm, (k, n) in COUNTS.items():
+        row = counted.loc[arm]
         assert (row["events"], row["n"]) == (k, n)
         assert math.isclose(row["percent"], 100 * k / n)
         low, high = clopper_pearson(k, n)
@@ -67,6 +74,17 @@ def test_reach2_arms_are_reported_percentages_without_an_interval(frames):
     assert reach2.loc["bat", "arm"] == "best available therapy"
 
 
+def test_post_hoc_subgroups_are_left_out_and_randomised_msc_arms_are_named(frames):
+    table = gvhd.response_data(frames["trial_outcomes"], frames["trials"])
+    # protocol 280's only overall-response rows are its post hoc grade C-D subgroup (58% vs 37%)
+    assert "nct00366145" not in set(table["trial_id"])
+    arms = table.set_index(["trial_id", "arm_id"])["arm"]
+    assert arms[("zhao2022", "msc")] == "MSCs added"
+    assert arms[("zhao2022", "control")] == "second-line drugs alone"
+    assert arms[("chictr2000035740", "placebo")] == "placebo"
+    assert arms[("kurtzberg2020", "msc")] == ""  # a single arm needs no name
+
+
 def test_only_the_drug_trials_are_comparators(frames):
     table = gvhd.response_data(frames["trial_outcomes"], frames["trials"])
     assert set(table.loc[table["comparator"], "trial_id"]) == {"zeiser2020", "nct02953678"}
@@ -77,8 +95,8 @@ def test_response_chart_draws_one_marker_per_arm_and_one_interval_per_count(fram
     axes = figure.axes[0]
     points = [c for c in axes.collections if isinstance(c, PathCollection)]
     intervals = [c for c in axes.collections if isinstance(c, LineCollection)]
-    assert len(points) == 8
-    assert len(intervals) == 6
+    assert len(points) == 12
+    assert len(intervals) == 10
     xs = sorted(round(float(p.get_offsets()[0][0]), 3) for p in points)
     expected = sorted([round(100 * k / n, 3) for k, n in COUNTS.values()] + [62.0, 39.0])
     assert xs == expected
@@ -158,7 +176,8 @@ def test_timeline_chart_draws_each_event_at_its_date(frames):
 
 def test_evidence_map_has_every_gvhd_study(frames):
     points = diseases.evidence_map_data(frames["trials"], "acute_gvhd")
-    assert len(points) == 9
+    # 9 studies plus the two open-label Chinese add-on trials (Zhao 2022, NCT04738981)
+    assert len(points) == 11
     drugs = points["trial_id"].isin(["zeiser2020", "nct02953678"])
     assert points.loc[drugs, "comparator"].all()
     assert not points.loc[~drugs, "comparator"].any()

@@ -20,13 +20,22 @@ from mscbook.tables import is_comparator
 
 DISEASE = "acute_gvhd"
 #: Which arm of a randomised trial a response row belongs to, in words for the axis.
-ARM_WORDS = {"bat": "best available therapy", "ruxolitinib": "ruxolitinib"}
+ARM_WORDS = {
+    "bat": "best available therapy",
+    "ruxolitinib": "ruxolitinib",
+    "placebo": "placebo",
+    "control": "second-line drugs alone",
+}
+#: The MSC arm of a randomised trial (a single-arm study's only arm needs no name).
+RANDOMISED_MSC_ARM = "MSCs added"
 
 
 def response_data(outcomes: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
     """Overall response per study arm in acute GvHD, with its exact 95% CI where counts exist.
 
-    One row per `overall_response` outcome of an acute_gvhd trial, in data order: study, arm,
+    One row per `overall_response` outcome of an acute_gvhd trial, in data order, leaving out post
+    hoc subgroups (an `outcome_detail` that says "post hoc": they are hypotheses, not results, and
+    would sit beside the whole-trial rates as if they were one): study, arm,
     time point in words, `percent` (the reported value, else events/total), `ci_low`/`ci_high`
     (Clopper-Pearson, %; NaN without counts), `randomised` and `comparator` (not an MSC product).
     Uses `trial_outcomes` (trial_id, arm_id, outcome, events, total, value, timepoint_value,
@@ -34,7 +43,10 @@ def response_data(outcomes: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
     """
     info = trials.set_index("trial_id")
     ids = set(info.index[info["disease_area"] == DISEASE])
-    chosen = outcomes[outcomes["trial_id"].isin(ids) & (outcomes["outcome"] == "overall_response")]
+    post_hoc = outcomes["outcome_detail"].fillna("").str.contains("post hoc", case=False)
+    chosen = outcomes[
+        outcomes["trial_id"].isin(ids) & (outcomes["outcome"] == "overall_response") & ~post_hoc
+    ]
     rows = []
     for row in chosen.itertuples():
         counted = not (pd.isna(row.events) or pd.isna(row.total))
@@ -55,7 +67,10 @@ def response_data(outcomes: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
                 "trial_id": row.trial_id,
                 "arm_id": row.arm_id,
                 "study": trial["short_name"],
-                "arm": ARM_WORDS.get(row.arm_id, ""),
+                "arm": ARM_WORDS.get(
+                    row.arm_id,
+                    RANDOMISED_MSC_ARM if trial["randomised"] and row.arm_id == "msc" else "",
+                ),
                 "when": when,
                 "events": int(row.events) if counted else None,
                 "n": int(row.total) if counted else None,
