@@ -92,6 +92,7 @@ def test_trial_counts_match_the_table_with_comparators_apart(tables):
             row["donor"],
         )
         for row in raw_table("trials")
+        if row["product_type"] != "drug"  # a drug has no tissue of origin
     )
     colour_to_donor = {colour.lower(): donor for donor, colour in biology.DONOR_COLOURS.items()}
     tissues = [label.get_text() for label in figure.axes[0].get_yticklabels()]
@@ -105,7 +106,9 @@ def test_trial_counts_match_the_table_with_comparators_apart(tables):
             tissue = tissues[round(bar.get_y() + bar.get_height() / 2)]
             found[(group, tissue, colour_to_donor[rgb])] += bar.get_width()
     assert found == expected
-    assert sum(found.values()) == len(raw_table("trials"))
+    drugs = sum(row["product_type"] == "drug" for row in raw_table("trials"))
+    assert drugs > 0  # the GvHD chapter's ruxolitinib trials: left out, not drawn as "Not stated"
+    assert sum(found.values()) == len(raw_table("trials")) - drugs
 
 
 def test_source_measurements_show_every_quantitative_finding(tables):

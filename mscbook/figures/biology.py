@@ -277,12 +277,19 @@ TISSUE_COLOURS = {
 }
 
 
+#: Product types that are not cell products, so have no tissue of origin.
+NOT_CELLS = frozenset({"drug"})
+
+
 def trial_counts_by_source(trials: pd.DataFrame) -> pd.DataFrame:
     """Studies in `trials` counted by product group, tissue and donor type.
 
     Uses columns `product_type`, `cell_source`, `donor`. `group` is "MSC products" for
-    `MSC_PRODUCTS` and "Comparators (not MSCs)" for every other product type.
+    `MSC_PRODUCTS` and "Comparators (not MSCs)" for every other cell product. Trials of
+    products that are not cells (`NOT_CELLS`: the drug comparators) have no tissue and are left
+    out.
     """
+    trials = trials[~trials["product_type"].isin(NOT_CELLS)]
     grouped = trials.assign(
         group=trials["product_type"]
         .isin(MSC_PRODUCTS)
