@@ -114,7 +114,7 @@ def test_certainty_must_follow_from_the_downgrades_and_start_high():
 def test_negative_and_missing_downgrades_and_thin_reasons_are_named():
     assert "negative" in str(grade(downgrades=GRADING | {"imprecision": -1}))
     partial = {k: v for k, v in GRADING.items() if k != "publication_bias"}
-    assert "missing publication_bias" in str(grade(downgrades=partial))
+    assert "missing 'publication_bias'" in str(grade(downgrades=partial))
     thin = {k: v for k, v in REASONS.items() if k != "imprecision"}
     feedback = grade(downgrades=GRADING, level="very_low", reasons=thin)
     assert "add one for imprecision" in str(feedback)

@@ -304,7 +304,7 @@ def test_pooling_candidates_give_a_reason_for_each_outcome():
     assert walk["reason"] == "only one trial (Trial Three), without a control group"
 
 
-def test_in_the_book_data_only_the_cochin_score_can_be_pooled():
+def test_in_the_book_data_only_the_cochin_score_and_gvhd_response_can_be_pooled():
     from mscbook import data
 
     outcomes, arms, trials = (
@@ -313,8 +313,13 @@ def test_in_the_book_data_only_the_cochin_score_can_be_pooled():
     table = stats.pooling_candidates(outcomes, arms, trials)
     assert sorted(set(table["outcome"])) == sorted(set(outcomes["outcome"]))
     poolable = table[table["verdict"] == "pool, with caveats"]
-    assert poolable["outcome"].tolist() == ["cochin_hand_score"]
-    assert "not MSCs" in poolable["reason"].iloc[0]
+    # Cochin: STAR and SCLERADEC II (fat extracts, not MSCs); day-28 overall response in acute
+    # GvHD: PLEB001 (Jiang 2024) and Zhao 2022, the two randomised MSC trials with per-arm counts
+    # (protocol 280's and REACH2's day-28 rows have no per-arm numbers in the data)
+    assert sorted(poolable["outcome"]) == ["cochin_hand_score", "overall_response"]
+    reasons = poolable.set_index("outcome")["reason"]
+    assert "not MSCs" in reasons["cochin_hand_score"]
+    assert "not MSCs" not in reasons["overall_response"]
     failure = table.set_index("outcome").loc["treatment_failure", "reason"]
     assert "share one control arm" in failure
 

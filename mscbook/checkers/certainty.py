@@ -72,7 +72,7 @@ def check_rob_domains(namespace: Mapping[str, object]) -> Feedback:
     unknown = sorted(str(key) for key in answer if key not in SCENARIO_DOMAINS)
     if unknown:
         return Feedback(
-            False, f"`domains` has keys {unknown}; use the scenario letters 'a' to 'e' only."
+            False, f"`domains` has keys `{unknown}`; use the scenario letters 'a' to 'e' only."
         )
     verdicts = {
         f"domains['{key}']": _domain_verdict(key, answer.get(key, ...)) for key in SCENARIO_DOMAINS
@@ -167,6 +167,11 @@ def _direction(domain: str, levels: int) -> str | None:
     return f"{certainty.GRADE_DOMAINS[domain].lower()}: look at this domain again."
 
 
+def _codes(names) -> str:
+    """Codes a student types, each in code quotes, as the exercise shows them."""
+    return ", ".join(f"`{name!r}`" if " " not in str(name) else repr(name) for name in names)
+
+
 def _downgrades(value: object) -> dict[str, int] | str:
     if value is ...:
         return WAITING
@@ -177,9 +182,9 @@ def _downgrades(value: object) -> dict[str, int] | str:
     if missing or unknown:
         return (
             "`downgrades` needs exactly the five GRADE domains: "
-            f"{', '.join(certainty.GRADE_DOMAINS)}"
-            + (f"; missing {', '.join(missing)}" if missing else "")
-            + (f"; not GRADE domains: {', '.join(unknown)}" if unknown else "")
+            f"{_codes(certainty.GRADE_DOMAINS)}"
+            + (f"; missing {_codes(missing)}" if missing else "")
+            + (f"; not GRADE domains: {_codes(unknown)}" if unknown else "")
             + "."
         )
     levels = {}
@@ -236,10 +241,7 @@ def _judge_level(value: object, levels: dict[str, int] | str) -> str | None:
     if value is ...:
         return WAITING
     if not certainty.is_level(value):
-        return (
-            f"`level` should be one of {', '.join(repr(level) for level in certainty.LEVELS)}, "
-            f"not {quoted(value)}."
-        )
+        return f"`level` should be one of {_codes(certainty.LEVELS)}, not {quoted(value)}."
     if isinstance(levels, str):
         return None  # judged once `downgrades` can be read
     trial = data.load("trials").set_index("trial_id").loc[GRADED_TRIAL]
