@@ -382,7 +382,9 @@ def _plain_latex(text: str) -> str:
 
 def citation(key: str) -> str:
     """'Gupta 2013' for the bib key 'gupta2013': first author's surname and year, as the book's
-    reference lists cite it; a registry record without authors is cited by its id."""
+    reference lists cite it; a registry record without authors is cited by its id, a Cochrane
+    review without authors by its review number ('Cochrane review CD008347'), any other source
+    without authors by where it was published ('Neurology 2018'); never by its bib key."""
     entries = _bib_entries()
     if key not in entries:
         raise UnknownValueError(f"unknown source {key!r}: not a key of references.bib.")
@@ -397,7 +399,16 @@ def citation(key: str) -> str:
         elif len(people) > 2:
             name = f"{name} et al."
         return f"{name} {year}".strip()
-    found = entry.fields.get("registry") or entry.fields.get("organization") or key
+    found = entry.fields.get("registry") or entry.fields.get("organization")
+    if not found:  # no author, no registry: the review number or where it was published
+        published = _plain_latex(entry.fields.get("howpublished", ""))
+        review = re.search(r"\bCD\d{6}\b", published)
+        if review:
+            found = f"Cochrane review {review.group()}"
+        else:
+            found = re.split(r"[,;(]", published)[0].strip() or key
+    if year and re.search(rf"\b{re.escape(year)}\b", found):
+        return found  # the year is already in the text ('Neurology 2018')
     return f"{_plain_latex(found)} {year}".strip()
 
 

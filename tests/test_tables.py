@@ -139,6 +139,14 @@ def test_citation_names_first_author_and_year_and_links_the_source():
         citation("nobody1999")
 
 
+def test_citation_of_a_source_without_author_or_registry_is_words_not_its_key():
+    from mscbook.references import load_references
+
+    assert citation("cochrane2022bmmnc") == "Cochrane review CD008347"
+    assert citation("mist2018interim") == "Neurology 2018"  # the year is not repeated
+    assert not [key for key in load_references() if citation(key) == key]
+
+
 def test_show_hides_row_ids_and_never_shows_nan():
     frame = pd.DataFrame(
         {"Value": [1.0, float("nan")], "Unit": ["%", None], "Source": ["gupta2013", "lu2011"]},

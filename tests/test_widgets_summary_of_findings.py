@@ -65,3 +65,19 @@ def test_choosing_a_disease_then_an_outcome_updates_the_report(sof):
     assert "STAR" in report.value and "PACE" not in report.value
     outcome.value = "ssc_star"
     assert report.value == widget.render(widget.choose(sof, "systemic_sclerosis", "ssc_star"))
+
+
+def test_static_html_is_a_table_with_one_row_an_outcome_and_cited_sources(sof):
+    """The HTML book shows the widget's output as a table (the browser test counts its body
+    rows), with words for headings and linked citations, never bib keys, for sources."""
+    from mscbook.references import split_keys
+    from mscbook.tables import citation
+
+    page = widget.make_widget(sof).html()
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "<table" in page and body.count("<tr>") == len(sof)
+    assert "<th" in page and "Disease area" in page and "Certainty" in page
+    for key in (key for keys in sof["source"] for key in split_keys(keys)):
+        assert html.escape(citation(key)) in body
+        assert f">{key}<" not in body
+    assert "disease_area" not in page and "sof_id" not in page

@@ -2,7 +2,8 @@
 certainty with the reasons for each downgrade.
 
 The table itself is `mscbook.certainty.summary_of_findings` (pure, tested); this module only
-renders a row as HTML and wires two drop-downs to it. In the HTML book, where no kernel runs,
+renders the chosen rows as the book's table (`mscbook.tables.show`: words, sources as linked
+citations) and wires two drop-downs to it. In the HTML book, where no kernel runs,
 the widget shows every outcome at once (the whole table), never dead controls.
 """
 
@@ -12,8 +13,8 @@ import html
 
 import pandas as pd
 
-from mscbook.certainty import RATED_BY
-from mscbook.tables import DISEASES
+from mscbook.certainty import sof_for_readers
+from mscbook.tables import DISEASES, show
 
 #: What the HTML book says under the table it shows in place of the form.
 STATIC_NOTE = (
@@ -46,30 +47,17 @@ def choose(sof: pd.DataFrame, disease: str, sof_id: str | None = None) -> pd.Dat
     return rows[rows["sof_id"] == sof_id]
 
 
+#: The caption of the table the widget shows.
+CAPTION = "Summary of findings"
+
+
 def render(rows: pd.DataFrame) -> str:
-    """Each row as a small definition list: question, evidence, effect, absolute
-    effect per arm, certainty, why."""
-    parts = []
-    for row in rows.itertuples():
-        items = [
-            ("Disease", DISEASES[row.disease_area]),
-            ("Evidence", row.evidence),
-            ("Effect", row.effect),
-            ("Absolute (per arm)", row.absolute),
-            ("Certainty", row.certainty_words),
-            ("Why", row.downgrades),
-            ("Rated by", RATED_BY[row.rated_by]),
-            ("Source (references.bib)", row.source),
-        ]
-        body = "".join(
-            f"<dt><strong>{html.escape(name)}</strong></dt><dd>{html.escape(value)}</dd>"
-            for name, value in items
-        )
-        parts.append(
-            f'<section class="mscbook-sof"><h4>{html.escape(row.question)}</h4>'
-            f"<dl>{body}</dl></section>"
-        )
-    return "".join(parts)
+    """The chosen rows as the book's table (`tables.show`), one row an outcome: question,
+    disease area, evidence, effect, absolute effect per arm, certainty, why, who rated it and
+    the source as a linked citation."""
+    table = sof_for_readers(rows)
+    table.insert(1, "Disease area", rows["disease_area"].map(DISEASES).to_numpy())
+    return show(table, caption=CAPTION).html
 
 
 def render_error(error: Exception) -> str:
