@@ -220,16 +220,27 @@ def build_notebook(chapter: str, root: Path | None = None, *, key: bool = False)
     cells.append(new_code_cell("from mscbook.checkers import check"))
     for row, exercise in pairs:
         cells += _exercise_cells(row, exercise, key)
+    return finished_notebook(
+        cells, chapter, root, "export-assignments", {"chapter": chapter, "answer_key": key}
+    )
+
+
+def finished_notebook(
+    cells: list, chapter: str, root: Path, command: str, metadata: dict
+) -> nbformat.NotebookNode:
+    """An exported notebook from its cells: citations made readable, glued numbers pasted from
+    the last book build (`command` names the export in the warning about missing ones), the
+    book's kernel, `metadata` under "mscbook", validated."""
     bibliography = Bibliography.read(bibliography_path(root))
     glue, missing = built_glue(chapter, root), []
     for cell in cells:
         if cell.cell_type == "markdown":
             text = cite_readable(without_book_only(cell.source), bibliography)
             cell.source = paste_glue(text, glue, missing)
-    warn_unglued(chapter, missing, "export-assignments")
+    warn_unglued(chapter, missing, command)
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = kernel_metadata()["kernelspec"]
-    notebook.metadata["mscbook"] = {"chapter": chapter, "answer_key": key}
+    notebook.metadata["mscbook"] = metadata
     nbformat.validate(notebook)
     return notebook
 

@@ -25,22 +25,16 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from mscbook.build.assignments import (
     _cells,
     _exercise_cells,
     _matches,
-    built_glue,
-    cite_readable,
+    finished_notebook,
     jupyterlab_text,
-    kernel_metadata,
-    paste_glue,
     setup_block,
-    warn_unglued,
-    without_book_only,
 )
-from mscbook.build.citations import Bibliography
 from mscbook.build.exercise_sources import (
     Exercise,
     chapter_paths,
@@ -48,7 +42,7 @@ from mscbook.build.exercise_sources import (
     exercises_by_chapter,
 )
 from mscbook.exercises import CHECK_TAG
-from mscbook.paths import bibliography_path, book_root
+from mscbook.paths import book_root
 
 COURSE_ID = "mscbook"
 #: What a student sees in place of a reference solution (after the book's own `...` stub).
@@ -176,18 +170,9 @@ def build_source(chapter: str, root: Path | None = None) -> nbformat.NotebookNod
         cells.append(_locked(_cells([setup])[0], "setup"))
     for row, exercise in exercises_by_chapter(root)[chapter]:
         cells += exercise_cells(row, exercise)
-    bibliography = Bibliography.read(bibliography_path(root))
-    glue, missing = built_glue(chapter, root), []
-    for cell in cells:
-        if cell.cell_type == "markdown":
-            text = cite_readable(without_book_only(cell.source), bibliography)
-            cell.source = paste_glue(text, glue, missing)
-    warn_unglued(chapter, missing, "export-nbgrader")
-    notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = kernel_metadata()["kernelspec"]
-    notebook.metadata["mscbook"] = {"chapter": chapter, "nbgrader": True}
-    nbformat.validate(notebook)
-    return notebook
+    return finished_notebook(
+        cells, chapter, root, "export-nbgrader", {"chapter": chapter, "nbgrader": True}
+    )
 
 
 def assignment_name(chapter: str) -> str:

@@ -264,3 +264,13 @@ def check(label: str, namespace: Mapping[str, object]) -> Feedback:
             f"Your answer could not be checked ({type(error).__name__}: {error}). Check the "
             "types of the names in your answer cell and run the cells above again.",
         )
+
+
+def flag_answer(name: str, value: object) -> bool | str:
+    """A True/False answer read the book's one way (`as_bool`), or the message to give back:
+    still `...`, or not a True/False value."""
+    if value is ...:
+        return WAITING
+    if as_bool(value) is None:
+        return f"`{name}` should be True or False, not {type(value).__name__} ({quoted(value)})."
+    return as_bool(value)

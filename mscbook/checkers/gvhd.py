@@ -12,14 +12,14 @@ from collections.abc import Mapping
 
 from mscbook import data, simulation
 from mscbook.checkers import (
-    WAITING,
     Feedback,
-    as_bool,
     checker,
     combine,
     number_answer,
-    quoted,
     shown,
+)
+from mscbook.checkers import (
+    flag_answer as _flag,
 )
 from mscbook.stats import exact_binomial_ci
 
@@ -35,14 +35,6 @@ SEED = 7
 #: Percentages may be rounded to one decimal; simulated shares to two.
 PERCENT_TOLERANCE = 0.06
 SHARE_TOLERANCE = 0.005
-
-
-def _flag(name: str, value: object) -> bool | str:
-    if value is ...:
-        return WAITING
-    if as_bool(value) is None:
-        return f"`{name}` should be True or False, not {type(value).__name__} ({quoted(value)})."
-    return as_bool(value)
 
 
 def _rows() -> dict[str, dict[str, object]]:

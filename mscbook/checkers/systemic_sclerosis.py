@@ -15,13 +15,15 @@ from mscbook import data
 from mscbook.checkers import (
     WAITING,
     Feedback,
-    as_bool,
     checker,
     combine,
     number_answer,
     quoted,
     shown,
     trial_name,
+)
+from mscbook.checkers import (
+    flag_answer as _flag,
 )
 from mscbook.widgets.ssc_criteria import score_patient
 
@@ -45,14 +47,6 @@ ZHANG_12M = "zhang2017_mrss_12m"
 def _number(name: str, value: object) -> float | str:
     """The answer as a float, or what is wrong with it (WAITING while it is still `...`)."""
     return number_answer(name, value)
-
-
-def _flag(name: str, value: object) -> bool | str:
-    if value is ...:
-        return WAITING
-    if as_bool(value) is None:
-        return f"`{name}` should be True or False, not {type(value).__name__} ({quoted(value)})."
-    return as_bool(value)
 
 
 # ------------------------------------------------------------------------ ex-ssc-classify
