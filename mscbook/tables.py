@@ -374,17 +374,13 @@ def _bib_entries() -> dict:
     return parse_file(str(bibliography_path()), bib_format="bibtex").entries
 
 
-def _plain_latex(text: str) -> str:
-    from pybtex.richtext import Text
-
-    return Text.from_latex(text).render_as("text")
-
-
 def citation(key: str) -> str:
     """'Gupta 2013' for the bib key 'gupta2013': first author's surname and year, as the book's
     reference lists cite it; a registry record without authors is cited by its id, a Cochrane
     review without authors by its review number ('Cochrane review CD008347'), any other source
     without authors by where it was published ('Neurology 2018'); never by its bib key."""
+    from mscbook.references import plain_text
+
     entries = _bib_entries()
     if key not in entries:
         raise UnknownValueError(f"unknown source {key!r}: not a key of references.bib.")
@@ -392,16 +388,16 @@ def citation(key: str) -> str:
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     year = entry.fields.get("year", "")
     if people:
-        name = _plain_latex(" ".join(people[0].prelast_names + people[0].last_names))
+        name = plain_text(" ".join(people[0].prelast_names + people[0].last_names))
         if len(people) == 2:
-            second = _plain_latex(" ".join(people[1].last_names))
+            second = plain_text(" ".join(people[1].last_names))
             name = f"{name} and {second}"
         elif len(people) > 2:
             name = f"{name} et al."
         return f"{name} {year}".strip()
     found = entry.fields.get("registry") or entry.fields.get("organization")
     if not found:  # no author, no registry: the review number or where it was published
-        published = _plain_latex(entry.fields.get("howpublished", ""))
+        published = plain_text(entry.fields.get("howpublished", ""))
         review = re.search(r"\bCD\d{6}\b", published)
         if review:
             found = f"Cochrane review {review.group()}"
@@ -409,7 +405,7 @@ def citation(key: str) -> str:
             found = re.split(r"[,;(]", published)[0].strip() or key
     if year and re.search(rf"\b{re.escape(year)}\b", found):
         return found  # the year is already in the text ('Neurology 2018')
-    return f"{_plain_latex(found)} {year}".strip()
+    return f"{plain_text(found)} {year}".strip()
 
 
 def citation_url(key: str) -> str | None:

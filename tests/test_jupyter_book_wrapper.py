@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def _run(code: str) -> str:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -43,3 +45,28 @@ def test_a_copied_mscbook_folder_in_the_working_directory_does_not_shadow_the_pa
     )
     assert result.returncode == 0, result.stderr
     assert "Jupyter Book" in result.stdout
+
+
+def test_jobs_is_taken_out_of_the_arguments_and_checked():
+    from mscbook.build.jupyter_book import sphinx_jobs
+
+    assert sphinx_jobs(["build", "."]) == (1, ["build", "."])
+    assert sphinx_jobs(["--jobs", "2", "build", "."]) == (2, ["build", "."])
+    for bad in (["--jobs"], ["--jobs", "0"], ["--jobs", "two", "build"]):
+        with pytest.raises(SystemExit, match="--jobs needs a whole number"):
+            sphinx_jobs(bad)
+
+
+def test_pybtex_plugin_lookups_are_remembered_and_unknown_names_still_fail():
+    out = _run(
+        "from mscbook.build.jupyter_book import cache_pybtex_plugin_lookups\n"
+        "cache_pybtex_plugin_lookups(); cache_pybtex_plugin_lookups()\n"
+        "import pybtex.plugin as plugin\n"
+        "first = plugin.find_plugin('pybtex.style.formatting', 'plain')\n"
+        "again = plugin.find_plugin('pybtex.style.formatting', 'plain')\n"
+        "try:\n    plugin.find_plugin('pybtex.style.formatting', 'no-such-style')\n"
+        "except plugin.PluginNotFound:\n    print('not found')\n"
+        "info = plugin._load_entry_point.cache_info()\n"
+        "print(first is again, info.hits, info.misses)"
+    )
+    assert out.splitlines() == ["not found", "True 1 2"]

@@ -11,6 +11,7 @@ record, else the trial's registry record (or the publisher's page that `url` nam
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -18,10 +19,9 @@ from types import MappingProxyType
 from pybtex.backends.markdown import Backend as PybtexMarkdown
 from pybtex.database import Entry, parse_file
 from pybtex.plugin import find_plugin
-from pybtex.richtext import Text
 
 from mscbook.paths import bibliography_path
-from mscbook.references import Reference, load_references
+from mscbook.references import Reference, load_references, plain_text
 
 #: The pybtex style the book uses (`bibtex_default_style` in _config.yml).
 STYLE = "plain"
@@ -48,9 +48,10 @@ class Markdown(PybtexMarkdown):
         return text
 
 
-def plain(latex: str) -> str:
-    """BibTeX field text as a reader sees it: accents as letters, braces gone."""
-    return Text.from_latex(latex).render_as("text")
+@functools.cache
+def _style():
+    # pybtex looks a plugin up among every installed distribution's entry points on each call
+    return find_plugin("pybtex.style.formatting", STYLE)()
 
 
 @dataclass
@@ -72,10 +73,10 @@ class Bibliography:
         """ "Dominici et al. 2006": first author (or the title) and year, LaTeX as text."""
         entry = self.entries[key]
         people = entry.persons.get("author", []) or entry.persons.get("editor", [])
-        year = plain(entry.fields.get("year", ""))
+        year = plain_text(entry.fields.get("year", ""))
         if not people:  # a registry record or an agency's report: its title
-            return f"{plain(entry.fields.get('title', key))} {year}".strip()
-        names = [plain(" ".join(person.last_names)) or str(person) for person in people]
+            return f"{plain_text(entry.fields.get('title', key))} {year}".strip()
+        names = [plain_text(" ".join(person.last_names)) or str(person) for person in people]
         if len(names) == 1:
             return f"{names[0]} {year}"
         if len(names) == 2 and names[1] != "others":
@@ -113,7 +114,7 @@ class Bibliography:
         """One entry of a reference list, as the book's style formats it, as Markdown, ending
         with its link (the style links a DOI; PubMed and registry records are added here)."""
         entry = self.entries[key]
-        style = find_plugin("pybtex.style.formatting", STYLE)()
+        style = _style()
         text = style.format_entry(key, entry).text.render(Markdown()).strip()
         identifier, address = self.link(key)
         if address and address not in text:
