@@ -9,7 +9,7 @@ import subprocess
 import nbformat
 import pytest
 
-from mscbook.build import assignments, exercise_sources, lab
+from mscbook.build import assignments, execution, exercise_sources, lab
 from mscbook.build.citations import Bibliography
 from mscbook.exercises import metadata, numbers
 from mscbook.paths import BUILD_ENV, book_root
@@ -140,16 +140,39 @@ def test_a_notebook_the_student_changed_is_never_overwritten(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    """The student lab, written into a throw-away build folder; the sources' hashes around it."""
+def written(tmp_path_factory, built_html):
+    """The student lab, written into a throw-away build folder (glued values from the book's
+    build, as `make lab` after `make book`); the sources' hashes around it."""
     build = tmp_path_factory.mktemp("student-lab") / "_build"
     sources = sorted((ROOT / "chapters").rglob("*.md"))
     before = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in sources}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(BUILD_ENV, str(build))
-        assert lab.make_lab(ROOT) == 0
+        assert lab.make_lab(ROOT, glue_from=built_html.parent) == 0
     after = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in sources}
     return build / "lab", before, after
+
+
+def test_the_lab_takes_glued_values_from_a_build_of_these_sources_only(built_html, tmp_path):
+    glue = lab.book_glue(ROOT, built_html.parent)
+    assert glue is not None, "make book's sources stamp does not match the sources"
+    assert set(glue) == {
+        path.relative_to(ROOT).with_suffix("").as_posix()
+        for path in execution.notebook_documents(ROOT)
+    }
+    # a build of other sources (or none) is not trusted: the chapters would run instead
+    (tmp_path / "mscbook-sources.sha256").write_text("another build\n")
+    assert lab.book_glue(ROOT, tmp_path) is None
+    assert lab.book_glue(ROOT, tmp_path / "no-build") is None
+
+
+def test_the_built_glue_is_what_running_the_student_notebook_gives(built_html, tmp_path):
+    """The shortcut changes no number: the book's values equal a fresh run's (one chapter)."""
+    chapter = "chapters/biology/what-is-an-msc"
+    notebook = lab.student_notebook(ROOT / f"{chapter}.md", ROOT)
+    ran = lab.glued_values(notebook, tmp_path)
+    built = lab.book_glue(ROOT, built_html.parent)[chapter]
+    assert ran and ran == {name: built[name] for name in ran}
 
 
 def test_the_lab_is_outside_the_sources_and_leaves_them_alone(written):

@@ -13,10 +13,11 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mscbook import data
-from mscbook.build import checks, execution
+from mscbook.build import checks, execution, overlap
 from mscbook.build.audit import MANIFEST_NAME
 from mscbook.paths import book_root, build_dir
 
@@ -58,18 +59,8 @@ def build_book(root: Path | None = None, *, official: bool) -> int:
     started = time.perf_counter()
     # The official build validates every table from scratch; a preview trusts the validation
     # stamps (mscbook.data), which prove that exactly these bytes passed before.
-    if not preflight(root, "book", revalidate=official):
-        return 1
-    checked = time.perf_counter()
-    summary = execution.pre_execute(root, fresh=official)
-    print(summary.describe())
-    executed = time.perf_counter()
-    # Sphinx re-reads only pages whose source changed; a cleared cache means every page did.
-    reread_all = official or bool(summary.cleared_because)
-    status = _sphinx_build(root, reread_all=reread_all)
-    print(
-        f"book: phases (s): checks {checked - started:.1f}, execution {executed - checked:.1f}, "
-        f"Sphinx {time.perf_counter() - executed:.1f}"
+    status = execute_and_render(
+        root, official=official, checks=lambda: preflight(root, "book", revalidate=official)
     )
     if status != 0:
         print(
@@ -112,7 +103,49 @@ def preflight(root: Path, what: str, *, revalidate: bool = True) -> bool:
     return True
 
 
-def _sphinx_build(root: Path, *, reread_all: bool) -> int:
+def execute_and_render(root: Path, *, official: bool, checks: Callable[[], bool]) -> int:
+    """Check, execute the chapters and render them, Sphinx reading alongside the execution
+    (`mscbook.build.overlap`); the exit status. `official`: every chapter re-executes."""
+    started = time.perf_counter()
+    reason = execution.stale_cache_reason(root, fresh=official)
+    # Sphinx re-reads only pages whose source changed; a cleared cache means every page did.
+    reread_all = official or bool(reason)
+    chapters = execution.execution_order(root, execution.notebook_documents(root))
+    signal = overlap.ReadySignal(
+        build_dir(root) / "execution-ready", [_docname(path, root) for path in chapters]
+    )
+    sphinx = _start_sphinx(root, reread_all=reread_all, ready=signal.folder)
+    try:
+        if not checks():
+            sphinx.terminate()
+            sphinx.wait()
+            return 1
+        signal.checked()
+        checked = time.perf_counter()
+        summary = execution.pre_execute(
+            root, fresh=official, on_done=lambda path: signal.ready(_docname(path, root))
+        )
+    except BaseException:
+        sphinx.kill()
+        sphinx.wait()
+        raise
+    signal.finish()
+    executed = time.perf_counter()
+    print(summary.describe())
+    status = sphinx.wait()
+    print(
+        f"book: phases (s): checks {checked - started:.1f}, execution {executed - checked:.1f} "
+        f"(Sphinx starting and reading alongside), Sphinx after the execution "
+        f"{time.perf_counter() - executed:.1f}"
+    )
+    return status
+
+
+def _docname(path: Path, root: Path) -> str:
+    return path.resolve().relative_to(root.resolve()).with_suffix("").as_posix()
+
+
+def _start_sphinx(root: Path, *, reread_all: bool, ready: Path) -> subprocess.Popen:
     # -P: the working directory (the student edition's copied sources hold an `mscbook/` folder)
     # must not shadow the installed package, exactly as with the `jupyter-book` script.
     command = [
@@ -121,5 +154,8 @@ def _sphinx_build(root: Path, *, reread_all: bool) -> int:
     ]  # fmt: skip
     if reread_all:
         command.append("--all")
-    environment = os.environ | {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    return subprocess.run(command, cwd=root, env=environment, check=False).returncode
+    environment = os.environ | {
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        overlap.READY_ENV: str(ready),
+    }
+    return subprocess.Popen(command, cwd=root, env=environment)

@@ -13,8 +13,10 @@ prints ipykernel's "running over TCP without encryption" warning.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from mscbook.paths import book_root, build_dir
 #: Notebooks read with myst-nb's reader, exactly as the book build reads them.
 MYST_READER = {"name": "myst_nb_md", "type": "plugin"}
 FINGERPRINT_FILE = "mscbook-inputs.sha256"
+#: Seconds each chapter took to execute in the last build (`execution_order` reads them).
+SECONDS_FILE = "mscbook-chapter-seconds.json"
 
 
 @dataclass
@@ -85,10 +89,57 @@ def inputs_fingerprint(root: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) -> ExecutionSummary:
-    """Execute the chapters that have no valid cached result, in parallel.
+def stale_cache_reason(root: Path, *, fresh: bool) -> str:
+    """Why the whole cache must go ("" when it may stay): an official build, or changed inputs."""
+    if fresh:
+        return "official build: every chapter re-executes"
+    stamp = cache_dir(root) / FINGERPRINT_FILE
+    if stamp.exists() and stamp.read_text() != inputs_fingerprint(root):
+        return "data/, mscbook/ or references.bib changed"
+    return ""
+
+
+def _seconds_path(root: Path) -> Path:
+    return build_dir(root) / SECONDS_FILE
+
+
+def execution_order(root: Path, notebooks: list[Path]) -> list[Path]:
+    """The chapters, slowest first by the last build's times (new chapters first of all, book
+    order between equals): with a pool of kernels, the slowest chapter then never starts last
+    and runs alone while the other cores idle."""
+    path = _seconds_path(root)
+    seconds = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    place = {notebook: at for at, notebook in enumerate(notebooks)}
+
+    def key(notebook: Path) -> tuple[float, int]:
+        took = seconds.get(_short(str(notebook), root))
+        return (-took if took is not None else float("-inf"), place[notebook])
+
+    return sorted(notebooks, key=key)
+
+
+def _record_seconds(root: Path, cache) -> None:
+    path = _seconds_path(root)
+    seconds = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    for record in cache.list_cache_records():
+        took = record.data.get("execution_seconds")
+        if took is not None and Path(record.uri).is_file():
+            seconds[_short(record.uri, root)] = round(took, 2)
+    path.write_text(json.dumps(seconds, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def pre_execute(
+    root: Path | None = None,
+    *,
+    fresh: bool,
+    timeout: int = 120,
+    on_done: Callable[[Path], None] | None = None,
+) -> ExecutionSummary:
+    """Execute the chapters that have no valid cached result, in parallel, slowest first.
 
     `fresh=True` (the official build) empties the cache first, so every chapter re-executes.
+    `on_done(path)` is called as soon as a chapter is cached or has failed (and not for chapters
+    that were already cached).
     """
     from jupyter_cache import get_cache
     from jupyter_cache.cache.main import JupyterCacheBase
@@ -99,17 +150,13 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
     started = time.perf_counter()
     summary = ExecutionSummary()
     location = cache_dir(root)
-    fingerprint = inputs_fingerprint(root)
-    stamp = location / FINGERPRINT_FILE
-    if fresh:
-        summary.cleared_because = "official build: every chapter re-executes"
-    elif stamp.exists() and stamp.read_text() != fingerprint:
-        summary.cleared_because = "data/, mscbook/ or references.bib changed"
+    summary.cleared_because = stale_cache_reason(root, fresh=fresh)
     if summary.cleared_because and location.exists():
         shutil.rmtree(location)
     location.mkdir(parents=True, exist_ok=True)
     cache = get_cache(location)
-    notebooks = [str(path) for path in notebook_documents(root)]
+    paths = execution_order(root, notebook_documents(root))
+    notebooks = [str(path) for path in paths]
     known = {record.uri for record in cache.list_project_records()}
     for record in cache.list_project_records():
         if record.uri not in notebooks:  # a chapter removed from the book
@@ -122,8 +169,16 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
     # the next preview, or a KeyError). The book empties its cache on every official build, so
     # truncation is never needed; the forked workers inherit this no-op.
     JupyterCacheBase.truncate_caches = _keep_every_cached_notebook
+
+    def done(uri: str, status: int) -> None:
+        # "errored" (2) is retried below before anyone may read the chapter
+        if on_done and status != 2:
+            on_done(Path(uri))
+
     executor = ParallelExecutor(cache)
-    result = executor.run_and_cache(filter_uris=notebooks, timeout=timeout, allow_errors=False)
+    result = executor.run_and_cache(
+        filter_uris=notebooks, timeout=timeout, allow_errors=False, order=notebooks, on_done=done
+    )
     succeeded, excepted, errored = result.succeeded, result.excepted, result.errored
     if errored:
         # "errored" is a failure outside the notebook's code: jupyter-cache's parallel workers
@@ -134,11 +189,12 @@ def pre_execute(root: Path | None = None, *, fresh: bool, timeout: int = 120) ->
         missing = {record.uri for record in cache.list_unexecuted(filter_uris=errored)}
         succeeded = succeeded + [uri for uri in errored if uri not in missing]
         errored = [uri for uri in errored if uri in missing and uri not in retry.excepted]
-    summary.executed = [_short(uri, root) for uri in succeeded]
-    summary.failed = [_short(uri, root) for uri in excepted + errored]
+    summary.executed = [_short(uri, root) for uri in notebooks if uri in succeeded]
+    summary.failed = [_short(uri, root) for uri in notebooks if uri in excepted + errored]
     ran = set(succeeded + excepted + errored)
     summary.from_cache = [_short(uri, root) for uri in notebooks if uri not in ran]
-    stamp.write_text(fingerprint)
+    (location / FINGERPRINT_FILE).write_text(inputs_fingerprint(root))
+    _record_seconds(root, cache)
     summary.seconds = time.perf_counter() - started
     return summary
 

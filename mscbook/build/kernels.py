@@ -14,10 +14,14 @@ takes about a second to import).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from jupyter_cache.executors import basic
+from jupyter_cache.executors.base import ExecutorRunResult
 from jupyter_cache.executors.utils import single_nb_execution
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
@@ -65,9 +69,43 @@ class SerialWorker(basic.ExecutionWorkerLocalSerial):
 
 
 class ParallelExecutor(basic.JupyterExecutorLocalMproc):
-    """jupyter-cache's `local-parallel` executor (a process per core), local-socket kernels."""
+    """jupyter-cache's `local-parallel` executor (a process per core), local-socket kernels,
+    with two changes to how the pool is fed:
+
+    - notebooks start in the order given (`order`: the build puts the slowest first, so that no
+      core idles at the end while the last long chapter runs alone), one at a time (jupyter-cache
+      hands them out in chunks of two, in book order);
+    - `on_done(uri, status)` is called as each notebook finishes (status 0 cached, 1 its code
+      failed, 2 anything else), so that the book's Sphinx run can read it at once.
+    """
 
     _EXECUTION_WORKER = ParallelWorker
+
+    def run_and_cache(
+        self,
+        *,
+        filter_uris: list[str],
+        timeout: int = 30,
+        allow_errors: bool = False,
+        order: list[str] | None = None,
+        on_done: Callable[[str, int], None] | None = None,
+        **_,
+    ) -> ExecutorRunResult:
+        records = self.get_records(filter_uris, None, clear_tracebacks=True)
+        rank = {uri: place for place, uri in enumerate(order or [])}
+        records.sort(key=lambda record: rank.get(record.uri, len(rank)))
+        work = [basic.ProcessData(r.pk, r.uri, self.cache, timeout, allow_errors) for r in records]
+        results = []
+        with multiprocessing.Pool(min(os.cpu_count() or 1, max(len(work), 1))) as pool:
+            for status, uri in pool.imap_unordered(self._EXECUTION_WORKER(), work, chunksize=1):
+                results.append((status, uri))
+                if on_done:
+                    on_done(uri, status)
+        return ExecutorRunResult(
+            succeeded=[uri for status, uri in results if status == 0],
+            excepted=[uri for status, uri in results if status == 1],
+            errored=[uri for status, uri in results if status == 2],
+        )
 
 
 class SerialExecutor(basic.JupyterExecutorLocalSerial):

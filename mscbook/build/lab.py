@@ -5,7 +5,8 @@
 - `chapters/<part>/<chapter>.ipynb`: each chapter's student notebook. It is made from the
   student copy of the source (every solution cut out, `mscbook.build.student.strip_solutions`),
   with what JupyterLab cannot render made readable: `{glue:text}` roles become the glued values
-  (computed by running the chapter once), `{term}` roles their text, citations linked
+  (those of the last `make book` when it built these very sources, otherwise computed by
+  running the student notebook once), `{term}` roles their text, citations linked
   "(Author et al. Year)" and `{footbibliography}` a list of the chapter's sources
   (`mscbook.build.citations`), and `{ref}` / `{numref}` the title of what they point to.
   Admonitions, exercises, figures and math stay MyST, which `jupyterlab-myst` renders; an
@@ -171,14 +172,45 @@ def readable(
     return text, cited
 
 
-def student_notebook(
-    path: Path, root: Path, bibliography: Bibliography, labels: dict[str, str], workdir: Path
-):
-    """The student notebook of one chapter (no solutions, readable roles, no outputs)."""
+def student_notebook(path: Path, root: Path) -> nbformat.NotebookNode:
+    """The student copy of one chapter as a notebook: no solutions, book-only parts left out,
+    exercises numbered as in the book; roles still as written."""
     source = strip_solutions(path.read_text(encoding="utf-8"), str(path.relative_to(root)))
     source = numbered_exercises(assignments.without_book_only(source), numbers(metadata(root)))
-    notebook = jupytext.reads(source, fmt="md:myst")
-    glue = glued_values(notebook, workdir)
+    return jupytext.reads(source, fmt="md:myst")
+
+
+def book_glue(root: Path, build: Path) -> dict[str, dict[str, str]] | None:
+    """Every chapter's glued values (chapter → name → text/plain) from the book build in `build`,
+    or None unless that build succeeded on exactly these sources (its sources stamp matches):
+    then running the chapters again would compute the same values."""
+    from mscbook.build.book import SOURCES_STAMP, sources_fingerprint
+
+    stamp = build / SOURCES_STAMP
+    if not stamp.is_file() or stamp.read_text() != sources_fingerprint(root):
+        return None
+    chapters = [path.relative_to(root).with_suffix("").as_posix() for path in
+                execution.notebook_documents(root)]  # fmt: skip
+    found = {}
+    for chapter in chapters:
+        path = build / "jupyter_execute" / f"{chapter}.glue.json"
+        outputs = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        found[chapter] = {
+            name: output["data"]["text/plain"]
+            for name, output in outputs.items()
+            if "text/plain" in output.get("data", {})
+        }
+    return found
+
+
+def readable_notebook(
+    notebook: nbformat.NotebookNode,
+    chapter: str,
+    glue: dict[str, str],
+    bibliography: Bibliography,
+    labels: dict[str, str],
+) -> nbformat.NotebookNode:
+    """`notebook` with readable roles and the chapter's reference list, and no outputs."""
     cited: list[str] = []
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
@@ -193,8 +225,8 @@ def student_notebook(
         cell for cell in notebook.cells if cell.cell_type != "markdown" or cell.source.strip()
     ]
     notebook.metadata.pop("jupytext", None)
-    notebook.metadata["mscbook"] = {"chapter": path.relative_to(root).with_suffix("").as_posix()}
-    return notebook, glue
+    notebook.metadata["mscbook"] = {"chapter": chapter}
+    return notebook
 
 
 def write_if_untouched(target: Path, text: str, manifest: dict[str, str], folder: Path) -> str:
@@ -214,8 +246,12 @@ def write_if_untouched(target: Path, text: str, manifest: dict[str, str], folder
     return "written"
 
 
-def make_lab(root: Path | None = None) -> int:
-    """Write the student notebooks and assignments into `<build>/lab/`; return the exit status."""
+def make_lab(root: Path | None = None, glue_from: Path | None = None) -> int:
+    """Write the student notebooks and assignments into `<build>/lab/`; return the exit status.
+
+    The glued numbers come from the book build in `glue_from` (default: this build folder) when
+    it is a build of these very sources (`book_glue`); otherwise each chapter runs once here.
+    """
     root = root or book_root()
     started = time.perf_counter()
     folder = lab_dir(root)
@@ -224,16 +260,29 @@ def make_lab(root: Path | None = None) -> int:
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     bibliography = Bibliography.read(bibliography_path(root))
     labels = targets(root)
+    built = book_glue(root, glue_from or build_dir(root))
+    print(
+        "student-lab: glued values from the book build"
+        if built is not None
+        else "student-lab: no book build of these sources, so each chapter runs once for its "
+        "glued values (`make book` first makes this faster)"
+    )
     glue_by_chapter: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for path in execution.notebook_documents(root):
             relative = path.relative_to(root).with_suffix(".ipynb")
+            chapter = relative.with_suffix("").as_posix()
             try:
-                notebook, glue = student_notebook(path, root, bibliography, labels, Path(scratch))
+                notebook = student_notebook(path, root)
+                if built is not None:
+                    glue = built[chapter]
+                else:
+                    glue = glued_values(notebook, Path(scratch))
             except Exception as error:  # a chapter that fails to run: say which, go on
                 print(f"student-lab: {relative} not written: {error}", file=sys.stderr)
                 return 1
-            glue_by_chapter[relative.with_suffix("").as_posix()] = glue
+            notebook = readable_notebook(notebook, chapter, glue, bibliography, labels)
+            glue_by_chapter[chapter] = glue
             target = folder / relative
             text = assignments.jupyterlab_text(notebook, target.stem)
             action = write_if_untouched(target, text, manifest, folder)

@@ -123,9 +123,8 @@ def build_student(root: Path | None = None) -> int:
         print(f"student edition: solutions left in {leftovers}", file=sys.stderr)
         return 1
     with _build_dir_set_to(source / "_build"):
-        summary = execution.pre_execute(source, fresh=True)
-        print(summary.describe())
-        status = book._sphinx_build(source, reread_all=True)
+        # checked above, before the sources were copied
+        status = book.execute_and_render(source, official=True, checks=lambda: True)
     if status != 0:
         print("student edition: build FAILED (see the warnings above)", file=sys.stderr)
         return status

@@ -44,13 +44,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, built_html):
     """`jupyter lab` on a freshly written student lab; yields its base URL, then stops it."""
     home = tmp_path_factory.mktemp("lab")
     build = home / "_build"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(BUILD_ENV, str(build))
-        assert make_lab(ROOT) == 0
+        assert make_lab(ROOT, glue_from=built_html.parent) == 0
         folder = lab_dir(ROOT)
         config = lab_config_dir(ROOT)
     settings = home / "settings"
