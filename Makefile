@@ -29,9 +29,11 @@ $(STAMP): requirements.txt pyproject.toml $(NPM_STAMP)
 book: $(STAMP)
 	$(BIN)/python -m mscbook build
 
-## test: build the whole book, lint, then run every test against the build
+## test: build the whole book, lint, then run every test against the build, one worker per core
+## (TEST_WORKERS=0: no workers, every test in one process; a test module stays on one worker)
+TEST_WORKERS ?= auto
 test: book lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## student: the student edition (every solution removed) in _build/student/html
 student: $(STAMP)

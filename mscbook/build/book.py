@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -106,7 +107,7 @@ def preflight(root: Path, what: str, *, revalidate: bool = True) -> bool:
 def execute_and_render(root: Path, *, official: bool, checks: Callable[[], bool]) -> int:
     """Check, execute the chapters and render them, Sphinx reading alongside the execution
     (`mscbook.build.overlap`); the exit status. `official`: every chapter re-executes."""
-    started = time.perf_counter()
+    started, own_cpu, child_cpu = time.perf_counter(), _cpu(), _cpu(children=True)
     reason = execution.stale_cache_reason(root, fresh=official)
     # Sphinx re-reads only pages whose source changed; a cleared cache means every page did.
     reread_all = official or bool(reason)
@@ -121,7 +122,7 @@ def execute_and_render(root: Path, *, official: bool, checks: Callable[[], bool]
             sphinx.wait()
             return 1
         signal.checked()
-        checked = time.perf_counter()
+        checked, checks_cpu = time.perf_counter(), _cpu() - own_cpu
         summary = execution.pre_execute(
             root, fresh=official, on_done=lambda path: signal.ready(_docname(path, root))
         )
@@ -130,15 +131,27 @@ def execute_and_render(root: Path, *, official: bool, checks: Callable[[], bool]
         sphinx.wait()
         raise
     signal.finish()
-    executed = time.perf_counter()
+    executed, kernels_cpu = time.perf_counter(), _cpu(children=True) - child_cpu
     print(summary.describe())
     status = sphinx.wait()
+    sphinx_cpu = _cpu(children=True) - child_cpu - kernels_cpu
     print(
         f"book: phases (s): checks {checked - started:.1f}, execution {executed - checked:.1f} "
         f"(Sphinx starting and reading alongside), Sphinx after the execution "
         f"{time.perf_counter() - executed:.1f}"
     )
+    print(
+        f"book: CPU (s): checks {checks_cpu:.1f}, execution {kernels_cpu:.1f} (pool and kernels), "
+        f"Sphinx {sphinx_cpu:.1f}, the rest of the build's own process "
+        f"{_cpu() - own_cpu - checks_cpu:.1f}"
+    )
     return status
+
+
+def _cpu(*, children: bool = False) -> float:
+    """CPU seconds (user + system) of this process, or of its waited-for child processes."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _docname(path: Path, root: Path) -> str:

@@ -63,6 +63,10 @@ def setup(app: Sphinx) -> dict:
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
+#: Touched (in the doctree folder, not the site) when `check_built_site` has gone through.
+CHECKED_STAMP = "mscbook-offline-checked"
+
+
 def is_external(url: str) -> bool:
     """True for a URL with a scheme or a protocol-relative one (`//host/...`), but not data:."""
     return bool(EXTERNAL.match(url))
@@ -176,10 +180,20 @@ def check_built_site(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    warn = {"type": "mscbook", "subtype": "offline"}
+    problems: list[tuple] = []
+
+    def problem(message: str, *args) -> None:
+        problems.append(args)
+        logger.warning(message, *args, type="mscbook", subtype="offline")
+
+    # Every page written since the last build whose check found nothing (all of them in a clean
+    # build; in a preview, those whose source changed): an older page was fixed and passed then.
+    # A second early, as some file systems keep only whole seconds.
+    stamp = Path(app.doctreedir) / CHECKED_STAMP
+    since = stamp.stat().st_mtime - 1 if stamp.exists() else 0
     for page in sorted(outdir.rglob("*.html")):
         relative = page.relative_to(outdir).as_posix()
-        if relative.startswith(("_static/", "_sources/")):
+        if relative.startswith(("_static/", "_sources/")) or page.stat().st_mtime < since:
             continue
         text = page.read_text(encoding="utf-8")
         fixed = fix_theme_markup(text)
@@ -191,24 +205,26 @@ def check_built_site(app: Sphinx, exception: Exception | None) -> None:
         scanner = scan_page(fixed)
         for tag, url in scanner.urls:
             if is_external(url):
-                logger.warning("offline: %s: <%s> loads %s from another host", relative, tag, url,
-                               **warn)  # fmt: skip
+                problem("offline: %s: <%s> loads %s from another host", relative, tag, url)
         if scanner.widgets:
-            logger.warning(
+            problem(
                 "offline: %s embeds %d widget script(s): a widget cell should show static HTML "
                 "here (mscbook.widgets.layout.LiveWidget) and load no widget manager",
                 relative,
                 scanner.widgets,
-                **warn,
             )
     for sheet in sorted((outdir / "_static").rglob("*.css")):
         for url in CSS_URL.findall(sheet.read_text(encoding="utf-8", errors="replace")):
             if is_external(url):
-                logger.warning("offline: %s loads %s from another host",
-                               sheet.relative_to(outdir).as_posix(), url, **warn)  # fmt: skip
+                problem("offline: %s loads %s from another host",
+                        sheet.relative_to(outdir).as_posix(), url)  # fmt: skip
     for name, path in configured_assets(app.config):
         if not is_external(path) and not (outdir / "_static" / path).is_file():
-            logger.warning("offline: %s = %s is not in the build's _static/", name, path, **warn)
+            problem("offline: %s = %s is not in the build's _static/", name, path)
+    if problems:  # checked again, page by page, until a build passes
+        stamp.unlink(missing_ok=True)
+    else:
+        stamp.touch()
 
 
 #: (pattern, replacement) pairs for markup from pydata-sphinx-theme 0.17 / sphinx-book-theme 1.3
