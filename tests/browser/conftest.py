@@ -14,6 +14,7 @@ import os
 import posixpath
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,6 +56,14 @@ NON_DOCUMENTS = {"index.html", "genindex.html", "search.html"}
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A browser that moves on to the next page drops downloads still under way: that is
+        # not a failure of the site, so no traceback (any other error is still printed).
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @dataclass
@@ -109,7 +118,7 @@ def redirect_target(path: Path) -> str | None:
 @pytest.fixture(scope="package")
 def site(built_html: Path) -> Iterator[Site]:
     handler = functools.partial(_QuietHandler, directory=str(built_html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
