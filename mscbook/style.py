@@ -15,6 +15,8 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
+from mscbook import png_text
+
 #: Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 PALETTE = {
     "blue": "#0072B2",
@@ -38,11 +40,8 @@ DISEASE_COLOURS = {
 #: CSS pixels per inch; figures are rendered at twice this for high-DPI screens.
 SCREEN_DPI = 96
 PIXEL_RATIO = 2
-#: PNG text key that carries the data files behind a figure.
-PROVENANCE_KEY = "mscbook:data_files"
-#: PNG text key that carries the size of the figure's smallest text, in points: the build keeps
-#: a figure wide enough on a phone for that text to stay legible (mscbook.build.offline).
-SMALLEST_TEXT_KEY = "mscbook:smallest_text_pt"
+# PNG text keys: the data files behind a figure, and its smallest text (see mscbook.png_text).
+PROVENANCE_KEY, SMALLEST_TEXT_KEY = png_text.PROVENANCE_KEY, png_text.SMALLEST_TEXT_KEY
 
 #: Every figure reads on a phone without scrolling sideways. A 390 px phone gives a figure 342
 #: CSS px (mscbook.build.offline.PHONE_COLUMN_PX), and the build wants its smallest label at least

@@ -41,7 +41,7 @@ def is_blank(path: Path) -> bool:
 
 def provenance(path: Path) -> list[str]:
     """The data files recorded in a PNG by mscbook.style, or [] when none are recorded."""
-    from mscbook.style import PROVENANCE_KEY  # imports matplotlib: only when a page has a figure
+    from mscbook.png_text import PROVENANCE_KEY
 
     with Image.open(path) as image:
         recorded = getattr(image, "text", {}).get(PROVENANCE_KEY, "")

@@ -66,8 +66,8 @@ def referential_problems(root: Path) -> list[Problem]:
                     "no such trial in data/trials.csv",
                 )
             )
+    shown = _shown("trial_outcomes", root)
     for line, row in _rows("trial_outcomes", root):
-        shown = _shown("trial_outcomes", root)
         if row["trial_id"] not in trials:
             problems.append(
                 Problem(

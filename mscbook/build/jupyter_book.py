@@ -1,7 +1,8 @@
 """`jupyter-book` as the build runs it: the same command line, minus work that costs seconds.
 
 Two costs of the toolchain that change nothing in the built book are removed here, in the build's
-own processes only (stock `jupyter-book` on the same sources pays both; `make bench` measures it):
+own processes only (stock `jupyter-book` on the same sources pays both; `make bench` measures it;
+`python -m mscbook` skips the first as well):
 
 - jsonschema, which jupyter-book's config check and nbformat import, loads `rfc3987_syntax` when
   it is installed (jupyter-events, a JupyterLab dependency, asks for

@@ -91,7 +91,11 @@ class ParallelExecutor(basic.JupyterExecutorLocalMproc):
         on_done: Callable[[str, int], None] | None = None,
         **_,
     ) -> ExecutorRunResult:
+        if not filter_uris:  # [] would mean every notebook to jupyter-cache
+            return ExecutorRunResult(succeeded=[], excepted=[], errored=[])
         records = self.get_records(filter_uris, None, clear_tracebacks=True)
+        if not records:
+            return ExecutorRunResult(succeeded=[], excepted=[], errored=[])
         rank = {uri: place for place, uri in enumerate(order or [])}
         records.sort(key=lambda record: rank.get(record.uri, len(rank)))
         work = [basic.ProcessData(r.pk, r.uri, self.cache, timeout, allow_errors) for r in records]

@@ -299,7 +299,7 @@ def figure_min_width(png: Path, width: int) -> int | None:
     PNG by `mscbook.style.png_bytes`, is still MIN_TEXT_PX tall; None if that is no limit."""
     from PIL import Image
 
-    from mscbook.style import SMALLEST_TEXT_KEY
+    from mscbook.png_text import SMALLEST_TEXT_KEY
 
     try:
         with Image.open(png) as image:
