@@ -160,6 +160,13 @@ def main() -> None:
             wall, cpu, out = timed([*ours, "build"], stamps("ours"))
             clean_runs.append((wall, cpu))
             phases, cpu_parts = _phases(out), _phases(out, "book: CPU (s): ")
+        # before the previews edit a chapter: the two clean builds, page by page
+        differing = [
+            page
+            for page in build_parts.differing_files(build / "html", stock_out / "_build" / "html")
+            if page not in TIMED_PAGES
+        ]
+        pages = sum(1 for _ in (build / "html").rglob("*.html"))
         preview_environment = environment | {"MSCBOOK_STAMPS_DIR": str(scratch / "stamps/ours")}
         no_change = timed([*ours, "preview"], preview_environment)
         chapter = root / EDITED
@@ -169,12 +176,6 @@ def main() -> None:
         chapter.write_text(text)
         same_figures = manifest_hashes(build) == manifest_hashes(stock_out / "_build")
         figures = len(manifest_hashes(build))
-        differing = [
-            page
-            for page in build_parts._identical_sites(build / "html", stock_out / "_build" / "html")
-            if page not in TIMED_PAGES
-        ]
-        pages = sum(1 for _ in (build / "html").rglob("*.html"))
         parts = build_parts.measure(root, environment)
         from mscbook.build.execution import notebook_documents
 

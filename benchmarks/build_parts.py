@@ -99,7 +99,7 @@ def _cumulative(stats: pstats.Stats, wanted: dict) -> tuple[dict[str, float], fl
     return found, stats.total_tt
 
 
-def _identical_sites(first: Path, second: Path) -> list[str]:
+def differing_files(first: Path, second: Path) -> list[str]:
     """Files that differ between two built sites (relative paths); [] when identical."""
     differing = []
     for path in sorted(first.rglob("*")):
@@ -140,7 +140,7 @@ def sphinx_alone(root: Path, environment: dict[str, str], scratch: Path) -> dict
     parts, total = _cumulative(pstats.Stats(str(profile)), SPHINX_PARTS)
     return {
         "runs": results,
-        "jobs_differ": _identical_sites(sites["jobs 1"], sites["jobs 2"]),
+        "jobs_differ": differing_files(sites["jobs 1"], sites["jobs 2"]),
         "parts": parts,
         "profiled_total": total,
     }
@@ -183,7 +183,10 @@ def inside_chapters(root: Path, scratch: Path) -> tuple[dict[str, float], float]
     overall = 0.0
     for chapter in notebook_documents(root):
         output = scratch / f"{chapter.stem}.prof"
-        subprocess.run([sys.executable, str(runner), str(chapter), str(output)], check=True)
+        run = [sys.executable, str(runner), str(chapter), str(output)]
+        result = subprocess.run(run, capture_output=True, text=True)  # the chapter's own output
+        if result.returncode != 0:
+            sys.exit(f"profiling {chapter} failed:\n{result.stdout}\n{result.stderr}")
         found, total = _cumulative(pstats.Stats(str(output)), CHAPTER_PARTS)
         for label, seconds in found.items():
             totals[label] += seconds

@@ -117,7 +117,10 @@ def png_bytes(figure: Figure) -> bytes:
 
     rendered = io.BytesIO()
     with mpl.rc_context(RC):
-        figure.savefig(rendered, format="png", metadata={"Software": None})
+        # compress_level 0: this PNG is decoded at once, so compressing it is wasted work
+        figure.savefig(
+            rendered, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 0}
+        )
     rendered.seek(0)
     with Image.open(rendered) as image:
         palette = image.convert("RGB").quantize(

@@ -365,13 +365,10 @@ def _references() -> dict:
     return load_references()
 
 
-@functools.cache
 def _bib_entries() -> dict:
-    from pybtex.database import parse_file
+    from mscbook.references import bib_entries  # pybtex: imported only when a table cites
 
-    from mscbook.paths import bibliography_path
-
-    return parse_file(str(bibliography_path()), bib_format="bibtex").entries
+    return bib_entries()
 
 
 def citation(key: str) -> str:

@@ -134,3 +134,17 @@ def test_no_rendered_reference_names_a_file_outside_the_repository():
 def test_every_entry_keeps_its_checked_record():
     missing = [key for key, reference in load_references().items() if not reference.checked]
     assert not missing
+
+
+def test_the_bibliography_is_parsed_once_per_version_of_the_file(tmp_path):
+    from mscbook.references import bib_entries
+
+    path = tmp_path / "references.bib"
+    path.write_text("@misc{one, title = {One}, registry = {NCT00000001}}\n")
+    first = bib_entries(path)
+    assert bib_entries(path) is first  # asked again: no second parse
+    path.write_text(
+        "@misc{one, title = {One}, registry = {NCT00000001}}\n"
+        "@misc{two, title = {Two}, registry = {NCT00000002}}\n"
+    )
+    assert sorted(bib_entries(path)) == ["one", "two"]  # an edited file is read again

@@ -17,11 +17,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pybtex.backends.markdown import Backend as PybtexMarkdown
-from pybtex.database import Entry, parse_file
+from pybtex.database import Entry
 from pybtex.plugin import find_plugin
 
 from mscbook.paths import bibliography_path
-from mscbook.references import Reference, load_references, plain_text
+from mscbook.references import Reference, bib_entries, load_references, plain_text
 
 #: The pybtex style the book uses (`bibtex_default_style` in _config.yml).
 STYLE = "plain"
@@ -64,7 +64,7 @@ class Bibliography:
     @classmethod
     def read(cls, path: Path | None = None) -> Bibliography:
         path = path or bibliography_path()
-        return cls(dict(parse_file(str(path), bib_format="bibtex").entries), load_references(path))
+        return cls(dict(bib_entries(path)), load_references(path))
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries

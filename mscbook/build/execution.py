@@ -184,7 +184,12 @@ def pre_execute(
     changed = [uri for uri in notebooks if sources.get(_short(uri, root)) != _file_digest(uri)]
     executor = ParallelExecutor(cache)
     result = executor.run_and_cache(
-        filter_uris=changed, timeout=timeout, allow_errors=False, order=notebooks, on_done=done
+        filter_uris=changed,
+        timeout=timeout,
+        allow_errors=False,
+        order=notebooks,
+        on_done=done,
+        force=bool(summary.cleared_because),
     )
     succeeded, excepted, errored = result.succeeded, result.excepted, result.errored
     if errored:

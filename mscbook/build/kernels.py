@@ -89,11 +89,13 @@ class ParallelExecutor(basic.JupyterExecutorLocalMproc):
         allow_errors: bool = False,
         order: list[str] | None = None,
         on_done: Callable[[str, int], None] | None = None,
+        force: bool = False,
         **_,
     ) -> ExecutorRunResult:
         if not filter_uris:  # [] would mean every notebook to jupyter-cache
             return ExecutorRunResult(succeeded=[], excepted=[], errored=[])
-        records = self.get_records(filter_uris, None, clear_tracebacks=True)
+        # force: every notebook runs (an emptied cache), so none needs reading to find that out
+        records = self.get_records(filter_uris, None, clear_tracebacks=True, force=force)
         if not records:
             return ExecutorRunResult(succeeded=[], excepted=[], errored=[])
         rank = {uri: place for place, uri in enumerate(order or [])}

@@ -126,9 +126,9 @@ def main_paper_years(trials: pd.DataFrame, path: Path | None = None) -> dict[str
     """Year of each study's results paper: the `year` of the first `source` key in
     references.bib, for studies whose `results_available` is 'published' (for the others the
     first source is a registry record or a protocol, whose year is not a results year)."""
-    from pybtex.database import parse_file  # here, not at import: only this figure needs it
+    from mscbook.references import bib_entries  # here, not at import: only this figure needs it
 
-    entries = parse_file(str(path or bibliography_path()), bib_format="bibtex").entries
+    entries = bib_entries(path or bibliography_path())
     years = {}
     for trial in trials.itertuples():
         if trial.results_available != "published":
