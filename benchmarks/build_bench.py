@@ -174,6 +174,8 @@ def main() -> None:
         chapter.write_text(text.replace("style.use()", "style.use()  # edited", 1))
         one_edited = timed([*ours, "preview"], preview_environment)
         chapter.write_text(text)
+        with tempfile.TemporaryDirectory(prefix="mscbook-preview-") as folder:
+            preview_parts = build_parts.sphinx_preview(root, preview_environment, Path(folder))
         same_figures = manifest_hashes(build) == manifest_hashes(stock_out / "_build")
         figures = len(manifest_hashes(build))
         parts = build_parts.measure(root, environment)
@@ -235,6 +237,7 @@ def main() -> None:
         "how long each chapter ran).",
         "",
         *build_parts.lines(parts, chapters=chapters),
+        *build_parts.preview_lines(preview_parts),
         *kernel_lines(kernels),
     ]
     write_section("\n".join(lines))

@@ -44,6 +44,15 @@ SPHINX_PARTS = {
     ("mscbook/build/audit.py", "write_manifest"): "figure manifest",
     ("pybtex/plugin/__init__.py", "_load_entry_point"): "pybtex plugin look-ups",
 }
+#: Sphinx after a one-chapter preview: what it does once the chapter's run is cached.
+PREVIEW_PARTS = {
+    ("sphinx/application.py", "__init__"): "start-up (alongside the execution in a preview)",
+    ("sphinx/builders/__init__.py", "read"): "reading the chapter and the pages that list it",
+    ("sphinx/environment/__init__.py", "check_dependents"): "numbering figures in every page",
+    ("sphinx/builders/__init__.py", "write"): "writing the re-read pages and execution status",
+    ("sphinx/builders/html/__init__.py", "dump_search_index"): "the search index",
+    ("mscbook/build/offline.py", "check_built_site"): "offline check of the written pages",
+}
 CHAPTER_PARTS = {
     ("<frozen importlib._bootstrap>", "_find_and_load"): "imports",
     ("mscbook/data.py", "load"): "loading tables (`data.load`)",
@@ -146,6 +155,22 @@ def sphinx_alone(root: Path, environment: dict[str, str], scratch: Path) -> dict
     }
 
 
+def sphinx_preview(root: Path, environment: dict[str, str], scratch: Path) -> dict:
+    """Sphinx's part of a one-chapter preview, profiled: run right after the benchmark's preview
+    put the edited chapter back, so that Sphinx re-reads it from the cache (no kernel runs)."""
+    environment = {k: v for k, v in environment.items() if k != "MSCBOOK_READY_DIR"}
+    environment["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    profile = scratch / "preview.prof"
+    command = [
+        sys.executable, "-P", "-m", "cProfile", "-o", str(profile), "-m",
+        "mscbook.build.jupyter_book", "build", str(root), "--path-output", str(root),
+        "-W", "-n", "--keep-going",
+    ]  # fmt: skip
+    _run(command, environment, root)
+    parts, total = _cumulative(pstats.Stats(str(profile)), PREVIEW_PARTS)
+    return {"parts": parts, "profiled_total": total}
+
+
 def kernel_start_up(runs: int = 5) -> tuple[float, float]:
     """Median (wall s, kernel CPU s) from starting a kernel to its first reply."""
     from jupyter_client.manager import start_new_kernel
@@ -202,6 +227,20 @@ def measure(root: Path, environment: dict[str, str]) -> dict:
             "kernel": kernel_start_up(),
             "chapters": inside_chapters(root, scratch),
         }
+
+
+def preview_lines(preview: dict) -> list[str]:
+    total = preview["profiled_total"]
+    out = [
+        f"**Sphinx in a one-chapter preview**, profiled ({total:.1f} s under cProfile; the "
+        "start-up runs while the chapter executes, the rest after it):",
+        "",
+        "| Part | Profiled seconds | Share |",
+        "|---|---|---|",
+    ]
+    for label, seconds in preview["parts"].items():
+        out.append(f"| {label} | {seconds:.2f} | {seconds / total:.0%} |")
+    return [*out, ""]
 
 
 def lines(parts: dict, chapters: int) -> list[str]:
