@@ -167,6 +167,14 @@ def main() -> None:
             if page not in TIMED_PAGES
         ]
         pages = sum(1 for _ in (build / "html").rglob("*.html"))
+        where = [
+            f"`{page}`: "
+            + build_parts.first_difference(
+                build / "html" / page, stock_out / "_build" / "html" / page
+            )
+            for page in differing[:3]
+            if page.endswith(".html") and (stock_out / "_build" / "html" / page).exists()
+        ]
         preview_environment = environment | {"MSCBOOK_STAMPS_DIR": str(scratch / "stamps/ours")}
         no_change = timed([*ours, "preview"], preview_environment)
         chapter = root / EDITED
@@ -231,7 +239,7 @@ def main() -> None:
         + (
             f"all {pages} identical, files compared byte by byte"
             if not differing
-            else f"DIFFERENT: {differing[:8]}"
+            else f"DIFFERENT: {differing[:8]}; " + "; ".join(where)
         )
         + f" (except {' and '.join(f'`{page}`' for page in TIMED_PAGES)}, which show when and "
         "how long each chapter ran).",

@@ -123,6 +123,16 @@ def differing_files(first: Path, second: Path) -> list[str]:
     ]
 
 
+def first_difference(first: Path, second: Path, around: int = 60) -> str:
+    """Where two versions of a text file first differ: a little of each, side by side."""
+    a = first.read_text(encoding="utf-8", errors="replace")
+    b = second.read_text(encoding="utf-8", errors="replace")
+    pairs = enumerate(zip(a, b, strict=False))  # the shorter text may end first
+    at = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
+    start = max(0, at - around // 2)
+    return f"…{a[start : at + around]!r}… against …{b[start : at + around]!r}…"
+
+
 def sphinx_alone(root: Path, environment: dict[str, str], scratch: Path) -> dict:
     """Sphinx from the full cache: the jupyter-book command, --jobs 1, --jobs 2, profiled."""
     environment = {k: v for k, v in environment.items() if k != "MSCBOOK_READY_DIR"}

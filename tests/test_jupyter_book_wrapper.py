@@ -70,3 +70,20 @@ def test_pybtex_plugin_lookups_are_remembered_and_unknown_names_still_fail():
         "print(first is again, info.hits, info.misses)"
     )
     assert out.splitlines() == ["not found", "True 1 2"]
+
+
+def test_an_entry_is_formatted_once_per_style_and_label_with_the_same_text():
+    out = _run(
+        "from pybtex.database import parse_string\n"
+        "from pybtex.style.formatting.plain import Style\n"
+        "bib = parse_string('@article{a, author={Doe, J.}, title={T}, journal={J}, year={2020}}',"
+        " 'bibtex')\n"
+        "entry = bib.entries['a']\n"
+        "before = Style().format_entry('', entry).text.render_as('text')\n"
+        "from mscbook.build.jupyter_book import remember_formatted_entries\n"
+        "remember_formatted_entries(); remember_formatted_entries()\n"
+        "first, again = Style().format_entry('', entry), Style().format_entry('', entry)\n"
+        "other = Style().format_entry('1', entry)\n"
+        "print(first is again, other is first, first.text.render_as('text') == before)\n"
+    )
+    assert out == "True False True"

@@ -108,3 +108,11 @@ def test_failed_checks_stop_the_sphinx_that_was_started(tmp_path, monkeypatch):
     assert book.execute_and_render(tmp_path, official=True, checks=lambda: False) == 1
     assert started and started[0].returncode is not None  # stopped, not left running
     assert not (tmp_path / "_build" / "html").exists()
+
+
+def test_sphinx_trusts_the_builds_checks_only_once_they_passed(ready, monkeypatch):
+    assert not overlap.checks_passed()
+    ready.checked()
+    assert overlap.checks_passed()
+    monkeypatch.delenv(overlap.READY_ENV)
+    assert not overlap.checks_passed()  # a Sphinx run of its own checks for itself

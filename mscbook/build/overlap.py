@@ -79,6 +79,13 @@ def _chapters(folder: Path) -> list[str]:
     return json.loads((folder / ORDER_FILE).read_text(encoding="utf-8"))
 
 
+def checks_passed() -> bool:
+    """True in a Sphinx run of `make book` or `make preview` once the build's checks of the data
+    and the exercises passed (False in any other Sphinx run, which must check for itself)."""
+    folder = _folder()
+    return folder is not None and (folder / CHECKED).exists()
+
+
 def _wait_for(docname: str, *markers: Path) -> None:
     started = time.monotonic()
     while not any(marker.exists() for marker in markers):

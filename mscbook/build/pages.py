@@ -127,7 +127,9 @@ def table_names_as_code(text: str, names: list[str]) -> str:
 def index_markdown(root: Path | None = None) -> str:
     """The exercise index: counts by chapter and type, then one row per exercise with a link."""
     root = root or book_root()
-    chapters = exercises_by_chapter(root)
+    from mscbook.build.overlap import checks_passed
+
+    chapters = exercises_by_chapter(root, checked=checks_passed())
     paths = chapter_paths(root)
     types = list(TYPE_LABELS)
     names = data.table_names(root)
