@@ -18,8 +18,9 @@ order than stock (while the chapters execute), and must give the same pages.
 
 Each build gets an empty validation-stamp folder, so neither profits from the other's. Wall time
 is what a user waits; on a shared machine it swings with the load, so the CPU seconds of the
-build and its child processes are reported too. Cheap to re-run: `--repeat N` alternates the two
-clean builds N times and reports medians; `--only kernels` measures the first cells alone.
+build and its child processes are reported too. The two clean builds alternate three times and
+the medians are reported (`--repeat N` for another number of pairs, about two minutes a pair);
+`--only kernels` measures the first cells alone.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def manifest_hashes(build: Path) -> set[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=1, help="clean builds of each kind (median)")
+    parser.add_argument("--repeat", type=int, default=3, help="clean builds of each kind (median)")
     parser.add_argument("--runs", type=int, default=5, help="fresh kernels per chapter")
     parser.add_argument("--only", choices=["kernels"], help="measure the first cells alone")
     args = parser.parse_args()
