@@ -126,3 +126,27 @@ def _quote_first_header(path) -> None:
     text = path.read_bytes()
     first = text.split(b",", 1)[0]
     path.write_bytes(b'"' + first + b'"' + text[len(first) :])
+
+
+def test_a_preview_trusts_a_pass_of_every_check_on_the_same_files_only(tmp_path, monkeypatch):
+    from mscbook.build import checks
+    from mscbook.paths import book_root
+
+    root = book_root()
+    monkeypatch.setenv(data.STAMPS_ENV, str(tmp_path / "stamps"))
+    book = tmp_path / "book"
+    shutil.copytree(root / "data", book / "data")
+    shutil.copy(root / "references.bib", book / "references.bib")
+    shutil.copytree(root / "chapters", book / "chapters")  # the unused-reference rule reads them
+    shutil.copy(root / "intro.md", book / "intro.md")
+    counts = checks.check_all(book)  # the official build: everything runs, the pass is recorded
+    assert list((tmp_path / "stamps").glob("checks-passed-*.json"))
+    calls = []
+    monkeypatch.setattr(checks, "cross_table_problems", lambda root: calls.append(root) or [])
+    assert checks.check_all(book, revalidate=False) == counts and calls == []
+    # any input edited (here a comment added to the bibliography): the checks run again
+    bibliography = book / "references.bib"
+    bibliography.write_text(bibliography.read_text(encoding="utf-8") + "\n% edited\n")
+    checks.check_all(book, revalidate=False)
+    assert calls == [book]
+    assert checks.check_all(book, revalidate=True) == counts and len(calls) == 2
