@@ -278,8 +278,8 @@ def lines(parts: dict, chapters: int) -> list[str]:
         + f"; it changes the wall time by {two[0] - one[0]:+.1f} s and costs "
         f"{two[1] - one[1]:+.1f} s of CPU, so the build reads and writes serially. The build's "
         "own `jupyter-book` (`mscbook.build.jupyter_book`) differs from the command only in "
-        "what it does not do: importing `rfc3987_syntax` and repeating pybtex's plugin "
-        "look-ups.",
+        "what it does not do: importing `rfc3987_syntax`, repeating pybtex's plugin "
+        "look-ups, and formatting a cited entry again for each citation of it.",
         "",
         f"**Sphinx's parts**, one profiled `--jobs 1` run ({sphinx['profiled_total']:.1f} s "
         "under cProfile):",
