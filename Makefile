@@ -33,7 +33,7 @@ book: $(STAMP)
 ## (TEST_WORKERS=0: no workers, every test in one process; a test module stays on one worker)
 TEST_WORKERS ?= auto
 test: book lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## student: the student edition (every solution removed) in _build/student/html
 student: $(STAMP)

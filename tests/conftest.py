@@ -21,15 +21,21 @@ BUILD_HTML = build_dir(ROOT) / "html"
 os.environ.setdefault(data.STAMPS_ENV, tempfile.mkdtemp(prefix="mscbook-test-stamps-"))
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    """Under pytest-xdist (`make test` runs one worker per core, `--dist loadgroup`), each test
-    module goes to one worker as a whole, and the browser tests all to the same one: their
-    module- and package-scoped fixtures (a JupyterLab, a site visited page by page, a student
-    edition build) are then made once, not once per worker."""
-    for item in items:
-        relative = Path(item.path).relative_to(Path(__file__).parent)
-        group = "browser" if relative.parts[0] == "browser" else relative.with_suffix("").as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (`make test` runs one worker per core), each test module goes to one
+    worker as a whole, and the browser tests all to the same one: their module- and
+    package-scoped fixtures (a JupyterLab, a site visited page by page, a student edition build)
+    are then made once, not once per worker. (xdist's own `--dist loadgroup` marks do not reach
+    its scheduler under pytest 9, whose node ids it cannot rewrite.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/browser" if path.startswith("tests/browser/") else path
+
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
