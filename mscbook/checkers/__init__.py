@@ -274,3 +274,12 @@ def flag_answer(name: str, value: object) -> bool | str:
     if as_bool(value) is None:
         return f"`{name}` should be True or False, not {type(value).__name__} ({quoted(value)})."
     return as_bool(value)
+
+
+def flag_verdict(name: str, value: object, expected: bool, hint: str) -> str | None:
+    """None when the True/False answer `name` is `expected`; otherwise what to say: still `...`
+    or not a True/False value (`flag_answer`), or `hint` for the wrong one."""
+    flag = flag_answer(name, value)
+    if isinstance(flag, str):
+        return flag
+    return None if flag == bool(expected) else hint

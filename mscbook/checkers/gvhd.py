@@ -15,11 +15,9 @@ from mscbook.checkers import (
     Feedback,
     checker,
     combine,
+    flag_verdict,
     number_answer,
     shown,
-)
-from mscbook.checkers import (
-    flag_answer as _flag,
 )
 from mscbook.stats import exact_binomial_ci
 
@@ -131,26 +129,22 @@ def _judge_control(value: object, control: float, treated: float) -> str | None:
 
 
 def _judge_above(value: object, expected: bool) -> str | None:
-    flag = _flag("above_control", value)
-    if isinstance(flag, str):
-        return flag
-    if flag is expected:
-        return None
-    return (
-        "compare the interval's lower bound with the control rate: is the whole interval above it?"
+    return flag_verdict(
+        "above_control",
+        value,
+        expected,
+        "compare the interval's lower bound with the control rate: is the whole interval above it?",
     )
 
 
 def _judge_cells(value: object) -> str | None:
-    flag = _flag("shows_cells_work", value)
-    if isinstance(flag, str):
-        return flag
-    if flag is False:
-        return None
-    return (
+    return flag_verdict(
+        "shows_cells_work",
+        value,
+        False,
         "an interval above another trial's control arm is not a comparison within one trial: "
         "think about who was enrolled in each (ages, grades, how refractoriness was defined, "
-        "earlier treatments) and what the control patients received."
+        "earlier treatments) and what the control patients received.",
     )
 
 
@@ -207,10 +201,7 @@ def _judge_needed(value: object, expected: int, total: int, rate: float) -> str 
 
 
 def _judge_clears(value: object, expected: bool) -> str | None:
-    flag = _flag("clears", value)
-    if isinstance(flag, str):
-        return flag
-    return None if flag is expected else "compare the study's responders with `needed`."
+    return flag_verdict("clears", value, expected, "compare the study's responders with `needed`.")
 
 
 def _judge_share(value: object, expected: float, total: int, rate: float) -> str | None:
@@ -237,7 +228,5 @@ def _judge_share(value: object, expected: float, total: int, rate: float) -> str
 
 
 def _judge_above_alpha(value: object, expected: bool) -> str | None:
-    flag = _flag("above_alpha", value)
-    if isinstance(flag, str):
-        return flag
-    return None if flag is expected else "compare the simulated share with alpha, 0.05."
+    hint = "compare the simulated share with alpha, 0.05."
+    return flag_verdict("above_alpha", value, expected, hint)

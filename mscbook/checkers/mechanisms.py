@@ -13,7 +13,16 @@ from numbers import Real
 
 import pandas as pd
 
-from mscbook.checkers import WAITING, Feedback, as_bool, checker, combine, quoted, trial_names
+from mscbook.checkers import (
+    WAITING,
+    Feedback,
+    as_bool,
+    checker,
+    combine,
+    flag_verdict,
+    quoted,
+    trial_names,
+)
 from mscbook.widgets import ido
 
 MSC_PRODUCTS = ("msc", "msc_like", "msc_derived")
@@ -165,19 +174,12 @@ def check_angiogenesis_claim(namespace: Mapping[str, object]) -> Feedback:
     }
     for name in ("human_rows", "controlled_human_rows"):
         parts[name] = _judge_rows(namespace.get(name, ...), name, facts[name], angio_ids)
-    value = namespace.get("human_row_supports_new_vessels", ...)
-    if value is ...:
-        parts["human_row_supports_new_vessels"] = WAITING
-    elif as_bool(value) is None:
-        parts["human_row_supports_new_vessels"] = (
-            f"`human_row_supports_new_vessels` should be True or False, not {quoted(value)}."
-        )
-    elif as_bool(value):
-        parts["human_row_supports_new_vessels"] = (
-            "does counting a human row tell you what that row found? Read its `effect`."
-        )
-    else:
-        parts["human_row_supports_new_vessels"] = None
+    parts["human_row_supports_new_vessels"] = flag_verdict(
+        "human_row_supports_new_vessels",
+        namespace.get("human_row_supports_new_vessels", ...),
+        False,
+        "does counting a human row tell you what that row found? Read its `effect`.",
+    )
     parts["weakest_link"] = _judge_weakest_link(namespace.get("weakest_link", ...))
     return combine(parts, "every answer matches the table: the claim does not reach patients.")
 
@@ -320,21 +322,14 @@ def check_xenograft_trap(namespace: Mapping[str, object]) -> Feedback:
     parts: dict[str, str | None] = {
         "licensable": _judge_licensable(namespace.get("licensable", ...))
     }
-    value = namespace.get("conclusion_supported", ...)
-    if value is ...:
-        parts["conclusion_supported"] = WAITING
-    elif as_bool(value) is None:
-        parts["conclusion_supported"] = (
-            f"`conclusion_supported` should be True or False, not {quoted(value)}."
-        )
-    elif as_bool(value):
-        parts["conclusion_supported"] = (
-            "`conclusion_supported`: could the IDO pathway of human MSCs have been switched on "
-            "in a wild-type mouse at all? If not, the benefit came by another route; would the "
-            "same hold in a patient, whose IFN-gamma is human?"
-        )
-    else:
-        parts["conclusion_supported"] = None
+    parts["conclusion_supported"] = flag_verdict(
+        "conclusion_supported",
+        namespace.get("conclusion_supported", ...),
+        False,
+        "`conclusion_supported`: could the IDO pathway of human MSCs have been switched on "
+        "in a wild-type mouse at all? If not, the benefit came by another route; would the "
+        "same hold in a patient, whose IFN-gamma is human?",
+    )
     return combine(parts, "both answers are right: you avoided the xenograft trap.")
 
 

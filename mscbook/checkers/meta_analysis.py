@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from mscbook import stats
-from mscbook.checkers import WAITING, Feedback, as_bool, checker, combine, not_answered
+from mscbook.checkers import WAITING, Feedback, checker, combine, flag_verdict, not_answered
 
 BCG_COLUMNS = {"study", "events_vaccinated", "n_vaccinated", "events_control", "n_control"}
 ZERO_COLUMNS = {"study", "events_treat", "n_treat", "events_control", "n_control"}
@@ -247,19 +247,14 @@ def check_hk_judgement(namespace: Mapping[str, object]) -> Feedback:
             )
         else:
             verdicts["claims"] = None
-    changes = namespace.get("verdict_changes", ...)
-    if changes is ...:
-        verdicts["verdict_changes"] = WAITING
-    elif as_bool(changes) is None:
-        verdicts["verdict_changes"] = "`verdict_changes` should be True or False."
-    elif as_bool(changes) != (_excludes_one(dl) != _excludes_one(expected)):
-        verdicts["verdict_changes"] = (
-            "Look again at `verdict_changes`: compare each interval, DerSimonian-Laird and "
-            "Hartung-Knapp, with a rate ratio of 1, and ask what each allows you to conclude "
-            "about benefit."
-        )
-    else:
-        verdicts["verdict_changes"] = None
+    verdicts["verdict_changes"] = flag_verdict(
+        "verdict_changes",
+        namespace.get("verdict_changes", ...),
+        _excludes_one(dl) != _excludes_one(expected),
+        "Look again at `verdict_changes`: compare each interval, DerSimonian-Laird and "
+        "Hartung-Knapp, with a rate ratio of 1, and ask what each allows you to conclude "
+        "about benefit.",
+    )
     return combine(
         verdicts,
         praise=(

@@ -14,9 +14,9 @@ from mscbook import data
 from mscbook.checkers import (
     WAITING,
     Feedback,
-    as_bool,
     checker,
     combine,
+    flag_verdict,
     number_answer,
     trial_ids_answer,
     trial_name,
@@ -129,16 +129,12 @@ def _judge_ci_end(name: str, value: object, interval: tuple[float, float], end: 
 
 
 def _judge_rules_out(value: object, interval: tuple[float, float]) -> str | None:
-    if value is ...:
-        return WAITING
-    if as_bool(value) is None:
-        return f"`rules_out_no_difference` should be True or False, not {type(value).__name__}."
-    value = as_bool(value)
-    if value == (interval[1] < 0 or interval[0] > 0):
-        return None
-    return (
+    return flag_verdict(
+        "rules_out_no_difference",
+        value,
+        interval[1] < 0 or interval[0] > 0,
         "look again at `rules_out_no_difference`: no difference is a risk difference of 0, so "
-        "the question is whether 0 lies between `rd_ci_low` and `rd_ci_high`."
+        "the question is whether 0 lies between `rd_ci_low` and `rd_ci_high`.",
     )
 
 

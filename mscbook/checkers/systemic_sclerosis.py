@@ -17,13 +17,11 @@ from mscbook.checkers import (
     Feedback,
     checker,
     combine,
+    flag_verdict,
     number_answer,
     quoted,
     shown,
     trial_name,
-)
-from mscbook.checkers import (
-    flag_answer as _flag,
 )
 from mscbook.widgets.ssc_criteria import score_patient
 
@@ -127,12 +125,8 @@ def _judge_total(value: object, expected: int, criteria: pd.DataFrame) -> str | 
 
 
 def _judge_classified(value: object, expected: bool) -> str | None:
-    flag = _flag("classified", value)
-    if isinstance(flag, str):
-        return flag
-    if flag is expected:
-        return None
-    return "`classified` does not follow from the score: 9 points or more classify."
+    hint = "`classified` does not follow from the score: 9 points or more classify."
+    return flag_verdict("classified", value, expected, hint)
 
 
 # ---------------------------------------------------------------------- ex-ssc-zhang-mrss
@@ -187,14 +181,12 @@ def _judge_largest_mid(value: object, mids: pd.DataFrame) -> str | None:
 
 
 def _judge_exceeds(value: object, expected: bool) -> str | None:
-    flag = _flag("exceeds_every_mid", value)
-    if isinstance(flag, str):
-        return flag
-    if flag is expected:
-        return None
-    return (
+    return flag_verdict(
+        "exceeds_every_mid",
+        value,
+        expected,
         "look again at `exceeds_every_mid`: compare the size of the fall (a positive number of "
-        "points, the change without its minus sign) with `largest_mid`."
+        "points, the change without its minus sign) with `largest_mid`.",
     )
 
 
@@ -232,14 +224,12 @@ def _judge_change(
 
 
 def _judge_attributable(value: object) -> str | None:
-    flag = _flag("attributable_to_msc", value)
-    if isinstance(flag, str):
-        return flag
-    if flag is False:
-        return None
     # Coach, do not give the verdict away: point at what else could have moved the score.
-    return (
+    return flag_verdict(
+        "attributable_to_msc",
+        value,
+        False,
         "look again at `attributable_to_msc`: which other treatments did every patient receive "
         "(plasmapheresis and cyclophosphamide), and was there a group without MSCs to show what "
-        "the skin does over 12 months anyway?"
+        "the skin does over 12 months anyway?",
     )
