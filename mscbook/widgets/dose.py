@@ -96,6 +96,20 @@ def _digits_only(text: str) -> str:
     return text.strip().replace(",", "").replace(" ", "").replace("×10^", "e")
 
 
+def _checked_all(raw: dict[str, object]) -> dict[str, float]:
+    """Every input checked (`_checked`); one error listing every bad input, not just the first."""
+    values: dict[str, float] = {}
+    problems: list[str] = []
+    for name, value in raw.items():
+        try:
+            values[name] = _checked(value, name)
+        except DoseInputError as error:
+            problems.append(str(error))
+    if problems:
+        raise DoseInputError("\n".join(problems))
+    return values
+
+
 def _checked(value: object, name: str) -> float:
     number = parse_number(value, name)
     low, high, label, unit = BOUNDS[name]
@@ -165,15 +179,7 @@ def plan_dose(
         raw["weight_kg"] = weight_kg
     if not _blank(release_limit):
         raw["release_limit"] = release_limit
-    values: dict[str, float] = {}
-    problems: list[str] = []
-    for name, value in raw.items():
-        try:
-            values[name] = _checked(value, name)
-        except DoseInputError as error:
-            problems.append(str(error))
-    if problems:
-        raise DoseInputError("\n".join(problems))
+    values = _checked_all(raw)
 
     per_injection = values["dose_per_kg"] * values["weight_kg"] if per_kg else values["dose_fixed"]
     per_patient = per_injection * values["injections"]
@@ -242,15 +248,7 @@ def colony_forming_cells(
         "colony_percent": colony_percent,
         "blood_dilution": blood_dilution,
     }
-    values: dict[str, float] = {}
-    problems: list[str] = []
-    for name, value in raw.items():
-        try:
-            values[name] = _checked(value, name)
-        except DoseInputError as error:
-            problems.append(str(error))
-    if problems:
-        raise DoseInputError("\n".join(problems))
+    values = _checked_all(raw)
     founders = values["aspirate_ml"] * values["nucleated_cells_per_ml"] * values["colony_percent"]
     return founders / 100 / values["blood_dilution"]
 
