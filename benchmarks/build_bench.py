@@ -55,11 +55,15 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: list[str], environment: dict[str, str]) -> tuple[float, float, str]:
+def timed(
+    command: list[str], environment: dict[str, str], cwd: Path | None = None
+) -> tuple[float, float, str]:
     """(wall s, CPU s of the command and its children, stdout)."""
     cpu = _children_cpu()
     started = time.perf_counter()
-    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command, env=environment, cwd=cwd, capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"benchmark step failed: {' '.join(command)}\n{result.stdout}\n{result.stderr}")

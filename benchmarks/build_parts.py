@@ -82,20 +82,10 @@ profile.dump_stats(sys.argv[2])
 """
 
 
-def _cpu_children() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _run(command: list[str], environment: dict[str, str], cwd: Path) -> tuple[float, float]:
-    cpu, started = _cpu_children(), time.perf_counter()
-    result = subprocess.run(command, env=environment, cwd=cwd, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"benchmark step failed: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
-    return wall, _cpu_children() - cpu
+    from build_bench import timed
+
+    return timed(command, environment, cwd)[:2]
 
 
 def _cumulative(stats: pstats.Stats, wanted: dict) -> tuple[dict[str, float], float]:

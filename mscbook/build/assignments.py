@@ -65,11 +65,13 @@ def cite_readable(text: str, bibliography, cited: list[str] | None = None) -> st
     return _CITE_ROLE.sub(role, text)
 
 
-def built_glue(chapter: str, root: Path | None = None) -> dict[str, str]:
+def built_glue(chapter: str, root: Path | None = None, build: Path | None = None) -> dict[str, str]:
     """Every value the chapter glued when the book was last built (`make book` writes them to
-    `_build/jupyter_execute/<chapter>.glue.json`), as text/plain; empty before a build. The
-    exports run no kernel, so this is where an exercise's `{glue:text}` numbers come from."""
-    path = build_dir(root or book_root()) / "jupyter_execute" / f"{chapter}.glue.json"
+    `_build/jupyter_execute/<chapter>.glue.json`; `build`: another build folder), as
+    text/plain; empty before a build. The exports run no kernel, so this is where an exercise's
+    `{glue:text}` numbers come from."""
+    build = build or build_dir(root or book_root())
+    path = build / "jupyter_execute" / f"{chapter}.glue.json"
     if not path.is_file():
         return {}
     outputs = json.loads(path.read_text(encoding="utf-8"))

@@ -191,16 +191,7 @@ def book_glue(root: Path, build: Path) -> dict[str, dict[str, str]] | None:
         return None
     chapters = [path.relative_to(root).with_suffix("").as_posix() for path in
                 execution.notebook_documents(root)]  # fmt: skip
-    found = {}
-    for chapter in chapters:
-        path = build / "jupyter_execute" / f"{chapter}.glue.json"
-        outputs = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        found[chapter] = {
-            name: output["data"]["text/plain"]
-            for name, output in outputs.items()
-            if "text/plain" in output.get("data", {})
-        }
-    return found
+    return {chapter: assignments.built_glue(chapter, root, build) for chapter in chapters}
 
 
 def readable_notebook(
